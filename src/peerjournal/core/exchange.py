@@ -1,0 +1,195 @@
+"""Export and import: the documented JSON format (design.md section 6).
+
+Export writes every record, oldest first, in the stable field order of the models. Import
+parses and validates the *whole* file before it writes anything, then merges by id inside one
+transaction: a malformed or truncated file changes nothing and the error names the first
+problem and where it is; importing the same file twice adds nothing.
+
+Plaintext only ever reaches the disk through `write_private_file`, which the CLI calls after
+the user has been warned and has agreed: mode 0600, written under a temporary name and linked
+into place, so a full disk or a crash never leaves half an export behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from peerjournal.core.errors import ImportFailed, InvalidRecord, JournalError, StorageFull
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import (
+    Alias,
+    CheckIn,
+    ConfidentialityEvent,
+    FollowUp,
+    Record,
+    Reflection,
+    Session,
+    record_from_dict,
+)
+
+EXPORT_FORMAT = "peerjournal-export"
+EXPORT_VERSION = 1
+# Order matters on import: records are written after the ones they refer to.
+SECTIONS: tuple[tuple[str, type[Record]], ...] = (
+    ("aliases", Alias),
+    ("sessions", Session),
+    ("reflections", Reflection),
+    ("follow_ups", FollowUp),
+    ("checkins", CheckIn),
+    ("confidentiality_events", ConfidentialityEvent),
+)
+MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def export_document(journal: Journal) -> dict[str, Any]:
+    """The whole journal as the documented JSON structure."""
+    document: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+    }
+    for section, cls in SECTIONS:
+        document[section] = [record.to_dict() for record in journal.iter_records(cls)]
+    return document
+
+
+def export_json_bytes(journal: Journal) -> bytes:
+    return (json.dumps(export_document(journal), ensure_ascii=False, indent=1) + "\n").encode()
+
+
+# --------------------------------------------------------------------------------------------
+# Import
+
+
+@dataclass
+class ImportSummary:
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_added(self) -> int:
+        return sum(self.added.values())
+
+    @property
+    def total_updated(self) -> int:
+        return sum(self.updated.values())
+
+    @property
+    def total_unchanged(self) -> int:
+        return sum(self.unchanged.values())
+
+
+def parse_export(raw: bytes) -> list[tuple[str, Record]]:
+    """Validate a peerjournal JSON export completely; return (label, record) in import order."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportFailed("The import file is too large.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(
+            f"The import file is not UTF-8 text (byte {error.start}); nothing was imported."
+        ) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(
+            f"The import file is not valid JSON ({error.msg} at line {error.lineno}, "
+            f"column {error.colno}); it may be truncated. Nothing was imported."
+        ) from None
+    except RecursionError:
+        raise ImportFailed("The import file is nested too deeply; nothing was imported.") from None
+    if not isinstance(document, dict):
+        raise ImportFailed("The import file is not a peerjournal export (no JSON object).")
+    if document.get("format") != EXPORT_FORMAT:
+        raise ImportFailed("The import file is not a peerjournal export (wrong 'format').")
+    if document.get("version") != EXPORT_VERSION:
+        raise ImportFailed("The import file comes from an unsupported export version.")
+    allowed = {"format", "version", "exported_at"} | {name for name, _ in SECTIONS}
+    unknown = sorted(set(document) - allowed)
+    if unknown:
+        raise ImportFailed(f"The import file has an unknown field '{unknown[0]}'.")
+    records: list[tuple[str, Record]] = []
+    seen: set[str] = set()
+    for section, cls in SECTIONS:
+        items = document.get(section, [])
+        if not isinstance(items, list):
+            raise ImportFailed(f"'{section}' must be a list; nothing was imported.")
+        for index, item in enumerate(items):
+            label = f"{section}[{index}]"
+            try:
+                record = record_from_dict(cls, item, label)
+            except InvalidRecord as error:
+                raise ImportFailed(f"{error.message} Nothing was imported.") from None
+            if record.id in seen:
+                raise ImportFailed(f"{label}: the id appears twice. Nothing was imported.")
+            seen.add(record.id)
+            records.append((label, record))
+    return records
+
+
+def import_records(journal: Journal, records: Iterable[tuple[str, Record]]) -> ImportSummary:
+    """Merge records by id in one transaction; all of them or none."""
+    summary = ImportSummary()
+    with journal.transaction():
+        for label, record in records:
+            kind = record.KIND
+            if journal.exists(type(record), record.id):
+                if journal.get(type(record), record.id) == record:
+                    summary.unchanged[kind] = summary.unchanged.get(kind, 0) + 1
+                    continue
+                bucket = summary.updated
+            else:
+                bucket = summary.added
+            try:
+                journal.save(record, keep_times=True)
+            except InvalidRecord as error:
+                raise ImportFailed(f"{label}: {error.message} Nothing was imported.") from None
+            bucket[kind] = bucket.get(kind, 0) + 1
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# Plaintext files
+
+
+def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+    """Write an explicit export: 0600, all or nothing, never replacing a file unless asked."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise JournalError(f"{path} already exists; choose another name or allow overwriting.")
+    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as error:
+        os.close(fd)
+        temporary.unlink(missing_ok=True)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(
+                "The disk is full, so the export was not written. Nothing was left behind."
+            ) from None
+        raise
+    os.close(fd)
+    try:
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the name appeared meanwhile
+    except FileExistsError:
+        raise JournalError(f"{path} already exists; choose another name.") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()

@@ -1,0 +1,683 @@
+"""The Journal API: everything the CLI and the TUI do with a journal goes through here.
+
+A Journal owns one unlocked Vault and its single database connection. Every public method
+takes the same re-entrant lock, so the TUI can call it from thread workers without two
+threads ever sharing the connection at once. Nothing here loads all rows: the timeline pages
+by keyset on (time, rowid), search asks FTS5 for the best few, and previews are cut in SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import sqlcipher3
+
+from peerjournal.core import schema
+from peerjournal.core.errors import InvalidRecord, NotFound, StorageFull
+from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy
+from peerjournal.core.models import (
+    BY_KIND,
+    TIMELINE_KINDS,
+    Alias,
+    FollowUp,
+    Record,
+    Session,
+    now_iso,
+    sort_key_micros,
+    validate_record,
+)
+from peerjournal.core.vault import CheckReport, Vault
+
+R = TypeVar("R", bound=Record)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+PREVIEW_CHARS = 240
+_HIGHLIGHT_START, _HIGHLIGHT_END = "\x02", "\x03"  # control chars never survive sanitising
+
+
+def _serialised(method: Callable[P, T]) -> Callable[P, T]:
+    """Run the method under the journal's lock: one connection, one user at a time."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        journal = args[0]
+        assert isinstance(journal, Journal)
+        with journal._mutex:
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a timeline page ended; pass it back to get the next (older) page."""
+
+    sort_ts: int
+    rowid: int
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    id: str
+    kind: str
+    when: str  # the record's own time: ISO date or date-time with offset
+    alias: str | None
+    title: str  # one line
+    preview: str  # one line, at most PREVIEW_CHARS
+    cursor: Cursor
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[TimelineItem]
+    next_cursor: Cursor | None  # None when there is nothing older
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    kind: str
+    when: str
+    alias: str | None
+    title: str
+    snippet: list[tuple[str, bool]]  # (text, is_match) parts, ready to highlight
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(part for part, _ in self.snippet)
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    updated_at: str
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_TOKEN = re.compile(r'"([^"]*)"|(\w+)(\*?)', re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query, or None when nothing is searchable.
+
+    Words are ANDed; "double quotes" make a phrase; a trailing * makes a prefix. Every term is
+    re-quoted from word characters only, so FTS5 syntax in the input (NEAR, AND, parentheses,
+    column filters, stray quotes) is searched for as words and can never raise.
+    """
+    terms: list[str] = []
+    for match in _QUERY_TOKEN.finditer(text):
+        phrase, word, star = match.groups()
+        if phrase is not None:
+            words = _WORD.findall(phrase)
+            if words:
+                terms.append('"' + " ".join(words) + '"')
+        elif word:
+            terms.append(f'"{word}"' + ("*" if star else ""))
+    return " ".join(terms) if terms else None
+
+
+def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
+    parts: list[tuple[str, bool]] = []
+    for index, piece in enumerate(re.split(f"[{_HIGHLIGHT_START}{_HIGHLIGHT_END}]", snippet)):
+        if piece:
+            parts.append((re.sub(r"\s+", " ", piece), index % 2 == 1))
+    return parts
+
+
+def _one_line(text: str, limit: int = PREVIEW_CHARS) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class Journal:
+    """An unlocked journal. Create with `Journal.create` or `Journal.open`; close when done."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+        self._mutex = threading.RLock()
+        self._transaction_depth = 0
+        schema.migrate(vault.connection)
+
+    # ---- lifecycle
+
+    @classmethod
+    def create(cls, home: Path, passphrase: str, *, policy: KdfPolicy = DEFAULT_POLICY) -> Journal:
+        vault = Vault.create(Path(home), passphrase, policy=policy, initialise=schema.migrate)
+        return cls(vault)
+
+    @classmethod
+    def open(cls, home: Path, passphrase: str, *, policy: KdfPolicy = DEFAULT_POLICY) -> Journal:
+        vault = Vault.locate(Path(home), policy=policy)
+        try:
+            vault.unlock(passphrase)
+            return cls(vault)
+        except BaseException:
+            vault.close()
+            raise
+
+    @property
+    def home(self) -> Path:
+        return self._vault.home
+
+    @property
+    def vault(self) -> Vault:
+        return self._vault
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._vault.is_unlocked
+
+    @_serialised
+    def lock(self) -> None:
+        """Checkpoint, close the database and drop the key; keep the directory lock."""
+        self._vault.lock()
+
+    @_serialised
+    def unlock(self, passphrase: str) -> None:
+        self._vault.unlock(passphrase)
+        schema.migrate(self._vault.connection)
+
+    @_serialised
+    def close(self) -> None:
+        self._vault.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @_serialised
+    def check(self, floor: KdfParams = FLOOR) -> CheckReport:
+        return self._vault.check(floor)
+
+    @_serialised
+    def change_passphrase(self, new_passphrase: str) -> None:
+        self._vault.change_passphrase(new_passphrase)
+
+    # ---- transactions and errors
+
+    @property
+    def _conn(self) -> Any:
+        return self._vault.connection
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside happen together or not at all (nesting joins the outer one)."""
+        with self._mutex:
+            if self._transaction_depth:
+                self._transaction_depth += 1
+                try:
+                    yield
+                finally:
+                    self._transaction_depth -= 1
+                return
+            with _storage_errors():
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._transaction_depth = 1
+            try:
+                yield
+            except BaseException:
+                self._transaction_depth = 0
+                self._conn.execute("ROLLBACK")
+                raise
+            self._transaction_depth = 0
+            try:
+                with _storage_errors():
+                    self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    # ---- records
+
+    @_serialised
+    def save(self, record: R, *, keep_times: bool = False) -> R:
+        """Validate and insert or update `record`; return it as stored.
+
+        `keep_times` keeps created_at/updated_at as given (import); otherwise they are set now.
+        """
+        validate_record(record)
+        if record.HAS_TIMESTAMPS and not keep_times:
+            stamp = now_iso()
+            existing = self._conn.execute(
+                f"SELECT created_at FROM {record.TABLE} WHERE id = ?",
+                (record.id,),  # noqa: S608
+            ).fetchone()
+            record.created_at = existing[0] if existing else (record.created_at or stamp)  # type: ignore[attr-defined]
+            record.updated_at = stamp  # type: ignore[attr-defined]
+        if record.HAS_TIMESTAMPS and not record.created_at:  # type: ignore[attr-defined]
+            record.created_at = getattr(record, record.TIME_FIELD) or now_iso()  # type: ignore[attr-defined]
+            record.updated_at = record.updated_at or record.created_at  # type: ignore[attr-defined]
+        columns, values = _row_of(record)
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in columns if name != "id")
+        sql = (
+            f"INSERT INTO {record.TABLE} ({', '.join(columns)}) "  # noqa: S608 - names are ours
+            f"VALUES ({', '.join('?' for _ in columns)}) "
+            f"ON CONFLICT(id) DO UPDATE SET {assignments}"
+        )
+        with self.transaction(), _record_errors(record):
+            self._conn.execute(sql, values)
+            if record.HAS_TAGS:
+                self._conn.execute("DELETE FROM tags WHERE entry_id = ?", (record.id,))
+                self._conn.executemany(
+                    "INSERT INTO tags (entry_id, tag, position) VALUES (?, ?, ?)",
+                    [(record.id, tag, i) for i, tag in enumerate(record.tags)],  # type: ignore[attr-defined]
+                )
+        return record
+
+    @_serialised
+    def get(self, cls: type[R], record_id: str) -> R:
+        row = self._conn.execute(
+            f"SELECT {', '.join(_columns(cls))} FROM {cls.TABLE} WHERE id = ?",  # noqa: S608
+            (record_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound()
+        return self._record_from_row(cls, row)
+
+    @_serialised
+    def exists(self, cls: type[Record], record_id: str) -> bool:
+        sql = f"SELECT 1 FROM {cls.TABLE} WHERE id = ?"  # noqa: S608
+        return self._conn.execute(sql, (record_id,)).fetchone() is not None
+
+    @_serialised
+    def get_entry(self, record_id: str) -> Record:
+        """Any dated record by id, whatever its kind."""
+        row = self._conn.execute("SELECT kind FROM entries WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise NotFound()
+        return self.get(BY_KIND[row[0]], record_id)
+
+    @_serialised
+    def delete(self, cls: type[Record], record_id: str) -> None:
+        """Delete permanently (secure_delete overwrites the freed pages)."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                f"DELETE FROM {cls.TABLE} WHERE id = ?",
+                (record_id,),  # noqa: S608
+            )
+            if cursor.rowcount == 0:
+                raise NotFound()
+
+    def _record_from_row(self, cls: type[R], row: tuple[Any, ...]) -> R:
+        values: dict[str, Any] = {}
+        for f, value in zip(_fields(cls), row, strict=True):
+            if f.type == "bool":
+                value = bool(value)
+            elif f.name == "themes":
+                value = json.loads(value)
+            values[f.name] = value
+        if cls.HAS_TAGS:
+            values["tags"] = [
+                tag
+                for (tag,) in self._conn.execute(
+                    "SELECT tag FROM tags WHERE entry_id = ? ORDER BY position", (values["id"],)
+                )
+            ]
+        return cls(**values)
+
+    @_serialised
+    def iter_records(self, cls: type[R], batch: int = 500) -> Iterator[R]:
+        """Every record of a kind, oldest first, fetched in batches (for export)."""
+        order = "created_at, id" if cls is Alias else "sort_ts, id"
+        sql = (
+            f"SELECT {', '.join(_columns(cls))} FROM {cls.TABLE} "  # noqa: S608
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        offset = 0
+        while True:
+            with self._mutex:
+                rows = self._conn.execute(sql, (batch, offset)).fetchall()
+                records = [self._record_from_row(cls, row) for row in rows]
+            yield from records
+            if len(rows) < batch:
+                return
+            offset += batch
+
+    # ---- aliases
+
+    @_serialised
+    def list_aliases(self, status: str | None = None) -> list[Alias]:
+        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+        rows = self._conn.execute(
+            f"SELECT {', '.join(_columns(Alias))} FROM aliases {where} "  # noqa: S608
+            "ORDER BY pseudonym COLLATE NOCASE",
+            params,
+        ).fetchall()
+        return [self._record_from_row(Alias, row) for row in rows]
+
+    @_serialised
+    def alias_by_pseudonym(self, pseudonym: str) -> Alias | None:
+        row = self._conn.execute(
+            "SELECT id FROM aliases WHERE pseudonym = ? COLLATE NOCASE", (pseudonym.strip(),)
+        ).fetchone()
+        return self.get(Alias, row[0]) if row else None
+
+    @_serialised
+    def alias_names(self) -> dict[str, str]:
+        """id -> pseudonym, for display (aliases are few; sessions are many)."""
+        return dict(self._conn.execute("SELECT id, pseudonym FROM aliases").fetchall())
+
+    @_serialised
+    def sessions_for_alias(self, alias_id: str, limit: int = 200) -> list[Session]:
+        rows = self._conn.execute(
+            f"SELECT {', '.join(_columns(Session))} FROM sessions WHERE alias_id = ? "  # noqa: S608
+            "ORDER BY sort_ts DESC LIMIT ?",
+            (alias_id, limit),
+        ).fetchall()
+        return [self._record_from_row(Session, row) for row in rows]
+
+    # ---- follow-ups
+
+    @_serialised
+    def follow_ups(
+        self,
+        *,
+        due_until: date | None = None,
+        alias_id: str | None = None,
+        status: str | None = "open",
+        limit: int = 200,
+    ) -> list[FollowUp]:
+        """Follow-ups, soonest first: open ones due by `due_until` by default."""
+        clauses, params = [], []
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if due_until:
+            clauses.append("due_on <= ?")
+            params.append(due_until.isoformat())
+        if alias_id:
+            clauses.append("alias_id = ?")
+            params.append(alias_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._conn.execute(
+            f"SELECT {', '.join(_columns(FollowUp))} FROM follow_ups {where} "  # noqa: S608
+            "ORDER BY due_on, id LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [self._record_from_row(FollowUp, row) for row in rows]
+
+    # ---- timeline
+
+    @_serialised
+    def timeline(
+        self,
+        *,
+        limit: int = 50,
+        before: Cursor | None = None,
+        kinds: Iterable[str] = TIMELINE_KINDS,
+        alias_id: str | None = None,
+        tag: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> TimelinePage:
+        """One page of entries, newest first, starting after `before`."""
+        kinds = [kind for kind in kinds if kind in BY_KIND]
+        if not kinds:
+            return TimelinePage([], None)
+        # Query shapes chosen so SQLite walks an index in time order and stops after one
+        # page, instead of sorting every match: one kind -> (kind, sort_ts, rowid); otherwise
+        # the unary + keeps the planner off the kind index and on the time (or alias) index.
+        if len(kinds) == 1:
+            clauses = ["e.kind = ?"]
+        else:
+            clauses = [f"+e.kind IN ({', '.join('?' for _ in kinds)})"]
+        params: list[Any] = list(kinds)
+        if alias_id:
+            clauses.append("e.alias_id = ?")
+            params.append(alias_id)
+        if tag:
+            clauses.append("e.id IN (SELECT entry_id FROM tags WHERE tag = ?)")
+            params.append(tag.lstrip("#").lower())
+        if since:
+            clauses.append("e.sort_ts >= ?")
+            params.append(_day_start_micros(since))
+        if until:
+            clauses.append("e.sort_ts < ?")
+            params.append(_day_start_micros(until, next_day=True))
+        if before:
+            clauses.append("(e.sort_ts, e.rowid) < (?, ?)")
+            params.extend((before.sort_ts, before.rowid))
+        rows = self._conn.execute(
+            "SELECT e.rowid, e.id, e.kind, e.sort_ts, e.alias_id FROM entries e "  # noqa: S608
+            f"WHERE {' AND '.join(clauses)} ORDER BY e.sort_ts DESC, e.rowid DESC LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        details = self._summaries([(row[1], row[2]) for row in rows])
+        names = self._names_for({row[4] for row in rows if row[4]})
+        items = []
+        for rowid, entry_id, kind, sort_ts, alias_id_ in rows:
+            when, title, preview = details[entry_id]
+            items.append(
+                TimelineItem(
+                    id=entry_id,
+                    kind=kind,
+                    when=when,
+                    alias=names.get(alias_id_) if alias_id_ else None,
+                    title=title,
+                    preview=preview,
+                    cursor=Cursor(sort_ts, rowid),
+                )
+            )
+        return TimelinePage(items, items[-1].cursor if more and items else None)
+
+    def _names_for(self, alias_ids: set[str]) -> dict[str, str]:
+        if not alias_ids:
+            return {}
+        marks = ", ".join("?" for _ in alias_ids)
+        return dict(
+            self._conn.execute(
+                f"SELECT id, pseudonym FROM aliases WHERE id IN ({marks})",  # noqa: S608
+                tuple(alias_ids),
+            ).fetchall()
+        )
+
+    def _summaries(self, entries: list[tuple[str, str]]) -> dict[str, tuple[str, str, str]]:
+        """id -> (when, title, preview) for a page of entries, text cut short in SQL."""
+        by_kind: dict[str, list[str]] = {}
+        for entry_id, kind in entries:
+            by_kind.setdefault(kind, []).append(entry_id)
+        summaries: dict[str, tuple[str, str, str]] = {}
+        cut = PREVIEW_CHARS * 2
+        queries = {
+            "session": "SELECT id, occurred_at, duration_min, modality, method, "
+            f"substr(goal_focus, 1, {cut}), substr(notes, 1, {cut}), "
+            f"substr(support_offered, 1, {cut}), safety_flag FROM sessions",
+            "reflection": "SELECT id, occurred_on, template, title, "
+            f"substr(body, 1, {cut}), for_supervision FROM reflections",
+            "checkin": f"SELECT id, at, mood, energy, stress, substr(self_care, 1, {cut}) "
+            "FROM checkins",
+            "follow_up": f"SELECT id, due_on, owner, status, substr(action, 1, {cut}) "
+            "FROM follow_ups",
+            "confidentiality_event": "SELECT id, at, category, "
+            f"substr(disclosed_minimum, 1, {cut}) FROM confidentiality_events",
+        }
+        for kind, ids in by_kind.items():
+            marks = ", ".join("?" for _ in ids)
+            for row in self._conn.execute(f"{queries[kind]} WHERE id IN ({marks})", ids):
+                summaries[row[0]] = _summarise(kind, row)
+        return summaries
+
+    # ---- search
+
+    @_serialised
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+        """Best matches first (bm25), each with a highlighted snippet. Never raises on input."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        rows = self._conn.execute(
+            "SELECT e.id, e.kind, e.alias_id, "
+            f"snippet(entries_fts, -1, '{_HIGHLIGHT_START}', '{_HIGHLIGHT_END}', '…', 16) "
+            "FROM entries_fts JOIN entries e ON e.rowid = entries_fts.rowid "
+            "WHERE entries_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        details = self._summaries([(row[0], row[1]) for row in rows])
+        names = self._names_for({row[2] for row in rows if row[2]})
+        return [
+            SearchHit(
+                id=entry_id,
+                kind=kind,
+                when=details[entry_id][0],
+                alias=names.get(alias_id) if alias_id else None,
+                title=details[entry_id][1],
+                snippet=_split_snippet(snippet),
+            )
+            for entry_id, kind, alias_id, snippet in rows
+        ]
+
+    # ---- drafts and settings
+
+    @_serialised
+    def save_draft(self, key: str, kind: str, payload: dict[str, Any]) -> None:
+        """Keep an unsaved form, encrypted like everything else, until it is saved or discarded."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO drafts (key, kind, payload, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, "
+                "payload = excluded.payload, updated_at = excluded.updated_at",
+                (key, kind, json.dumps(payload), now_iso()),
+            )
+
+    @_serialised
+    def drafts(self) -> list[Draft]:
+        rows = self._conn.execute(
+            "SELECT key, kind, payload, updated_at FROM drafts ORDER BY updated_at DESC"
+        ).fetchall()
+        return [Draft(key, kind, json.loads(payload), stamp) for key, kind, payload, stamp in rows]
+
+    @_serialised
+    def discard_draft(self, key: str) -> None:
+        with self.transaction():
+            self._conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    @_serialised
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    @_serialised
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    @_serialised
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind (for check, backup summaries and the UI)."""
+        return {
+            kind: self._conn.execute(f"SELECT count(*) FROM {cls.TABLE}").fetchone()[0]  # noqa: S608
+            for kind, cls in BY_KIND.items()
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Row mapping
+
+
+def _fields(cls: type[Record]) -> list[dataclasses.Field[Any]]:
+    return [f for f in dataclasses.fields(cls) if f.name != "tags"]
+
+
+def _columns(cls: type[Record]) -> list[str]:
+    return [f.name for f in _fields(cls)]
+
+
+def _row_of(record: Record) -> tuple[list[str], list[Any]]:
+    columns, values = [], []
+    for f in _fields(type(record)):
+        value = getattr(record, f.name)
+        if f.name == "themes":
+            value = json.dumps(value)
+        elif isinstance(value, bool):
+            value = int(value)
+        columns.append(f.name)
+        values.append(value)
+    if not isinstance(record, Alias):
+        columns.append("sort_ts")
+        values.append(sort_key_micros(record))
+    return columns, values
+
+
+def _summarise(kind: str, row: tuple[Any, ...]) -> tuple[str, str, str]:
+    if kind == "session":
+        _, when, duration, modality, method, goal, notes, offered, flag = row
+        parts = [method.replace("_", " "), modality]
+        if duration:
+            parts.append(f"{duration} min")
+        if flag != "none":
+            parts.append("safety: " + flag.replace("_", " "))
+        return when, "Session · " + ", ".join(parts), _one_line(goal or notes or offered)
+    if kind == "reflection":
+        _, when, template, title, body, supervision = row
+        label = title or f"Reflection ({template.replace('_', ' ')})"
+        if supervision:
+            label += " · for supervision"
+        return when, label, _one_line(body)
+    if kind == "checkin":
+        _, when, mood, energy, stress, self_care = row
+        return (
+            when,
+            f"Check-in · mood {mood}, energy {energy}, stress {stress}",
+            _one_line(self_care),
+        )
+    if kind == "follow_up":
+        _, when, owner, status, action = row
+        return when, f"Follow-up · {owner}, {status}", _one_line(action)
+    _, when, category, disclosed = row
+    return when, "Confidentiality · " + category.replace("_", " "), _one_line(disclosed)
+
+
+def _day_start_micros(day: date, *, next_day: bool = False) -> int:
+    if next_day:
+        day = day + timedelta(days=1)
+    return int(datetime.combine(day, time(0, 0)).astimezone().timestamp() * 1_000_000)
+
+
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    try:
+        yield
+    except sqlcipher3.OperationalError as error:
+        if "full" in str(error).lower():
+            raise StorageFull() from None
+        raise
+
+
+@contextlib.contextmanager
+def _record_errors(record: Record) -> Iterator[None]:
+    """Turn constraint failures into messages that name the field, never its text."""
+    label = record.KIND.replace("_", " ")
+    try:
+        with _storage_errors():
+            yield
+    except sqlcipher3.IntegrityError as error:
+        detail = str(error)
+        if "UNIQUE" in detail and "pseudonym" in detail:
+            raise InvalidRecord("An alias with that pseudonym already exists.") from None
+        if "FOREIGN KEY" in detail:
+            raise InvalidRecord(
+                f"This {label} refers to an alias or session that does not exist."
+            ) from None
+        raise InvalidRecord(f"This {label} could not be saved: {detail}.") from None

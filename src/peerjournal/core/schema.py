@@ -1,0 +1,249 @@
+"""The database schema and its migrations, versioned with PRAGMA user_version.
+
+Besides one table per record kind, two derived structures are kept in sync by triggers so no
+code path can forget them:
+
+- `entries`: one row per dated record (kind, time, alias) with an integer rowid; the timeline
+  pages through it with an index on (sort_ts, rowid), never loading all rows.
+- `entries_fts`: an FTS5 index whose rowid is the `entries` rowid, so a deletion is a lookup
+  by rowid and not a scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlcipher3
+
+from peerjournal.core.errors import JournalError
+
+Connection = Any
+
+
+def _session_text(row: str) -> str:
+    fields = (
+        "goal_focus",
+        "support_offered",
+        "response",
+        "strengths",
+        "their_words",
+        "next_steps",
+        "referrals",
+        "notes",
+    )
+    return " || char(10) || ".join(f"{row}.{name}" for name in fields)
+
+
+def _entry_triggers(table: str, kind: str, alias_expr: str, title_expr: str, body_expr: str) -> str:
+    """Triggers that mirror `table` into `entries` and `entries_fts`."""
+    rowid_of = "(SELECT rowid FROM entries WHERE id = {row}.id)"
+    return f"""
+CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
+  INSERT INTO entries(id, kind, sort_ts, alias_id)
+    VALUES (NEW.id, '{kind}', NEW.sort_ts, {alias_expr.format(row="NEW")});
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ({rowid_of.format(row="NEW")}, {title_expr.format(row="NEW")},
+            {body_expr.format(row="NEW")});
+END;
+CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN
+  UPDATE entries SET sort_ts = NEW.sort_ts, alias_id = {alias_expr.format(row="NEW")}
+    WHERE id = NEW.id;
+  DELETE FROM entries_fts WHERE rowid = {rowid_of.format(row="OLD")};
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ({rowid_of.format(row="NEW")}, {title_expr.format(row="NEW")},
+            {body_expr.format(row="NEW")});
+END;
+CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
+  DELETE FROM entries_fts WHERE rowid = {rowid_of.format(row="OLD")};
+  DELETE FROM entries WHERE id = OLD.id;
+  DELETE FROM tags WHERE entry_id = OLD.id;
+END;
+"""
+
+
+_V1 = (
+    """
+CREATE TABLE aliases (
+  id TEXT PRIMARY KEY,
+  pseudonym TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  status TEXT NOT NULL DEFAULT 'active',
+  themes TEXT NOT NULL DEFAULT '[]',
+  knows_me_outside_work INTEGER NOT NULL DEFAULT 0,
+  consent_note TEXT NOT NULL DEFAULT '',
+  limits_explained_on TEXT,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  alias_id TEXT REFERENCES aliases(id) ON DELETE SET NULL,
+  occurred_at TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  duration_min INTEGER,
+  modality TEXT NOT NULL,
+  method TEXT NOT NULL,
+  setting TEXT NOT NULL,
+  goal_focus TEXT NOT NULL DEFAULT '',
+  support_offered TEXT NOT NULL DEFAULT '',
+  response TEXT NOT NULL DEFAULT '',
+  strengths TEXT NOT NULL DEFAULT '',
+  their_words TEXT NOT NULL DEFAULT '',
+  next_steps TEXT NOT NULL DEFAULT '',
+  referrals TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '',
+  shared_my_story INTEGER NOT NULL DEFAULT 0,
+  reviewed_with_person INTEGER NOT NULL DEFAULT 0,
+  safety_flag TEXT NOT NULL DEFAULT 'none',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_alias ON sessions(alias_id, sort_ts);
+CREATE TABLE reflections (
+  id TEXT PRIMARY KEY,
+  occurred_on TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  template TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  session_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+  for_supervision INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX reflections_by_session ON reflections(session_id);
+CREATE TABLE follow_ups (
+  id TEXT PRIMARY KEY,
+  alias_id TEXT REFERENCES aliases(id) ON DELETE SET NULL,
+  session_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+  due_on TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  action TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT 'me',
+  status TEXT NOT NULL DEFAULT 'open',
+  done_at TEXT
+);
+CREATE INDEX follow_ups_due ON follow_ups(status, due_on);
+CREATE INDEX follow_ups_by_alias ON follow_ups(alias_id);
+CREATE INDEX follow_ups_by_session ON follow_ups(session_id);
+CREATE TABLE checkins (
+  id TEXT PRIMARY KEY,
+  at TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  mood INTEGER NOT NULL,
+  energy INTEGER NOT NULL,
+  stress INTEGER NOT NULL,
+  self_care TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE confidentiality_events (
+  id TEXT PRIMARY KEY,
+  session_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+  alias_id TEXT REFERENCES aliases(id) ON DELETE SET NULL,
+  at TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  limits_explained_before INTEGER NOT NULL DEFAULT 0,
+  consulted_role TEXT NOT NULL DEFAULT '',
+  disclosed_minimum TEXT NOT NULL DEFAULT '',
+  person_told INTEGER NOT NULL DEFAULT 0,
+  notes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX confidentiality_by_session ON confidentiality_events(session_id);
+CREATE INDEX confidentiality_by_alias ON confidentiality_events(alias_id);
+CREATE TABLE tags (
+  entry_id TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (tag, entry_id)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_entry ON tags(entry_id, position);
+CREATE TABLE entries (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  alias_id TEXT
+);
+CREATE INDEX entries_by_time ON entries(sort_ts, rowid);
+CREATE INDEX entries_by_kind ON entries(kind, sort_ts, rowid);
+CREATE INDEX entries_by_alias ON entries(alias_id, sort_ts, rowid);
+CREATE VIRTUAL TABLE entries_fts USING fts5(
+  title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE TABLE drafts (
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+"""
+    + _entry_triggers("sessions", "session", "{row}.alias_id", "''", _session_text("{row}"))
+    + _entry_triggers(
+        "reflections",
+        "reflection",
+        "(SELECT alias_id FROM sessions WHERE id = {row}.session_id)",
+        "{row}.title",
+        "{row}.body",
+    )
+    + _entry_triggers("checkins", "checkin", "NULL", "''", "{row}.self_care")
+    + _entry_triggers("follow_ups", "follow_up", "{row}.alias_id", "''", "{row}.action")
+    + _entry_triggers(
+        "confidentiality_events",
+        "confidentiality_event",
+        "{row}.alias_id",
+        "{row}.consulted_role",
+        "{row}.disclosed_minimum || char(10) || {row}.notes",
+    )
+    + """
+CREATE TRIGGER sessions_alias_to_reflections AFTER UPDATE OF alias_id ON sessions BEGIN
+  UPDATE entries SET alias_id = NEW.alias_id
+    WHERE id IN (SELECT id FROM reflections WHERE session_id = NEW.id);
+END;
+CREATE TRIGGER sessions_delete_unlinks_reflections AFTER DELETE ON sessions BEGIN
+  UPDATE entries SET alias_id = NULL
+    WHERE id IN (SELECT id FROM reflections WHERE session_id = OLD.id);
+END;
+"""
+)
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (trigger bodies contain semicolons)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlcipher3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise AssertionError("incomplete statement at the end of a migration")
+    return statements
+
+
+def migrate(conn: Connection) -> None:
+    """Bring the schema to LATEST_VERSION, one transaction per migration."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > LATEST_VERSION:
+        raise JournalError(
+            "This journal was written by a newer version of peerjournal. Update peerjournal "
+            "to open it; nothing was changed."
+        )
+    for version in range(current + 1, LATEST_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[version - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version:d}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")

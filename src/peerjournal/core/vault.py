@@ -1,0 +1,562 @@
+"""The vault: a journal directory, its authenticated header, and the encrypted database.
+
+Layout (design.md section 4)::
+
+    header.json      format, generation, Argon2id parameters and salt, HMAC over the rest
+    journal-<g>.db   SQLCipher 4 database keyed with a raw 32-byte key (plus -wal/-shm)
+    lock             advisory lock, so a second process is refused clearly
+
+Responsibilities: creating a journal (mode 0700/0600, O_EXCL, header written last so a journal
+either exists completely or not at all), opening it in the safe order, refusing a wrong
+passphrase without touching a byte, telling damage apart from a wrong passphrase, integrity
+checks, and changing the passphrase atomically by writing a new generation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import errno
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import re
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from peerjournal.core.errors import (
+    CipherUnavailable,
+    JournalDamaged,
+    JournalExists,
+    JournalInUse,
+    NoJournal,
+    StorageFull,
+    WrongPassphrase,
+)
+from peerjournal.core.kdf import (
+    ARGON2_VERSION,
+    DEFAULT_POLICY,
+    FLOOR,
+    DerivedKeys,
+    KdfParams,
+    KdfPolicy,
+    calibrate,
+    check_params,
+    derive_keys,
+    new_salt,
+)
+
+HEADER_NAME = "header.json"
+LOCK_NAME = "lock"
+HEADER_FORMAT = "peerjournal"
+HEADER_VERSION = 1
+MAX_HEADER_BYTES = 64 * 1024
+_GENERATION_FILE = re.compile(r"^journal-(\d+)\.db(-wal|-shm|-journal)?$")
+
+Connection = Any  # sqlcipher3.Connection; the driver ships no type information
+
+
+def _crash_point(name: str) -> None:
+    """A seam for fault-injection tests: they replace this to stop at a named step."""
+
+
+def db_name(generation: int) -> str:
+    return f"journal-{generation}.db"
+
+
+# --------------------------------------------------------------------------------------------
+# Header
+
+
+@dataclass(frozen=True)
+class Header:
+    generation: int
+    params: KdfParams
+    salt: bytes
+    created_at: str
+    mac: bytes = b""
+
+    def unsigned(self) -> dict[str, Any]:
+        return {
+            "format": HEADER_FORMAT,
+            "version": HEADER_VERSION,
+            "generation": self.generation,
+            "kdf": {
+                "name": "argon2id",
+                "v": ARGON2_VERSION,
+                "m": self.params.memory_kib,
+                "t": self.params.iterations,
+                "p": self.params.parallelism,
+                "salt": base64.b64encode(self.salt).decode("ascii"),
+            },
+            "created_at": self.created_at,
+        }
+
+    def canonical_bytes(self) -> bytes:
+        return json.dumps(self.unsigned(), sort_keys=True, separators=(",", ":")).encode("ascii")
+
+    def compute_mac(self, keys: DerivedKeys) -> bytes:
+        return hmac.new(keys.mac_key, self.canonical_bytes(), hashlib.sha256).digest()
+
+    def signed(self, keys: DerivedKeys) -> Header:
+        return Header(
+            self.generation, self.params, self.salt, self.created_at, self.compute_mac(keys)
+        )
+
+    def verifies(self, keys: DerivedKeys) -> bool:
+        return hmac.compare_digest(self.compute_mac(keys), self.mac)
+
+    def to_bytes(self) -> bytes:
+        document = self.unsigned()
+        document["mac"] = base64.b64encode(self.mac).decode("ascii")
+        return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("ascii")
+
+
+def _damaged_header(detail: str) -> JournalDamaged:
+    return JournalDamaged(f"The journal header is damaged ({detail}). Nothing was changed.")
+
+
+def _int_field(mapping: dict[str, Any], key: str) -> int:
+    value = mapping.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _damaged_header(f"'{key}' is not a whole number")
+    return value
+
+
+def _b64_field(mapping: dict[str, Any], key: str) -> bytes:
+    value = mapping.get(key)
+    if not isinstance(value, str):
+        raise _damaged_header(f"'{key}' is missing")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise _damaged_header(f"'{key}' is not valid base64") from None
+
+
+def parse_header(raw: bytes) -> Header:
+    """Parse header.json strictly; anything unexpected is damage, never a guess."""
+    if len(raw) > MAX_HEADER_BYTES:
+        raise _damaged_header("it is far too large")
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _damaged_header("it is not valid JSON") from None
+    if not isinstance(document, dict):
+        raise _damaged_header("it is not a JSON object")
+    expected = {"format", "version", "generation", "kdf", "created_at", "mac"}
+    if set(document) != expected:
+        raise _damaged_header("its fields are not the expected ones")
+    if document["format"] != HEADER_FORMAT:
+        raise _damaged_header("it is not a peerjournal header")
+    if _int_field(document, "version") != HEADER_VERSION:
+        raise _damaged_header("it is from an unsupported version of peerjournal")
+    generation = _int_field(document, "generation")
+    if not 1 <= generation < 2**31:
+        raise _damaged_header("its generation is out of range")
+    kdf = document["kdf"]
+    if not isinstance(kdf, dict) or set(kdf) != {"name", "v", "m", "t", "p", "salt"}:
+        raise _damaged_header("its key-derivation settings are malformed")
+    if kdf["name"] != "argon2id" or _int_field(kdf, "v") != ARGON2_VERSION:
+        raise _damaged_header("it names an unsupported key-derivation function")
+    params = KdfParams(_int_field(kdf, "m"), _int_field(kdf, "t"), _int_field(kdf, "p"))
+    created_at = document["created_at"]
+    if not isinstance(created_at, str) or len(created_at) > 64:
+        raise _damaged_header("its creation time is malformed")
+    mac = _b64_field(document, "mac")
+    if len(mac) != hashlib.sha256().digest_size:
+        raise _damaged_header("its authentication code has the wrong length")
+    return Header(generation, params, _b64_field(kdf, "salt"), created_at, mac)
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file that did not exist, readable by its owner only, whatever the umask."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary name, fsync, rename over `path`, fsync the directory."""
+    temporary = path.with_name(path.name + ".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except OSError as error:
+        os.close(fd)
+        temporary.unlink(missing_ok=True)
+        if error.errno == errno.ENOSPC:
+            raise StorageFull() from None
+        raise
+    os.close(fd)
+    _crash_point("header_tmp_written")
+    os.replace(temporary, path)
+    _fsync_directory(path.parent)
+
+
+def read_header_file(home: Path) -> bytes:
+    try:
+        fd = os.open(home / HEADER_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise NoJournal(f"There is no journal in {home}.") from None
+    except OSError:
+        raise JournalDamaged("The journal header cannot be read.") from None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(MAX_HEADER_BYTES + 1)
+
+
+class ProcessLock:
+    """An advisory fcntl lock on `home/lock`, released by the kernel if the process dies."""
+
+    def __init__(self, home: Path) -> None:
+        self._fd: int | None = None
+        fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise JournalInUse() from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+# --------------------------------------------------------------------------------------------
+# Database
+
+
+def _connect(path: Path, keys: DerivedKeys) -> Connection:
+    """Open an existing database file in the safe order of design.md section 4."""
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=rw"
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlcipher3.Error:
+        raise JournalDamaged("The journal's database file is missing or unreadable.") from None
+    try:
+        # Refuse a plain SQLite build before the key is sent: it would ignore the key and
+        # write plaintext.
+        version = conn.execute("PRAGMA cipher_version").fetchone()
+        if not version or not version[0]:
+            raise CipherUnavailable()
+        # SQLCipher logs to stderr by default, which would scribble over the TUI.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {keys.sqlcipher_key_literal()}")
+        # PRAGMA key answers ok for any key; only a real read tells.
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        if not mode or str(mode[0]).lower() != "wal":
+            raise JournalDamaged("The journal database could not be put into WAL mode.")
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlcipher3.DatabaseError:
+        conn.close()
+        raise JournalDamaged(
+            "The passphrase is right but the journal database cannot be read: it is damaged. "
+            "Nothing was changed; restore it from a backup."
+        ) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """Run both integrity checks after a WAL checkpoint; return what they report (empty = ok)."""
+    problems: list[str] = []
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        for (row,) in conn.execute("PRAGMA cipher_integrity_check"):
+            problems.append(f"cipher_integrity_check: {row}")
+        for (row,) in conn.execute("PRAGMA integrity_check"):
+            if row != "ok":
+                problems.append(f"integrity_check: {row}")
+    except sqlcipher3.DatabaseError as error:
+        problems.append(f"the database cannot be read ({error})")
+    return problems
+
+
+def _remove_generation(home: Path, generation: int) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (home / (db_name(generation) + suffix)).unlink(missing_ok=True)
+
+
+@dataclass
+class CheckReport:
+    """What `check` found. ok is False when anything needs the user's attention."""
+
+    generation: int
+    params: KdfParams
+    below_floor: bool
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.below_floor
+
+
+class Vault:
+    """One journal directory, locked for this process. Unlocked once `connection` is set."""
+
+    def __init__(self, home: Path, header: Header, lock: ProcessLock, policy: KdfPolicy) -> None:
+        self.home = home
+        self.header = header
+        self.policy = policy
+        self._lock: ProcessLock | None = lock
+        self._keys: DerivedKeys | None = None
+        self._conn: Connection | None = None
+
+    # ---- creation and opening
+
+    @classmethod
+    def create(
+        cls,
+        home: Path,
+        passphrase: str,
+        *,
+        policy: KdfPolicy = DEFAULT_POLICY,
+        initialise: Callable[[Connection], None] | None = None,
+    ) -> Vault:
+        """Create a new journal in `home` and return it unlocked.
+
+        `home` may be missing or empty (or hold the remains of an init that crashed before its
+        header was written). The header is written last: until then there is no journal.
+        """
+        home = Path(home)
+        _prepare_home(home)
+        lock = ProcessLock(home)
+        try:
+            if (home / HEADER_NAME).exists():
+                raise JournalExists(f"A journal already exists in {home}.")
+            for leftover in home.iterdir():
+                if _GENERATION_FILE.match(leftover.name) or leftover.name == HEADER_NAME + ".tmp":
+                    leftover.unlink()
+            params = calibrate(policy)
+            salt = new_salt()
+            keys = derive_keys(passphrase, salt, params)
+            header = Header(1, params, salt, datetime.now(UTC).isoformat(timespec="seconds"))
+            create_private_file(home / db_name(1))
+            conn = _connect(home / db_name(1), keys)
+            try:
+                if initialise is not None:
+                    initialise(conn)
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except BaseException:
+                conn.close()
+                raise
+            header = header.signed(keys)
+            try:
+                write_file_atomically(home / HEADER_NAME, header.to_bytes())
+            except BaseException:
+                conn.close()
+                raise
+        except BaseException:
+            lock.release()
+            raise
+        vault = cls(home, header, lock, policy)
+        vault._keys, vault._conn = keys, conn
+        return vault
+
+    @classmethod
+    def locate(cls, home: Path, *, policy: KdfPolicy = DEFAULT_POLICY) -> Vault:
+        """Find the journal in `home`, take its lock and read its header. Hashes nothing."""
+        home = Path(home)
+        if not (home / HEADER_NAME).exists():
+            raise NoJournal(f"There is no journal in {home}.")
+        lock = ProcessLock(home)
+        try:
+            header = parse_header(read_header_file(home))
+            check_params(header.params, header.salt, policy)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(home, header, lock, policy)
+
+    def unlock(self, passphrase: str) -> None:
+        """Derive the keys and open the database. A wrong passphrase changes nothing on disk."""
+        keys = derive_keys(passphrase, self.header.salt, self.header.params)
+        if not self.header.verifies(keys):
+            raise WrongPassphrase()
+        path = self.home / db_name(self.header.generation)
+        if not path.exists():
+            raise JournalDamaged(
+                "The journal header is intact but its database file is missing. "
+                "Restore the journal from a backup."
+            )
+        self._conn = _connect(path, keys)
+        self._keys = keys
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """After a successful open: remove stray generations and tighten permissions."""
+        current = self.header.generation
+        for entry in self.home.iterdir():
+            match = _GENERATION_FILE.match(entry.name)
+            if (match and int(match.group(1)) != current) or entry.name == HEADER_NAME + ".tmp":
+                entry.unlink(missing_ok=True)
+        os.chmod(self.home, 0o700)
+        for entry in self.home.iterdir():
+            if entry.is_file() and not entry.is_symlink():
+                os.chmod(entry, 0o600)
+
+    # ---- using it
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("the vault is locked")
+        return self._conn
+
+    def check(self, floor: KdfParams = FLOOR) -> CheckReport:
+        """Both integrity checks, and whether the key settings are below `floor`."""
+        problems = integrity_problems(self.connection)
+        return CheckReport(
+            generation=self.header.generation,
+            params=self.header.params,
+            below_floor=not self.header.params.at_least(floor),
+            problems=problems,
+        )
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Re-key by writing generation g+1, verifying it, then switching the header.
+
+        A crash at any step leaves a journal that opens with the old passphrase (header still
+        names g) or with the new one (header names g+1, whose database was verified first).
+        """
+        conn = self.connection
+        old = self.header
+        new_generation = old.generation + 1
+        new_path = self.home / db_name(new_generation)
+        params = calibrate(self.policy)
+        salt = new_salt()
+        keys = derive_keys(new_passphrase, salt, params)
+        _crash_point("derived")
+        _remove_generation(self.home, new_generation)
+        try:
+            create_private_file(new_path)
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute(
+                "ATTACH DATABASE ? AS rekeyed KEY ?", (str(new_path), f"x'{keys.db_key.hex()}'")
+            )
+            try:
+                conn.execute("SELECT sqlcipher_export('rekeyed')").fetchall()
+                conn.execute(f"PRAGMA rekeyed.user_version = {int(user_version)}")
+                _crash_point("exported")
+            finally:
+                conn.execute("DETACH DATABASE rekeyed")
+            verifier = _connect(new_path, keys)
+            try:
+                problems = integrity_problems(verifier)
+            finally:
+                verifier.close()
+            if problems:
+                raise JournalDamaged(
+                    "The re-encrypted copy failed its integrity check; nothing changed."
+                )
+            _crash_point("verified")
+            header = Header(new_generation, params, salt, old.created_at).signed(keys)
+            write_file_atomically(self.home / HEADER_NAME, header.to_bytes())
+        except sqlcipher3.DatabaseError as error:
+            _remove_generation(self.home, new_generation)
+            if "full" in str(error).lower():
+                raise StorageFull() from None
+            raise JournalDamaged("The passphrase could not be changed; nothing changed.") from None
+        except Exception:
+            _remove_generation(self.home, new_generation)
+            raise
+        _crash_point("header_replaced")
+        self.header = header
+        self._close_connection(checkpoint=True)
+        self._conn = _connect(new_path, keys)
+        self._keys = keys
+        _remove_generation(self.home, old.generation)
+
+    # ---- closing
+
+    def _close_connection(self, *, checkpoint: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if checkpoint:
+                # So deleted rows do not linger in the WAL after the journal is closed.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            conn.close()
+
+    def lock(self) -> None:
+        """Checkpoint, close the database and drop the key; the directory lock stays held."""
+        try:
+            self._close_connection(checkpoint=True)
+        finally:
+            self._keys = None
+
+    def close(self) -> None:
+        """Lock and release the directory lock."""
+        try:
+            self.lock()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+
+def _prepare_home(home: Path) -> None:
+    """Make `home` an owner-only directory, creating it (and its parents) when missing."""
+    if home.exists() and not home.is_dir():
+        raise JournalExists(f"{home} exists and is not a folder.")
+    if not home.exists():
+        home.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            home.mkdir(mode=0o700)
+        except FileExistsError:
+            raise JournalExists(f"{home} was created by something else just now.") from None
+    else:
+        ours = {LOCK_NAME, HEADER_NAME, HEADER_NAME + ".tmp"}
+        strangers = [
+            entry.name
+            for entry in home.iterdir()
+            if entry.name not in ours and not _GENERATION_FILE.match(entry.name)
+        ]
+        if strangers:
+            raise JournalExists(f"{home} is not empty; choose an empty or new folder.")
+    os.chmod(home, 0o700)

@@ -1,0 +1,225 @@
+"""The command line: options where design.md puts them, exit codes, messages, passphrases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from peerjournal import cli
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import Alias, Reflection, Session, new_id, now_iso
+from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_POLICY
+
+SECRET = "SECRET-NOTE-7f3a"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    def run(*argv: str, passphrase: str | None = PASSPHRASE, new: str | None = None) -> Result:
+        args = list(argv)
+        fds = []
+        for flag, value in (("--passphrase-fd", passphrase), ("--new-passphrase-fd", new)):
+            if value is None:
+                continue
+            read, write = os.pipe()
+            os.write(write, value.encode() + b"\n")
+            os.close(write)
+            fds.append(read)
+            args += [flag, str(read)]
+        try:
+            code = cli.main(args, policy=TEST_POLICY)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def test_init_creates_a_journal_and_refuses_a_second(run, home: Path) -> None:
+    result = run("--home", str(home), "init")
+    assert result.code == 0, result.err
+    assert (home / "header.json").exists()
+    again = run("--home", str(home), "init")
+    assert again.code == 5
+    assert "already exists" in again.err
+
+
+def test_init_refuses_a_short_passphrase(run, home: Path) -> None:
+    result = run("--home", str(home), "init", passphrase="short")
+    assert result.code == 2
+    assert "at least 12 characters" in result.err
+    assert not home.exists()
+
+
+def test_home_from_the_environment(run, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEERJOURNAL_HOME", str(home))
+    assert run("init").code == 0
+    assert (home / "header.json").exists()
+
+
+@pytest.fixture
+def filled(home: Path) -> Path:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
+        river = j.save(Alias(id=new_id(), pseudonym="River"))
+        j.save(
+            Session(
+                id=new_id(),
+                alias_id=river.id,
+                occurred_at=now_iso(),
+                notes=f"spoke about the eviction letter {SECRET}",
+            )
+        )
+        j.save(
+            Reflection(
+                id=new_id(),
+                occurred_on="2026-11-20",
+                title="Boundaries",
+                body="eviction again; [@click=app.quit]x[/]",
+            )
+        )
+    return home
+
+
+def test_exit_codes(run, filled: Path, tmp_path: Path) -> None:
+    assert run("--home", str(filled), "check").code == 0
+    wrong = run("--home", str(filled), "check", passphrase="not the right one")
+    assert wrong.code == 3 and "passphrase" in wrong.err
+    assert run("--home", str(tmp_path / "none"), "check").code == 5
+    assert run("--home", str(filled), "frobnicate").code == 2
+    with Journal.open(filled, PASSPHRASE, policy=TEST_POLICY):
+        busy = run("--home", str(filled), "check")
+        assert busy.code == 6 and "another" in busy.err
+    (filled / "header.json").write_text("{not json")
+    damaged = run("--home", str(filled), "check")
+    assert damaged.code == 4 and "damaged" in damaged.err
+
+
+def test_errors_never_show_note_text_or_tracebacks(
+    run, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(self, *args, **kwargs):
+        raise RuntimeError(f"boom {SECRET}")
+
+    monkeypatch.setattr(Journal, "search", explode)
+    result = run("--home", str(filled), "search", "eviction")
+    assert result.code == 1
+    assert SECRET not in result.err + result.out
+    assert "Traceback" not in result.err
+    assert "RuntimeError" in result.err
+
+
+def test_check_reports_weak_kdf_parameters(run, filled: Path) -> None:
+    result = run("--home", str(filled), "check")
+    # The test journal uses cheap parameters; a real check flags them, exit 0 only if strong.
+    assert "below the recommended floor" not in result.out  # policy floor == test floor
+
+
+def test_check_flags_parameters_below_the_production_floor(
+    capsys: pytest.CaptureFixture[str], filled: Path
+) -> None:
+    read, write = os.pipe()
+    os.write(write, PASSPHRASE.encode() + b"\n")
+    os.close(write)
+    code = cli.main(["--home", str(filled), "check", "--passphrase-fd", str(read)])
+    os.close(read)
+    out = capsys.readouterr().out
+    assert code == 4
+    assert "below the recommended floor" in out
+
+
+def test_search_prints_one_line_per_match(run, filled: Path) -> None:
+    result = run("--home", str(filled), "search", "eviction")
+    assert result.code == 0
+    lines = [line for line in result.out.splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert any(
+        line.startswith("session") and "River" in line and "eviction" in line for line in lines
+    )
+    assert any(line.startswith("reflection") and "Boundaries" in line for line in lines)
+    assert "[@click=app.quit]" in result.out  # shown literally
+    assert run("--home", str(filled), "search", '"unbalanced (').code == 0
+
+
+def test_passwd_changes_the_passphrase(run, filled: Path) -> None:
+    assert run("--home", str(filled), "passwd", new=OTHER_PASSPHRASE).code == 0
+    assert run("--home", str(filled), "check").code == 3
+    assert run("--home", str(filled), "check", passphrase=OTHER_PASSPHRASE).code == 0
+    short = run("--home", str(filled), "passwd", passphrase=OTHER_PASSPHRASE, new="tiny")
+    assert short.code == 2
+
+
+def test_export_needs_consent_and_never_clobbers(run, filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    refused = run("--home", str(filled), "export", "--format", "json", "-o", str(target))
+    assert refused.code == 2 and "--yes" in refused.err
+    assert not target.exists()
+    done = run("--home", str(filled), "export", "--format", "json", "-o", str(target), "--yes")
+    assert done.code == 0 and "PLAINTEXT" in done.err
+    assert target.stat().st_mode & 0o777 == 0o600
+    document = json.loads(target.read_text())
+    assert len(document["sessions"]) == 1
+    target.write_text("keep me")
+    again = run("--home", str(filled), "export", "-o", str(target), "--yes")
+    assert again.code == 2 and target.read_text() == "keep me"
+    assert run("--home", str(filled), "export", "-o", str(target), "--yes", "--overwrite").code == 0
+
+
+def test_import_round_trip_and_malformed_file(run, filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    assert run("--home", str(filled), "export", "-o", str(target), "--yes").code == 0
+    fresh = tmp_path / "fresh"
+    assert run("--home", str(fresh), "init").code == 0
+    first = run("--home", str(fresh), "import", str(target))
+    assert first.code == 0 and "Imported 3 new" in first.out
+    second = run("--home", str(fresh), "import", str(target))
+    assert "Imported 0 new and 0 updated records; 3 were already here" in second.out
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(target.read_bytes()[:-40])
+    bad = run("--home", str(fresh), "import", str(broken))
+    assert bad.code == 2 and "line" in bad.err and "Nothing was imported" in bad.err
+
+
+def test_passphrases_never_come_from_argv_or_the_environment(run, filled: Path) -> None:
+    parser = cli.build_parser()
+    options = {opt for action in parser._actions for opt in action.option_strings}
+    for sub in parser._subparsers._group_actions[0].choices.values():  # type: ignore[union-attr]
+        options |= {opt for action in sub._actions for opt in action.option_strings}
+    assert not {o for o in options if "pass" in o and not o.endswith("-fd")}
+    source = Path(cli.__file__).read_text()
+    assert 'environ.get("PEERJOURNAL_PASS' not in source
+
+
+def test_without_a_terminal_the_passphrase_prompt_refuses_clearly(run, filled: Path) -> None:
+    result = run("--home", str(filled), "check", passphrase=None)
+    assert result.code == 2
+    assert "--passphrase-fd" in result.err
+
+
+def test_the_console_script_and_module_run(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "peerjournal", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "peerjournal" in result.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "peerjournal", "--home", str(tmp_path / "x"), "check"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 5
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,50 @@
+"""Architecture: the core is a library that never imports textual or rich."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_core_imports_no_ui_toolkit() -> None:
+    code = (
+        "import sys, pkgutil, importlib, peerjournal.core as core\n"
+        "for m in pkgutil.iter_modules(core.__path__):\n"
+        "    importlib.import_module('peerjournal.core.' + m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'rich')"
+        " or n.startswith('peerjournal.tui') or n == 'peerjournal.cli')\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_cli_does_not_import_textual() -> None:
+    code = "import sys, peerjournal.cli\nprint(any(n.startswith('textual') for n in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_no_network_modules_in_the_package() -> None:
+    import pathlib
+
+    import peerjournal
+
+    root = pathlib.Path(peerjournal.__file__).parent
+    forbidden = (
+        "import socket",
+        "urllib.request",
+        "http.client",
+        "import requests",
+        "import httpx",
+        "import ssl",
+        "asyncio.open_connection",
+    )
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        for needle in forbidden:
+            assert needle not in text, f"{path.name} mentions {needle}"

@@ -1,0 +1,309 @@
+"""The Journal API: records, sanitising, timeline paging, filters, search, drafts, settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerjournal.core.errors import InvalidRecord, NotFound
+from peerjournal.core.journal import Journal, fts_query
+from peerjournal.core.models import (
+    Alias,
+    CheckIn,
+    ConfidentialityEvent,
+    FollowUp,
+    Reflection,
+    Session,
+    new_id,
+    template_body,
+)
+
+TZ = timezone(timedelta(hours=1))
+
+
+def at(day: int, hour: int = 10) -> str:
+    return datetime(2026, 1, 1, hour, tzinfo=TZ).__add__(timedelta(days=day)).isoformat()
+
+
+def test_records_round_trip_with_every_field(journal: Journal) -> None:
+    alias = journal.save(
+        Alias(
+            id=new_id(),
+            pseudonym="River",
+            themes=["Housing", "#grief"],
+            knows_me_outside_work=True,
+            limits_explained_on="2026-01-05",
+        )
+    )
+    session = journal.save(
+        Session(
+            id=new_id(),
+            alias_id=alias.id,
+            occurred_at=at(3),
+            duration_min=45,
+            modality="group",
+            method="phone",
+            setting="remote",
+            goal_focus="find a flat",
+            support_offered="listened",
+            response="calmer",
+            strengths="humour",
+            their_words="one day at a time",
+            next_steps="call the council",
+            referrals="housing advice",
+            notes="notes",
+            shared_my_story=True,
+            reviewed_with_person=True,
+            safety_flag="concern",
+            tags=["housing", "Crisis"],
+        )
+    )
+    loaded = journal.get(Session, session.id)
+    assert loaded == session
+    assert loaded.tags == ["housing", "crisis"]
+    assert journal.get(Alias, alias.id).themes == ["housing", "grief"]
+    assert loaded.created_at and loaded.updated_at
+
+
+def test_text_is_sanitised_on_the_way_in(journal: Journal) -> None:
+    session = journal.save(
+        Session(
+            id=new_id(),
+            occurred_at=at(1),
+            notes="line one\r\nline\ttwo\x1b]52;c;aGk=\x07 \x1b[31mred\x9b",
+        )
+    )
+    stored = journal.get(Session, session.id).notes
+    assert "\x1b" not in stored and "\x07" not in stored and "\x9b" not in stored
+    assert "line one\nline\ttwo" in stored
+
+
+def test_invalid_records_are_refused_with_the_field_named(journal: Journal) -> None:
+    with pytest.raises(InvalidRecord, match="modality"):
+        journal.save(Session(id=new_id(), occurred_at=at(1), modality="telepathy"))
+    with pytest.raises(InvalidRecord, match="occurred_at"):
+        journal.save(Session(id=new_id(), occurred_at="2026-01-01 10:00"))  # no offset
+    with pytest.raises(InvalidRecord, match="mood"):
+        journal.save(CheckIn(id=new_id(), at=at(1), mood=9))
+    with pytest.raises(InvalidRecord, match="alias"):
+        journal.save(Session(id=new_id(), occurred_at=at(1), alias_id=new_id()))
+    journal.save(Alias(id=new_id(), pseudonym="River"))
+    with pytest.raises(InvalidRecord, match="pseudonym"):
+        journal.save(Alias(id=new_id(), pseudonym="river"))
+
+
+def test_delete_is_permanent_and_unlinks(journal: Journal) -> None:
+    alias = journal.save(Alias(id=new_id(), pseudonym="Sky"))
+    session = journal.save(
+        Session(id=new_id(), alias_id=alias.id, occurred_at=at(1), notes="gone", tags=["x"])
+    )
+    reflection = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-01-02", session_id=session.id, body="about it")
+    )
+    journal.delete(Session, session.id)
+    with pytest.raises(NotFound):
+        journal.get(Session, session.id)
+    assert journal.get(Reflection, reflection.id).session_id is None
+    assert journal.search("gone") == []
+    assert journal.timeline(tag="x").items == []
+    with pytest.raises(NotFound):
+        journal.delete(Session, session.id)
+
+
+def test_timeline_pages_newest_first_without_gaps_or_repeats(journal: Journal) -> None:
+    ids = []
+    for day in range(23):
+        ids.append(journal.save(Session(id=new_id(), occurred_at=at(day), notes=f"day {day}")).id)
+        if day % 5 == 0:  # same instant as the session: ties are broken by rowid
+            ids.append(journal.save(CheckIn(id=new_id(), at=at(day))).id)
+    seen, cursor = [], None
+    while True:
+        page = journal.timeline(limit=4, before=cursor)
+        seen.extend(item.id for item in page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == len(set(seen)) == len(ids)
+    first = journal.timeline(limit=1).items[0]
+    assert first.when.startswith("2026-01-23")
+
+
+def test_timeline_filters(journal: Journal) -> None:
+    river = journal.save(Alias(id=new_id(), pseudonym="River"))
+    sky = journal.save(Alias(id=new_id(), pseudonym="Sky"))
+    s1 = journal.save(Session(id=new_id(), alias_id=river.id, occurred_at=at(1), tags=["housing"]))
+    journal.save(Session(id=new_id(), alias_id=sky.id, occurred_at=at(2), tags=["grief"]))
+    r1 = journal.save(Reflection(id=new_id(), occurred_on="2026-01-10", session_id=s1.id))
+    journal.save(CheckIn(id=new_id(), at=at(20)))
+    assert [i.id for i in journal.timeline(alias_id=river.id).items] == [r1.id, s1.id]
+    assert [i.alias for i in journal.timeline(alias_id=river.id).items] == ["River", "River"]
+    assert [i.id for i in journal.timeline(tag="#Housing").items] == [s1.id]
+    assert {i.kind for i in journal.timeline(kinds=["checkin"]).items} == {"checkin"}
+    in_range = journal.timeline(since=date(2026, 1, 3), until=date(2026, 1, 3)).items
+    assert [i.alias for i in in_range] == ["Sky"]
+    # Moving a session to another alias moves its reflection with it.
+    s1.alias_id = sky.id
+    journal.save(s1)
+    assert journal.timeline(alias_id=river.id).items == []
+
+
+def timeline_plan(journal: Journal, **filters: object) -> str:
+    """The query plan of the timeline query, captured from the real call."""
+    conn = journal.vault.connection
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        journal.timeline(**filters)
+    finally:
+        conn.set_trace_callback(None)
+    [sql] = [s for s in statements if "FROM entries e" in s]
+    plan = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+    return " ".join(str(row[-1]) for row in plan)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"kinds": ["reflection"]},
+        {"alias_id": "6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f01"},
+        {"since": date(2026, 1, 1), "until": date(2026, 2, 1)},
+    ],
+)
+def test_timeline_walks_an_index_and_never_sorts_everything(
+    journal: Journal, filters: dict
+) -> None:
+    from peerjournal.core.journal import Cursor
+
+    for before in (None, Cursor(10**15, 5)):
+        plan = timeline_plan(journal, before=before, **filters)
+        assert "INDEX" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+def test_previews_are_short_even_for_huge_notes(journal: Journal) -> None:
+    journal.save(Session(id=new_id(), occurred_at=at(1), goal_focus="word " * 200_000))
+    item = journal.timeline().items[0]
+    assert len(item.preview) <= 240
+
+
+def test_follow_ups_due(journal: Journal) -> None:
+    alias = journal.save(Alias(id=new_id(), pseudonym="River"))
+    due = journal.save(FollowUp(id=new_id(), alias_id=alias.id, due_on="2026-01-05", action="call"))
+    journal.save(FollowUp(id=new_id(), due_on="2026-02-05", action="later"))
+    journal.save(FollowUp(id=new_id(), due_on="2026-01-01", action="done", status="done"))
+    assert [f.id for f in journal.follow_ups(due_until=date(2026, 1, 31))] == [due.id]
+    assert [f.id for f in journal.follow_ups(alias_id=alias.id)] == [due.id]
+    assert len(journal.follow_ups(status=None)) == 3
+
+
+def test_search_ranks_highlights_and_understands_phrases_and_prefixes(journal: Journal) -> None:
+    journal.save(Session(id=new_id(), occurred_at=at(1), notes="talked about the eviction letter"))
+    journal.save(
+        Reflection(
+            id=new_id(),
+            occurred_on="2026-01-03",
+            title="Eviction, again",
+            body="eviction eviction: I felt the weight of the eviction",
+        )
+    )
+    journal.save(CheckIn(id=new_id(), at=at(2), self_care="a long walk by the river"))
+    hits = journal.search("eviction")
+    assert [h.kind for h in hits] == ["reflection", "session"]
+    assert any(matched and part.lower() == "eviction" for part, matched in hits[1].snippet)
+    assert [h.kind for h in journal.search('"eviction letter"')] == ["session"]
+    assert journal.search('"letter eviction"') == []
+    assert [h.kind for h in journal.search("evic*")] == ["reflection", "session"]
+    assert [h.kind for h in journal.search("walk")] == ["checkin"]
+    assert journal.search("Évictión")  # diacritics and case do not matter
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "(",
+        ")",
+        "*",
+        "NEAR(a b)",
+        "a AND",
+        "OR",
+        "title:x",
+        "^x",
+        "-x",
+        "x:",
+        "{a b}",
+        "'",
+        'a"b',
+        "",
+        "   ",
+        "NOT",
+        "col : val",
+        '"unbalanced phrase',
+        "x**",
+    ],
+)
+def test_search_never_raises_on_fts_syntax(journal: Journal, query: str) -> None:
+    journal.save(Session(id=new_id(), occurred_at=at(1), notes="title near x and a b"))
+    assert isinstance(journal.search(query), list)
+
+
+@settings(
+    max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(st.text(max_size=40))
+def test_any_search_string_returns_a_list(journal: Journal, query: str) -> None:
+    assert isinstance(journal.search(query), list)
+
+
+def test_fts_query_quotes_every_term() -> None:
+    assert fts_query('a "b c" d*') == '"a" "b c" "d"*'
+    assert fts_query("NEAR(x)") == '"NEAR" "x"'
+    assert fts_query("!!!") is None
+
+
+def test_all_kinds_are_searchable_and_deletable(journal: Journal) -> None:
+    records = [
+        Alias(id=new_id(), pseudonym="Marker"),
+        Session(id=new_id(), occurred_at=at(1), notes="zebra"),
+        Reflection(id=new_id(), occurred_on="2026-01-01", body="zebra"),
+        FollowUp(id=new_id(), due_on="2026-01-02", action="zebra"),
+        CheckIn(id=new_id(), at=at(1), self_care="zebra"),
+        ConfidentialityEvent(id=new_id(), at=at(1), disclosed_minimum="zebra"),
+    ]
+    for record in records:
+        journal.save(record)
+    assert len(journal.search("zebra")) == 5
+    for record in records:
+        journal.delete(type(record), record.id)
+    assert journal.search("zebra") == []
+    assert set(journal.counts().values()) == {0}
+
+
+def test_templates_give_headed_bodies() -> None:
+    body = template_body("gibbs")
+    assert "## Description" in body and "## Action plan" in body
+    assert template_body("free") == ""
+
+
+def test_drafts_and_settings_are_kept(journal: Journal) -> None:
+    journal.save_draft("session-form", "session", {"notes": "half a thought"})
+    journal.save_draft("session-form", "session", {"notes": "a whole thought"})
+    [draft] = journal.drafts()
+    assert draft.payload == {"notes": "a whole thought"}
+    journal.discard_draft("session-form")
+    assert journal.drafts() == []
+    assert journal.setting("idle_minutes", 5) == 5
+    journal.set_setting("idle_minutes", 10)
+    assert journal.setting("idle_minutes") == 10
+
+
+def test_a_transaction_is_all_or_nothing(journal: Journal) -> None:
+    with pytest.raises(InvalidRecord), journal.transaction():
+        journal.save(Session(id=new_id(), occurred_at=at(1)))
+        journal.save(Session(id=new_id(), occurred_at="not a time"))
+    assert journal.counts()["session"] == 0
