@@ -150,7 +150,11 @@ _DAY_MONTH_YEAR_RE = re.compile(
 _MONTH_DAY_YEAR_RE = re.compile(
     rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
 )
-_TIME_RE = re.compile(r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])")
+# "14:00", and "10.30-12.00" (dotted times are common in UK notes).
+_TIME_RE = re.compile(
+    r"(?<![\w:.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?::[0-5]\d)?(?:\s?[ap]\.?m\.?)?(?![\w:]|\.\d)",
+    re.IGNORECASE,
+)
 # Money is masked so "£1 200 000" or "$12.000.000" is never read as a phone or ID number.
 _MONEY_RE = re.compile(r"[$£€¥₹]\s?\d+(?:[ ,.]\d{3}(?!\d))*(?:\.\d{1,2})?")
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -258,7 +262,7 @@ def _find_birth_dates(text: str, dates: list[_Date], current_year: int) -> list[
 def _cue_before(
     text: str, d: _Date, cues: list[re.Match[str]], cue_ends: list[int], current_year: int
 ) -> bool:
-    """ "DOB 12/03/1987", "born on 3 March 1990": a cue shortly before, in the same clause."""
+    """A cue shortly before the date, in the same clause: "DOB 12/03/1987", "born 3 May 1990"."""
     first = bisect_left(cue_ends, d.start - _BIRTH_WINDOW)
     last = bisect_right(cue_ends, d.start)
     for cue in cues[first:last]:
@@ -275,7 +279,7 @@ def _cue_before(
 def _cue_after(
     text: str, d: _Date, cues: list[re.Match[str]], cue_ends: list[int], current_year: int
 ) -> bool:
-    """ "12/03/1987 (DOB)": a cue right after an old enough date, joined only by punctuation."""
+    """A cue right after an old enough date, joined only by punctuation: "12/03/1987 (DOB)"."""
     if d.year is None or d.year >= current_year - 10:
         return False
     first = bisect_right(cue_ends, d.end)
@@ -358,7 +362,7 @@ _ID_CONTEXT_RE = re.compile(
     r"case\s+(?:number|no|ref))\b[^\n]{0,15}$",
     re.IGNORECASE,
 )
-# North American numbering plan: optional 1, then 3-3-4 with the same kind of separator.
+# North American numbering plan: an optional leading 1, then 3-3-4 digits, "(555) 123-4567".
 _NANP_RE = re.compile(r"(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 
 
@@ -428,7 +432,10 @@ _ADDRESS_RE = re.compile(
     r"(?:\b(?i:flat|apt|apartment|unit|suite)\.?\s*\d+[A-Za-z]?,?\s+)?"
     r"(?<![\w.,/:$£€-])\d{1,5}[A-Za-z]?(?:-\d{1,5})?,?\s+"
     rf"(?:{_CAP_WORD}\s+){{1,4}}?"
-    rf"(?i:{_STREET_WORDS})\b",
+    rf"(?i:{_STREET_WORDS})\b"
+    # ", Hull HU1 3XY": a town and postcode right after the street belong to the address.
+    r"(?:,\s*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w'’-]*)?)?"
+    r"(?:,?\s+(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b)?",
 )
 # UK postcodes: the inward code never uses C, I, K, M, O or V, which keeps "4PM" out.
 _POSTCODE_RE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
@@ -453,37 +460,37 @@ def _words(block: str) -> frozenset[str]:
 # left out on purpose so that "talked to Grace" is still noticed.
 _COMMON_WORDS = _words(
     """
-    a about above absolutely across act actually add addiction address admit advice afraid
-    after afternoon again against age ago agree ahead aid all allow almost alone along already
-    alright also although always am amazing among an and anger angry another answer anxiety
-    anxious any anybody anyhow anymore anyone anything anyway anywhere apart apartment apparently
-    appointment appreciate are area argue argument around arrive as ask asleep at attempt
-    attend away awful awkward baby back bad badly bag balance bank bar based basically bath
-    bathroom be beautiful because become bed bedroom been beer before begin behind being believe
-    bell below benefit benefits best better between big bike birth birthday bit bitter black
-    blame blood blue body book booked boring born both bottle bottom boundary boundaries box boy
-    boyfriend brain brave bread break breakfast breath breathe breathing brief bright bring
-    broke broken brother brought brown budget building bus busy but buy by bye cafe call calm
-    came can cannot car card care careful carer case cat caught cause cell centre center certain
-    chair chance change changed charge chat cheap check cheers chemist child childhood children
-    choice choose church city class clean clear clearly client clinic close closed clothes club
-    coffee cold college colleague come comfortable coming community complete completely concern
-    concerned confidence confident confused consent contact continue control conversation cook
-    cope coping cost could council counselling counsellor counselor country couple course court
-    cousin cover covid craving cravings crazy crisis cry crying cup current currently cut dad daddy
-    daily damage dark date daughter day days dead deal dear death debt decide decided decision
-    deep definitely depressed depression detox did die died diet different difficult dinner
-    direct disability discuss discussed distress do doctor does dog doing done door doubt down
-    drink drinking drive driving drop drove drug drugs drunk due during dying each early easier
-    easy eat eating effort either else email emergency emotional emotions employer empty end
-    energy enjoy enough entire especially even evening event ever every everybody everyday
-    everyone everything everywhere ex exactly example except excited exercise exhausted expect
-    experience explain explained eye eyes face fact fair fairly fall family far fast father fear
-    feel feeling feelings fell felt few fight file fill final finally financial find fine finish
+    a about above absolutely across act actually add addiction address admit advice afraid after
+    afternoon again against age ago agree ahead aid all allow almost alone along already alright
+    also although always am amazing among an and anger angry another answer anxiety anxious any
+    anybody anyhow anymore anyone anything anyway anywhere apart apartment apparently
+    appointment appreciate are area argue argument around arrive as ask asleep at attempt attend
+    away awful awkward baby back bad badly bag balance bank bar based basically bath bathroom be
+    beautiful because become bed bedroom been beer before begin behind being believe bell below
+    benefit benefits best better between big bike birth birthday bit bitter black blame blood
+    blue body book booked boring born both bottle bottom boundary boundaries box boy boyfriend
+    brain brave bread break breakfast breath breathe breathing brief bright bring broke broken
+    brother brought brown budget building bus busy but buy by bye cafe call calm came can cannot
+    car card care careful carer case cat caught cause cell centre center certain chair chance
+    change changed charge chat cheap check cheers chemist child childhood children choice choose
+    church city class clean clear clearly client clinic close closed clothes club coffee cold
+    college colleague come comfortable coming community complete completely concern concerned
+    confidence confident confused consent contact continue control conversation cook cope coping
+    cost could council counselling counsellor counselor country couple course court cousin cover
+    covid craving cravings crazy crisis cry crying cup current currently cut dad daddy daily
+    damage dark date daughter day days dead deal dear death debt decide decided decision deep
+    definitely depressed depression detox did die died diet different difficult dinner direct
+    disability discuss discussed distress do doctor does dog doing done door doubt down drink
+    drinking drive driving drop drove drug drugs drunk due during dying each early easier easy
+    eat eating effort either else email emergency emotional emotions employer empty end energy
+    enjoy enough entire especially even evening event ever every everybody everyday everyone
+    everything everywhere ex exactly example except excited exercise exhausted expect experience
+    explain explained eye eyes face fact fair fairly fall family far fast father fear feel
+    feeling feelings fell felt few fight file fill final finally financial find fine finish
     finished fire first five flat floor focus follow followup food for forget forgot forgive
     form forward found four free friday friend friends from front full fully fun funeral funny
-    future game gave general generally gentle get getting gift girl girlfriend give given glad go
-    goal goals god goes going gone good goodbye got gotten gp grandad grandma grandmother
+    future game gave general generally gentle get getting gift girl girlfriend give given glad
+    go goal goals god goes going gone good goodbye got gotten gp grandad grandma grandmother
     grandfather grandpa granny grateful gratitude great green grief ground grounding group grow
     guess guilt guilty gym habit had hair half hand handle hang happen happened happy hard harm
     has hate have having he head health healthy hear heard heart heavy held hello help helped
@@ -491,79 +498,111 @@ _COMMON_WORDS = _words(
     home homeless honest honestly horrible hospital hostel hot hour hours house housing how
     however huge hug human hungry hurt husband i idea if ill illness important in including
     income incredibly indeed info information injury inside instead interest into is isolated
-    isolation issue issues it its itself job join journal journey just keen keep kept key kid kids
-    kind kitchen knew know knowing known lack lady language large last late lately later laugh
-    learn least leave left legal less let letter level lie life light like likely line list listen
-    listened listening little live lived lives living local lock lonely long look looked looking
-    lose loss lost lot lots loud love lovely low lucky lunch mad made main make making man many
-    maybe me meal mean meaning meant med medical medication medicine meds meet meeting member
-    mental message met middle might mind mine minute minutes miss missed mixed mobile moment money
-    month months mood more morning most mostly mother move moved much mum mummy mam mom mommy
-    music must my myself name nan nana nanny near nearly need needed neighbour neighbor neither
-    nervous never new news next nice night nine no nobody none nor normal not note notes nothing
-    notice now number nurse ok okay of off offer offered office often oh old on once one ones
-    online only onto open or order other others otherwise our ours ourselves out outside over
-    overall overdose own pain panic paper parent parents park part partner party pass past patient
-    pay people per perhaps person personal phone pick picture place plan planned planning play
-    please pleased point police poor positive possible possibly post pray prayer prefer pretty
-    price prison private probably problem problems progress promise proud pub push put quick
-    quickly quiet quite rain ran rather reach read ready real really reason recent recently
-    recovery red referral referred refused rehab relapse relapsed relationship relief remember
-    rent respect rest result return right risk road room rough round rule rules run safe safely
-    safety said same saturday save saw say saying says scared school second see seeing seem seemed
-    seems seen self send sense sent serious service services session sessions set seven several
-    shame share shared she shelter shift shop short should shower sick side sign simple since
-    single sister sit six sleep slept slightly slow small smoke so sober sobriety social some
-    somebody somehow someone something sometimes somewhere son soon sorry sort sound space speak
-    special spent spoke sponsor staff stage start started state stay stayed step steps still stop
-    stopped story straight strange street stress stressed strong struggle struggling stuck
-    student stuff success such suddenly suggest suicidal suicide sunday support supported
-    supporter supportive suppose sure surgery take taken taking talk talked talking tea team
-    tell ten tense text than thank thanks that the their them themselves then therapist therapy
-    there these they thing things think thinking third this those though thought three through
-    thursday time times tired to today together told tomorrow tonight too took top total touch
-    tough town trauma treatment tried trigger triggered trouble true trust try trying tuesday
-    turn two type uncle under understand understanding unit university unless until up upon upset
-    us use used useful usual usually very visit voice volunteer wait waiting wake walk want wanted
-    war ward warm was watch water way we wednesday week weekend weeks weird welcome well went were
-    what whatever when where whether which while white who whole whom whose why wife win with
-    within without woke woman women wonder wonderful word words work worker working world worried
-    worry worse worst would write writing wrong yeah year years yes yesterday yet you young your
-    yours yourself yourselves
-    able across afterwards agreed alcohol alcoholic almost annoyed apologised apologized
-    arranged arrived asked aunt auntie aunty awake awesome basic bedtime began begun bills blessed
-    bored bothered bought brilliant brought calls calmer carefully caring catch certainly chosen
-    city cleaner closer comfort confirm cried daily deadline deserve difference disappointed
-    done drank drunk eaten emotionally ended ends engaged evening everyday excellent family fed
-    fine forgotten fresh frightened frustrated gentle glad grown guidance hardly heavy hiding
-    holidays hopeful hopefully hopeless hurting important improved improving interesting keeping
-    kindness lesson lonely lovely mate mates meanwhile mentioned nearby neither nevertheless
-    newly noticed ongoing opened overwhelmed pleased plenty pressure previous previously
-    proper properly quit rang realised realized reflect reflection relapsing relaxed reminded
-    responded response rough sad sadly scary scheduled shaky shared shaking sleeping slowly
-    smaller solid sooner spoken stable stressful strongly struggled supposed sweet tearful
-    tears terrible thankful thankfully tight tiring tonight tricky ugly unable unhappy unsafe
-    unsure unwell upcoming uplifting useless valued vulnerable weekly welcome wellbeing whilst
-    wish worked worn worried worthless wrote
-    also another any both each either every few many most much neither none other several some
-    such these those whoever whichever whenever wherever
-    zero eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty
-    thirty forty fifty sixty seventy eighty ninety hundred thousand million fourth fifth sixth
-    seventh eighth ninth tenth once twice
-    absent abuse abused abusive acceptance access accommodation action addict addicted admin
-    advocate advocacy agency alive allowance ambulance anniversary appeal application arrest
-    arrested assessment attention bail bed benefit bereavement boss breakdown bullying carer
-    ceremony charity chip chips claim coach colleagues community conference counsellor crash
-    custody deposit diagnosis discharge discharged disclosure domestic dose eviction evicted
-    fellowship fine fostering funding grant harmful homelessness hotline helpline housing
-    hearing inpatient inquest interview jail jobcentre judge keyworker landlord landlady lawyer
-    leaflet licence license literature manager medic medics mentor methadone midwife milestone
-    minister newcomer nurses officer outpatient outreach paramedic paramedics payment peer
-    pharmacy pharmacist placement probation programme program psychiatrist psychologist
-    reception receptionist referral refuge rehabilitation relapse reminder rent request
-    residential review safeguarding sanction scheme script sentence settlement shelter shop
-    solicitor sponsee staff supervision supervisor tenancy therapist treatment tribunal trustee
-    unemployed visit visiting warden withdrawal withdrawals worker workshop
+    isolation issue issues it its itself job join journal journey just keen keep kept key kid
+    kids kind kitchen knew know knowing known lack lady language large last late lately later
+    laugh learn least leave left legal less let letter level lie life light like likely line
+    list listen listened listening little live lived lives living local lock lonely long look
+    looked looking lose loss lost lot lots loud love lovely low lucky lunch mad made main make
+    making man many maybe me meal mean meaning meant med medical medication medicine meds meet
+    meeting member mental message met middle might mind mine minute minutes miss missed mixed
+    mobile moment money month months mood more morning most mostly mother move moved much mum
+    mummy mam mom mommy music must my myself name nan nana nanny near nearly need needed
+    neighbour neighbor neither nervous never new news next nice night nine no nobody none nor
+    normal not note notes nothing notice now number nurse ok okay of off offer offered office
+    often oh old on once one ones online only onto open or order other others otherwise our ours
+    ourselves out outside over overall overdose own pain panic paper parent parents park part
+    partner party pass past patient pay people per perhaps person personal phone pick picture
+    place plan planned planning play please pleased point police poor positive possible possibly
+    post pray prayer prefer pretty price prison private probably problem problems progress
+    promise proud pub push put quick quickly quiet quite rain ran rather reach read ready real
+    really reason recent recently recovery red referral referred refused rehab relapse relapsed
+    relationship relief remember rent respect rest result return right risk road room rough
+    round rule rules run safe safely safety said same saturday save saw say saying says scared
+    school second see seeing seem seemed seems seen self send sense sent serious service
+    services session sessions set seven several shame share shared she shelter shift shop short
+    should shower sick side sign simple since single sister sit six sleep slept slightly slow
+    small smoke so sober sobriety social some somebody somehow someone something sometimes
+    somewhere son soon sorry sort sound space speak special spent spoke sponsor staff stage
+    start started state stay stayed step steps still stop stopped story straight strange street
+    stress stressed strong struggle struggling stuck student stuff success such suddenly suggest
+    suicidal suicide sunday support supported supporter supportive suppose sure surgery take
+    taken taking talk talked talking tea team tell ten tense text than thank thanks that the
+    their them themselves then therapist therapy there these they thing things think thinking
+    third this those though thought three through thursday time times tired to today together
+    told tomorrow tonight too took top total touch tough town trauma treatment tried trigger
+    triggered trouble true trust try trying tuesday turn two type uncle under understand
+    understanding unit university unless until up upon upset us use used useful usual usually
+    very visit voice volunteer wait waiting wake walk want wanted war ward warm was watch water
+    way we wednesday week weekend weeks weird welcome well went were what whatever when where
+    whether which while white who whole whom whose why wife win with within without woke woman
+    women wonder wonderful word words work worker working world worried worry worse worst would
+    write writing wrong yeah year years yes yesterday yet you young your yours yourself
+    yourselves able across afterwards agreed alcohol alcoholic almost annoyed apologised
+    apologized arranged arrived asked aunt auntie aunty awake awesome basic bedtime began begun
+    bills blessed bored bothered bought brilliant brought calls calmer carefully caring catch
+    certainly chosen city cleaner closer comfort confirm cried daily deadline deserve difference
+    disappointed done drank drunk eaten emotionally ended ends engaged evening everyday
+    excellent family fed fine forgotten fresh frightened frustrated gentle glad grown guidance
+    hardly heavy hiding holidays hopeful hopefully hopeless hurting important improved improving
+    interesting keeping kindness lesson lonely lovely mate mates meanwhile mentioned nearby
+    neither nevertheless newly noticed ongoing opened overwhelmed pleased plenty pressure
+    previous previously proper properly quit rang realised realized reflect reflection relapsing
+    relaxed reminded responded response rough sad sadly scary scheduled shaky shared shaking
+    sleeping slowly smaller solid sooner spoken stable stressful strongly struggled supposed
+    sweet tearful tears terrible thankful thankfully tight tiring tonight tricky ugly unable
+    unhappy unsafe unsure unwell upcoming uplifting useless valued vulnerable weekly welcome
+    wellbeing whilst wish worked worn worried worthless wrote also another any both each either
+    every few many most much neither none other several some such these those whoever whichever
+    whenever wherever zero eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen
+    nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+    fourth fifth sixth seventh eighth ninth tenth once twice absent abuse abused abusive
+    acceptance access accommodation action addict addicted admin advocate advocacy agency alive
+    allowance ambulance anniversary appeal application arrest arrested assessment attention bail
+    bed benefit bereavement boss breakdown bullying carer ceremony charity chip chips claim
+    coach colleagues community conference counsellor crash custody deposit diagnosis discharge
+    discharged disclosure domestic dose eviction evicted fellowship fine fostering funding grant
+    harmful homelessness hotline helpline housing hearing inpatient inquest interview jail
+    jobcentre judge keyworker landlord landlady lawyer leaflet licence license literature
+    manager medic medics mentor methadone midwife milestone minister newcomer nurses officer
+    outpatient outreach paramedic paramedics payment peer pharmacy pharmacist placement
+    probation programme program psychiatrist psychologist reception receptionist referral refuge
+    rehabilitation relapse reminder rent request residential review safeguarding sanction scheme
+    script sentence settlement shelter shop solicitor sponsee staff supervision supervisor
+    tenancy therapist treatment tribunal trustee unemployed visit visiting warden withdrawal
+    withdrawals worker workshop accident account actual adult adults afford alarm animal answer
+    anybody apply approach april art attack attitude average avoid award bedsit blanket bloods
+    boat bones bored bottle brave bridge brief british broken bus cake camera cancel cancelled
+    canceled cancer capital career careful cash catch cause chain challenge chapter cheque chest
+    chicken choir cigarette cigarettes circle clock coat code coffee coin cold comment
+    compassion condition consider cooking corner correct cough count counter country courage
+    crowd culture curfew customer danger dance decent degree dentist desk detail device dignity
+    dinner dirty disaster doctor doctors dream dress dry dust duty earth east edge education egg
+    election else emergency engine environment equal escape evidence exam exit expensive extra
+    factor fail fallen false fare farm fault favour favourite feet field figure film fine finger
+    fish fit flight flower fly foot football forest fortune fresh fruit fuel fund garden gas
+    gate gentle ghost glass gold grid guard guest gun habits hall hat healing heat hell hero
+    hidden hill hole honesty horse host hotel hunger ice ideal image inventory iron island joke
+    journey judgement jump justice knee knife lake land laundry law lead leader leg lesson lift
+    limit lip liquor load loan lounge luck lyrics machine mail map market mask match meat memory
+    metal milk mirror mission mistake model modern moon motivation motorway mountain mouth movie
+    nail nature neck needle nerve net noise north nose novel object ocean offence oil orange
+    outcome owner pack package page paint pair paperwork parcel past path peace pen pencil pet
+    phase piece pill pills pilot pipe pitch plant plate platform pocket poem poetry pool
+    population post pot pound powder practical pray present president press pride prince print
+    prize process product profile property protect psalm psalms pub public purpose queen
+    question queue race radio rate ready reality recipe record relative release religion report
+    rescue research resource rest rice ride ring rock role roof rope route row rubbish sale salt
+    sand scale scene science score screen script sea season seat secret section security seed
+    self-care series sex shape sheet ship shirt shock shoe shoes shoulder shout sight signal
+    silence silver sing site size skill skin snow soap soft soil song soul sound soup source
+    south spring square staff stairs standard star station steel stick stomach storm stranger
+    stream strength subject sugar suit sun supply surface survey sweet swim symptom system table
+    tablet tablets talent tank tape target task taste tax teacher tear technology teeth
+    temperature term test theory thread throat ticket tie tiny title toilet tone tool tooth
+    topic tour track trade traffic train training translate transport trap travel tree trial
+    trip truck truth tube uni union upstairs valley value van verse victim video view village
+    violence vision vote wage wall wallet warning wash waste weapon weather wedding weight west
+    wheel wild wind window wine winter wire wisdom wood yard yoga youth
     """
 )
 
@@ -601,6 +640,13 @@ _ALLOWED_WORDS = _words(
     england scotland wales ireland britain uk europe america africa asia canada australia
     alzheimer alzheimers parkinson parkinsons asperger aspergers crohn crohns tourette
     tourettes huntington huntingtons covid coronavirus lockdown
+    poland romania lithuania latvia ukraine russia syria iraq iran afghanistan pakistan india
+    bangladesh nigeria ghana somalia eritrea ethiopia sudan jamaica mexico brazil spain
+    portugal italy france germany turkey china philippines vietnam
+    lamotrigine valproate depakote venlafaxine duloxetine propranolol zopiclone amitriptyline
+    aripiprazole abilify risperidone clozapine lorazepam ativan klonopin clonazepam
+    wellbutrin bupropion lexapro escitalopram paroxetine
+    spotify headspace deliveroo doritos calm
     ok okay hi hello hey thanks cheers dear ps nb re fwd fyi asap lol tbc tbd
     mr mrs ms miss mx dr prof sir madam st saint
     """
@@ -634,7 +680,7 @@ _PERSON_VERBS = _words(
 )
 
 # Titles that always introduce a name, even at the start of a sentence.
-_TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof"})
+_TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor"})
 
 # Letters, optionally joined by apostrophes or hyphens ("O'Brien", "Jean-Luc", "River's").
 _WORD_RE = re.compile(r"(?<![\w'’-])[^\W\d_]+(?:['’-][^\W\d_]+)*['’]?")
@@ -868,16 +914,20 @@ def _find_names(text: str, aliases: frozenset[str]) -> list[_Hit]:
 def _resolve(hits: list[_Hit]) -> list[_Hit]:
     """Drop overlapping hits, keeping the longer one (or, on a tie, the more specific one)."""
     ordered = sorted(hits, key=lambda h: (-(h.end - h.start), -_SPECIFICITY[h.kind], h.start))
+    # Kept hits never overlap, so sorted by start their ends are sorted too; a new hit only
+    # needs comparing with its two neighbours. This keeps long notes linear-ish, not quadratic.
+    starts: list[int] = []
     kept: list[_Hit] = []
-    taken: list[tuple[int, int]] = []
     for hit in ordered:
         if hit.end <= hit.start:
             continue
-        if any(hit.start < end and start < hit.end for start, end in taken):
+        i = bisect_left(starts, hit.start)
+        if i > 0 and kept[i - 1].end > hit.start:
             continue
-        kept.append(hit)
-        taken.append((hit.start, hit.end))
-    kept.sort(key=lambda h: h.start)
+        if i < len(kept) and kept[i].start < hit.end:
+            continue
+        starts.insert(i, hit.start)
+        kept.insert(i, hit)
     return kept
 
 
