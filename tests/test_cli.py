@@ -223,3 +223,34 @@ def test_the_console_script_and_module_run(tmp_path: Path) -> None:
     )
     assert result.returncode == 5
     assert "Traceback" not in result.stderr
+
+
+def test_paths_and_messages_are_never_parsed_as_markup(run, tmp_path: Path) -> None:
+    odd = tmp_path / "x[/y] [bold]z"
+    result = run("--home", str(odd), "init")
+    assert result.code == 0, result.err
+    assert "[bold]" in result.out
+
+
+def test_escape_sequences_in_import_errors_do_not_reach_the_terminal(
+    run, filled: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {"format": "peerjournal-export", "version": 1, "sessions": [{"\x1b]0;pwned\x07": 1}]}
+        )
+    )
+    result = run("--home", str(filled), "import", str(bad))
+    assert result.code == 2
+    assert "\x1b" not in result.err and "\x07" not in result.err
+
+
+def test_passwd_repairs_a_journal_below_the_floor(run, home: Path) -> None:
+    from peerjournal.core.kdf import KdfParams, KdfPolicy
+
+    weak = KdfPolicy(floor=KdfParams(64, 1, 1), calibrate=False)
+    Journal.create(home, PASSPHRASE, policy=weak).close()
+    assert run("--home", str(home), "check").code == 4  # below the (test) floor
+    assert run("--home", str(home), "passwd", new=OTHER_PASSPHRASE).code == 0
+    assert run("--home", str(home), "check", passphrase=OTHER_PASSPHRASE).code == 0

@@ -244,3 +244,26 @@ def test_private_files_are_0600_and_never_clobbered(tmp_path: Path) -> None:
     write_private_file(target, b"[]", overwrite=True)
     assert target.read_bytes() == b"[]"
     assert [p.name for p in tmp_path.iterdir()] == ["export.json"]
+
+
+def test_records_imported_without_timestamps_reimport_cleanly(
+    journal: Journal, tmp_path: Path
+) -> None:
+    raw = json.dumps(
+        {
+            "format": "peerjournal-export",
+            "version": 1,
+            "aliases": [{"id": "6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f01", "pseudonym": "Sky"}],
+            "reflections": [
+                {"id": "6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f03", "occurred_on": "2026-11-20"}
+            ],
+        }
+    ).encode()
+    first = import_records(journal, parse_export(raw))
+    assert first.total_added == 2
+    again = import_records(journal, parse_export(raw))
+    assert again.total_unchanged == 2 and again.total_updated == 0
+    exported = json.dumps(export_document(journal)).encode()
+    with Journal.create(tmp_path / "copy", PASSPHRASE, policy=TEST_POLICY) as other:
+        assert import_records(other, parse_export(exported)).total_added == 2
+        assert records_of(export_document(other)) == records_of(export_document(journal))

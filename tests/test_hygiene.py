@@ -48,3 +48,15 @@ def test_no_network_modules_in_the_package() -> None:
         text = path.read_text()
         for needle in forbidden:
             assert needle not in text, f"{path.name} mentions {needle}"
+
+
+def test_the_tui_never_runs_sql() -> None:
+    import pathlib
+
+    import peerjournal.tui
+
+    root = pathlib.Path(peerjournal.tui.__file__).parent
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        for needle in ("sqlcipher3", ".execute(", "SELECT ", "INSERT ", "DELETE FROM"):
+            assert needle not in text, f"{path.name} contains {needle!r}"

@@ -307,3 +307,39 @@ def test_a_transaction_is_all_or_nothing(journal: Journal) -> None:
         journal.save(Session(id=new_id(), occurred_at=at(1)))
         journal.save(Session(id=new_id(), occurred_at="not a time"))
     assert journal.counts()["session"] == 0
+
+
+def test_deleted_words_leave_the_search_index(journal: Journal) -> None:
+    session = journal.save(Session(id=new_id(), occurred_at=at(1), notes="zqxwordgone here"))
+    journal.save(Session(id=new_id(), occurred_at=at(2), notes="something else"))
+    edited = journal.save(Session(id=new_id(), occurred_at=at(3), notes="zqxeditedaway"))
+    journal.delete(Session, session.id)
+    edited.notes = "replaced"
+    journal.save(edited)
+    blocks = b"".join(
+        bytes(block)
+        for (block,) in journal.vault.connection.execute("SELECT block FROM entries_fts_data")
+    )
+    assert b"zqxwordgone" not in blocks
+    assert b"zqxeditedaway" not in blocks
+    assert b"replaced" in blocks
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("occurred_at", "20261120T140000+0100"),
+        ("occurred_at", "2026-11-20 14:00:00+01:00"),
+        ("id", "{6F1C0E0A-6D7C-4C55-9D5E-8B8F0F8F8F01}"),
+        ("id", "6F1C0E0A-6D7C-4C55-9D5E-8B8F0F8F8F01"),
+    ],
+)
+def test_only_one_spelling_of_times_and_ids_is_accepted(
+    journal: Journal, field: str, value: str
+) -> None:
+    session = Session(id=new_id(), occurred_at=at(1))
+    setattr(session, field, value)
+    with pytest.raises(InvalidRecord, match=field):
+        journal.save(session)
+    with pytest.raises(InvalidRecord, match="due_on"):
+        journal.save(FollowUp(id=new_id(), due_on="2026-W47-5"))

@@ -431,3 +431,11 @@ def test_long_note_is_handled() -> None:
     hints = find_identifiers(para * 2000, ["River"], current_year=YEAR)
     assert [h.kind for h in hints[:4]] == ["name", "phone", "address", "birth_date"]
     assert len(hints) == 4 * 2000
+
+
+def test_template_headings_are_not_names() -> None:
+    from peerjournal.core.models import REFLECTION_TEMPLATES, template_body
+
+    for template in REFLECTION_TEMPLATES:
+        assert find_identifiers(template_body(template)) == [], template
+    assert [h.kind for h in find_identifiers("## Call with Dr Patel")] == ["name"]

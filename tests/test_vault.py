@@ -327,3 +327,38 @@ def test_a_failed_passphrase_change_leaves_the_journal_usable(
         journal.change_passphrase(OTHER_PASSPHRASE)
     assert journal.counts()["session"] == 1
     assert not (journal.home / "journal-2.db").exists()
+
+
+def test_a_failure_after_the_header_switch_keeps_the_new_generation(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_journal(home, sessions=2)
+    calls = []
+
+    def failing_fsync(directory: Path) -> None:
+        calls.append(directory)
+        raise OSError("simulated EIO on the directory fsync")
+
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as j:
+        monkeypatch.setattr(vault_module, "_fsync_directory", failing_fsync)
+        j.change_passphrase(OTHER_PASSPHRASE)  # the rename happened: the change stands
+        monkeypatch.undo()
+        assert calls
+        assert j.counts()["session"] == 2
+    with Journal.open(home, OTHER_PASSPHRASE, policy=TEST_POLICY) as j:
+        assert j.counts()["session"] == 2
+
+
+def test_process_hardening_in_a_child() -> None:
+    code = textwrap.dedent("""
+        import ctypes, ctypes.util, os, resource
+        from peerjournal.core.hardening import harden_process
+        harden_process()
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        print(libc.prctl(3, 0, 0, 0, 0), resource.getrlimit(resource.RLIMIT_CORE),
+              oct(os.umask(0)))
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["0", "(0,", "0)", "0o77"]

@@ -101,3 +101,19 @@ class StorageFull(JournalError):
     default_message = (
         "The disk is full, so this could not be saved. Nothing already saved was lost."
     )
+
+
+class BackupDamaged(JournalDamaged):
+    """A backup file is damaged, truncated, tampered with or not a peerjournal backup."""
+
+    exit_code = 4
+    default_message = (
+        "The backup is damaged, truncated or not a peerjournal backup. Nothing was changed."
+    )
+
+
+class BackupFailed(JournalError):
+    """A backup or restore could not be completed; what was there before is unchanged."""
+
+    exit_code = 1
+    default_message = "The backup could not be completed. Nothing was changed."

@@ -16,6 +16,8 @@ import contextlib
 import errno
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,8 +58,9 @@ def export_document(journal: Journal) -> dict[str, Any]:
         "version": EXPORT_VERSION,
         "exported_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
     }
-    for section, cls in SECTIONS:
-        document[section] = [record.to_dict() for record in journal.iter_records(cls)]
+    with journal.transaction():  # one consistent snapshot across every section
+        for section, cls in SECTIONS:
+            document[section] = [record.to_dict() for record in journal.all_records(cls)]
     return document
 
 
@@ -143,7 +146,13 @@ def import_records(journal: Journal, records: Iterable[tuple[str, Record]]) -> I
         for label, record in records:
             kind = record.KIND
             if journal.exists(type(record), record.id):
-                if journal.get(type(record), record.id) == record:
+                existing = journal.get(type(record), record.id)
+                if record.HAS_TIMESTAMPS:
+                    # Timestamps left out of the file keep their stored values.
+                    for name in ("created_at", "updated_at"):
+                        if not getattr(record, name):
+                            setattr(record, name, getattr(existing, name))
+                if existing == record:
                     summary.unchanged[kind] = summary.unchanged.get(kind, 0) + 1
                     continue
                 bucket = summary.updated
@@ -187,9 +196,65 @@ def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> N
         if overwrite:
             os.replace(temporary, path)
         else:
-            os.link(temporary, path)  # fails if the name appeared meanwhile
+            _rename_no_clobber(temporary, path)
+        with contextlib.suppress(OSError):
+            _fsync_directory(path.parent)
     except FileExistsError:
         raise JournalError(f"{path} already exists; choose another name.") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _rename_no_clobber(source: Path, target: Path) -> None:
+    """Move `source` to `target` unless `target` exists, atomically where the file system can.
+
+    A hard link fails if the name appeared meanwhile; FAT and exFAT USB sticks cannot link, so
+    there we check and rename (a tiny window, on a stick nobody else is writing to).
+    """
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if target.exists():
+            raise FileExistsError(str(target)) from None
+        os.rename(source, target)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_private_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write an explicit export of several files: a new 0700 folder of 0600 files, all or none.
+
+    The files are written into a hidden folder beside `folder` and renamed into place at the
+    end. `folder` must not exist, or be an empty folder (which is replaced).
+    """
+    folder = Path(folder)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise JournalError(f"{folder} exists and is not a folder; choose a new folder name.")
+    if folder.exists() and any(folder.iterdir()):
+        raise JournalError(f"{folder} is not empty; choose a new or empty folder.")
+    if not folder.parent.is_dir():
+        raise JournalError(f"The folder {folder.parent} does not exist.")
+    temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        for name, data in files:
+            if Path(name).name != name or name.startswith("."):
+                raise ValueError(f"not a plain file name: {name!r}")
+            write_private_file(temporary / name, data)
+        os.rename(temporary, folder)  # replaces an empty folder; fails if one appeared
+    except OSError as error:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise JournalError(f"{folder} is not empty; choose a new or empty folder.") from None
+        raise
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise

@@ -205,8 +205,8 @@ class Journal:
         return self._vault.check(floor)
 
     @_serialised
-    def change_passphrase(self, new_passphrase: str) -> None:
-        self._vault.change_passphrase(new_passphrase)
+    def change_passphrase(self, new_passphrase: str, policy: KdfPolicy | None = None) -> None:
+        self._vault.change_passphrase(new_passphrase, policy)
 
     # ---- transactions and errors
 
@@ -260,9 +260,13 @@ class Journal:
             ).fetchone()
             record.created_at = existing[0] if existing else (record.created_at or stamp)  # type: ignore[attr-defined]
             record.updated_at = stamp  # type: ignore[attr-defined]
-        if record.HAS_TIMESTAMPS and not record.created_at:  # type: ignore[attr-defined]
-            record.created_at = getattr(record, record.TIME_FIELD) or now_iso()  # type: ignore[attr-defined]
-            record.updated_at = record.updated_at or record.created_at  # type: ignore[attr-defined]
+        if record.HAS_TIMESTAMPS:
+            # An import may leave the timestamps out: keep the stored ones, else use now.
+            stored = self._timestamps(record)
+            if not record.created_at:  # type: ignore[attr-defined]
+                record.created_at = stored[0] if stored else now_iso()  # type: ignore[attr-defined]
+            if not record.updated_at:  # type: ignore[attr-defined]
+                record.updated_at = stored[1] if stored else record.created_at  # type: ignore[attr-defined]
         columns, values = _row_of(record)
         assignments = ", ".join(f"{name} = excluded.{name}" for name in columns if name != "id")
         sql = (
@@ -279,6 +283,13 @@ class Journal:
                     [(record.id, tag, i) for i, tag in enumerate(record.tags)],  # type: ignore[attr-defined]
                 )
         return record
+
+    def _timestamps(self, record: Record) -> tuple[str, str] | None:
+        row = self._conn.execute(
+            f"SELECT created_at, updated_at FROM {record.TABLE} WHERE id = ?",  # noqa: S608
+            (record.id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     @_serialised
     def get(self, cls: type[R], record_id: str) -> R:
@@ -332,22 +343,20 @@ class Journal:
         return cls(**values)
 
     @_serialised
-    def iter_records(self, cls: type[R], batch: int = 500) -> Iterator[R]:
-        """Every record of a kind, oldest first, fetched in batches (for export)."""
+    def all_records(self, cls: type[R]) -> list[R]:
+        """Every record of a kind, oldest first, read in one consistent snapshot (export)."""
         order = "created_at, id" if cls is Alias else "sort_ts, id"
-        sql = (
-            f"SELECT {', '.join(_columns(cls))} FROM {cls.TABLE} "  # noqa: S608
-            f"ORDER BY {order} LIMIT ? OFFSET ?"
-        )
-        offset = 0
-        while True:
-            with self._mutex:
-                rows = self._conn.execute(sql, (batch, offset)).fetchall()
-                records = [self._record_from_row(cls, row) for row in rows]
-            yield from records
-            if len(rows) < batch:
-                return
-            offset += batch
+        sql = f"SELECT {', '.join(_columns(cls))} FROM {cls.TABLE} ORDER BY {order}"  # noqa: S608
+        records: list[R] = []
+        with self.transaction():
+            cursor = self._conn.execute(sql)
+            while rows := cursor.fetchmany(500):
+                records.extend(self._record_from_row(cls, row) for row in rows)
+        return records
+
+    def iter_records(self, cls: type[R]) -> Iterator[R]:
+        """Every record of a kind, oldest first."""
+        yield from self.all_records(cls)
 
     # ---- aliases
 
@@ -590,6 +599,52 @@ class Journal:
             kind: self._conn.execute(f"SELECT count(*) FROM {cls.TABLE}").fetchone()[0]  # noqa: S608
             for kind, cls in BY_KIND.items()
         }
+
+    # ---- maintenance (backups, retention)
+
+    @_serialised
+    def change_count(self) -> int:
+        """A number that grows with every write to a record (drafts and settings excluded)."""
+        row = self._conn.execute("SELECT value FROM change_counter WHERE id = 1").fetchone()
+        return int(row[0]) if row else 0
+
+    @_serialised
+    def write_encrypted_copy(self, target: Path, settings: dict[str, Any]) -> dict[str, int]:
+        """Copy the whole journal, encrypted with its own key, to the new file `target`.
+
+        `settings` go into the copy only. Returns the counts of what was copied, read under
+        the same lock, so a verifier can compare them with what the copy holds.
+        """
+        self._vault.write_encrypted_copy(Path(target), settings)
+        return self.counts()
+
+    @_serialised
+    def summarise(self, entries: list[tuple[str, str]]) -> dict[str, tuple[str, str, str]]:
+        """id -> (when, title, preview) for (id, kind) pairs, one line each, as on the timeline."""
+        return self._summaries(entries)
+
+    @contextlib.contextmanager
+    def locked_connection(self) -> Iterator[Any]:
+        """The connection, under the journal's lock, for core modules with their own queries.
+
+        For the core only (retention, digest); the UI calls methods and never runs SQL.
+        """
+        with self._mutex:
+            yield self._conn
+
+    @_serialised
+    def compact(self) -> None:
+        """Make deletions permanent: merge the search index, checkpoint the WAL, VACUUM.
+
+        secure_delete already zeroes freed pages; FTS5 keeps the words of deleted rows in its
+        index segments until they are merged, and the WAL keeps old page images until a
+        checkpoint, so both are flushed before and after VACUUM rebuilds the file.
+        """
+        with _storage_errors():
+            self._conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 # --------------------------------------------------------------------------------------------

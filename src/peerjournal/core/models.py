@@ -9,6 +9,7 @@ untrusted JSON (unknown fields are an error, missing ones take their defaults).
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -274,8 +275,21 @@ def _problem(record_label: str, name: str, detail: str) -> InvalidRecord:
     return InvalidRecord(f"{record_label}: field '{name}' {detail}.")
 
 
+_DATETIME_SHAPE = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})"
+)
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_UUID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_datetime(value: str) -> datetime:
-    """ISO 8601 with an explicit offset; naive times are ambiguous and refused."""
+    """ISO 8601 with an explicit offset; naive times are ambiguous and refused.
+
+    Only the extended form (2026-11-20T14:00:00+01:00) is accepted, so stored times compare
+    and sort as text the same way everywhere.
+    """
+    if not _DATETIME_SHAPE.fullmatch(value):
+        raise ValueError("not an ISO 8601 date-time with offset")
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError("no offset")
@@ -371,6 +385,8 @@ def validate_record(record: Record, label: str | None = None) -> Record:
                 ) from None
         if value and name in _DATE_FIELDS:
             try:
+                if not _DATE_SHAPE.fullmatch(value):
+                    raise ValueError("not YYYY-MM-DD")
                 date.fromisoformat(value)
             except ValueError:
                 raise _problem(label, name, "must be a date like 2026-11-20") from None
@@ -378,10 +394,9 @@ def validate_record(record: Record, label: str | None = None) -> Record:
             if len(value) > MAX_TAGS:
                 raise _problem(label, name, f"has more than {MAX_TAGS} items")
             setattr(record, name, clean_tags(value))
-    try:
-        uuid.UUID(record.id)
-    except ValueError:
-        raise _problem(label, "id", "must be a UUID") from None
+    if not _UUID_SHAPE.fullmatch(record.id):
+        # One spelling only (lower-case, hyphenated), so one record never becomes two.
+        raise _problem(label, "id", "must be a UUID like 6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f01")
     for name in record.REQUIRED:
         if not getattr(record, name):
             raise _problem(label, name, "is required")

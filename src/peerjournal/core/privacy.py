@@ -41,7 +41,10 @@ __all__ = [
 # a clipboard write, and C1 0x9B/0x9D are single-byte CSI/OSC introducers, so all must go.
 # One compiled regex is used rather than str.translate: on typical (mostly clean, often
 # non-ASCII) text it is several times faster, and a 5 MB note must stay responsive.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+# Also the bidirectional embedding, override and isolate controls (U+202A-202E,
+# U+2066-2069): they make displayed text read differently from what is stored ("Trojan
+# Source"); right-to-left scripts display correctly without them. LRM/RLM marks are kept.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
 
 # Inside a single-line field, any run of whitespace that includes a newline or tab collapses
 # to one space, so "a\n\nb" and "a \t b" both become "a b" instead of growing gaps.
@@ -52,7 +55,7 @@ def sanitize_text(text: str) -> str:
     """Return `text` without control characters, with line endings normalised to ``\\n``.
 
     Keeps newlines and tabs and every printable character (emoji, right-to-left scripts,
-    combining marks, ``[markup]``) exactly as typed. Idempotent.
+    combining marks, ``[markup]``) exactly as typed; drops bidi override controls. Idempotent.
     """
     # Controls go first so that a stray control between "\r" and "\n" cannot leave a
     # doubled line break behind.
@@ -801,7 +804,14 @@ def _is_heading(tokens: list[_Token]) -> bool:
     return ordinary >= max(2, (len(content) + 1) // 2)
 
 
+_MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s")
+
+
 def _find_names_in_line(line: str, offset: int, aliases: frozenset[str]) -> list[_Hit]:
+    if _MARKDOWN_HEADING_RE.match(line) and not re.search(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b", line):
+        # Reflection templates put their prompts in "## Heading" lines: capitalised words
+        # there are headings, not names (titles still count: "## Call with Dr Patel").
+        return []
     tokens = _tokenise(line)
     if not tokens:
         return []

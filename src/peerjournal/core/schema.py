@@ -7,6 +7,8 @@ code path can forget them:
   pages through it with an index on (sort_ts, rowid), never loading all rows.
 - `entries_fts`: an FTS5 index whose rowid is the `entries` rowid, so a deletion is a lookup
   by rowid and not a scan.
+
+A third, `change_counter` (version 2), counts writes to records, for automatic backups.
 """
 
 from __future__ import annotations
@@ -170,6 +172,9 @@ CREATE INDEX entries_by_alias ON entries(alias_id, sort_ts, rowid);
 CREATE VIRTUAL TABLE entries_fts USING fts5(
   title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
+-- secure_delete does not reach FTS5's own segments: without this, the words of deleted or
+-- edited notes would stay in the (encrypted) index until the next merge.
+INSERT INTO entries_fts(entries_fts, rank) VALUES ('secure-delete', 1);
 CREATE TABLE drafts (
   key TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -210,7 +215,36 @@ END;
 """
 )
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Version 2: a change counter that every write to a record bumps, so "has anything changed
+# since the last automatic backup?" is one read instead of a scan. Drafts and settings are
+# left out on purpose: locking saves open forms as drafts, and that alone is no reason to
+# take a backup.
+COUNTED_TABLES = (
+    "aliases",
+    "sessions",
+    "reflections",
+    "follow_ups",
+    "checkins",
+    "confidentiality_events",
+)
+_COUNTER_TRIGGERS = "".join(
+    f"CREATE TRIGGER {table}_count_{op.lower()} AFTER {op} ON {table} BEGIN\n"
+    "  UPDATE change_counter SET value = value + 1 WHERE id = 1;\nEND;\n"
+    for table in COUNTED_TABLES
+    for op in ("INSERT", "UPDATE", "DELETE")
+)
+_V2 = (
+    """
+CREATE TABLE change_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO change_counter (id, value) VALUES (1, 0);
+"""
+    + _COUNTER_TRIGGERS
+)
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -311,9 +311,38 @@ def integrity_problems(conn: Connection) -> list[str]:
     return problems
 
 
-def _remove_generation(home: Path, generation: int) -> None:
+def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
-        (home / (db_name(generation) + suffix)).unlink(missing_ok=True)
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _remove_generation(home: Path, generation: int) -> None:
+    _remove_database(home / db_name(generation))
+
+
+def _export_database(
+    conn: Connection, target: Path, keys: DerivedKeys, settings: dict[str, Any]
+) -> None:
+    """sqlcipher_export everything into the empty file `target`, keyed with `keys`."""
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    # Only the path and our own hex are passed, and as parameters, never interpolated.
+    conn.execute("ATTACH DATABASE ? AS exported KEY ?", (str(target), f"x'{keys.db_key.hex()}'"))
+    try:
+        conn.execute("SELECT sqlcipher_export('exported')").fetchall()
+        conn.execute(f"PRAGMA exported.user_version = {int(user_version)}")
+        for key, value in settings.items():
+            conn.execute(
+                "INSERT INTO exported.settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+    finally:
+        conn.execute("DETACH DATABASE exported")
+
+
+def open_database(path: Path, keys: DerivedKeys) -> Connection:
+    """Open an existing database file (a journal's, or a copy of one) in the safe order."""
+    return _connect(path, keys)
 
 
 @dataclass
@@ -409,7 +438,12 @@ class Vault:
 
     def unlock(self, passphrase: str) -> None:
         """Derive the keys and open the database. A wrong passphrase changes nothing on disk."""
-        keys = derive_keys(passphrase, self.header.salt, self.header.params)
+        self.unlock_with_keys(derive_keys(passphrase, self.header.salt, self.header.params))
+
+    def unlock_with_keys(self, keys: DerivedKeys) -> None:
+        """Open the database with keys derived already (a restore verified them moments ago)."""
+        if self._conn is not None:
+            raise RuntimeError("the vault is already unlocked")
         if not self.header.verifies(keys):
             raise WrongPassphrase()
         path = self.home / db_name(self.header.generation)
@@ -446,6 +480,35 @@ class Vault:
             raise RuntimeError("the vault is locked")
         return self._conn
 
+    @property
+    def keys(self) -> DerivedKeys:
+        """The unlocked journal's keys, to verify an encrypted copy without deriving them again."""
+        if self._keys is None:
+            raise RuntimeError("the vault is locked")
+        return self._keys
+
+    def write_encrypted_copy(self, target: Path, settings: dict[str, Any] | None = None) -> None:
+        """Write the whole database to the new file `target`, keyed with this journal's own key.
+
+        The copy is encrypted exactly as the journal is, so this journal's header (and so its
+        passphrase) opens it. `settings` are written into the copy only (a backup records when
+        it was made). The caller verifies the copy before relying on it.
+        """
+        create_private_file(target)
+        try:
+            _export_database(self.connection, target, self.keys, settings or {})
+        except sqlcipher3.DatabaseError as error:
+            _remove_database(target)
+            if "full" in str(error).lower():
+                raise StorageFull() from None
+            raise JournalDamaged(
+                "The journal could not be copied: its database cannot be read completely. "
+                "Run 'peerjournal check'."
+            ) from None
+        except BaseException:
+            _remove_database(target)
+            raise
+
     def check(self, floor: KdfParams = FLOOR) -> CheckReport:
         """Both integrity checks, and whether the key settings are below `floor`."""
         problems = integrity_problems(self.connection)
@@ -456,33 +519,27 @@ class Vault:
             problems=problems,
         )
 
-    def change_passphrase(self, new_passphrase: str) -> None:
+    def change_passphrase(self, new_passphrase: str, policy: KdfPolicy | None = None) -> None:
         """Re-key by writing generation g+1, verifying it, then switching the header.
 
         A crash at any step leaves a journal that opens with the old passphrase (header still
         names g) or with the new one (header names g+1, whose database was verified first).
+        The new key settings are calibrated under `policy` (default: the vault's own), so a
+        journal opened leniently to be repaired is re-keyed at full strength.
         """
         conn = self.connection
         old = self.header
         new_generation = old.generation + 1
         new_path = self.home / db_name(new_generation)
-        params = calibrate(self.policy)
+        params = calibrate(policy or self.policy)
         salt = new_salt()
         keys = derive_keys(new_passphrase, salt, params)
         _crash_point("derived")
         _remove_generation(self.home, new_generation)
         try:
             create_private_file(new_path)
-            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-            conn.execute(
-                "ATTACH DATABASE ? AS rekeyed KEY ?", (str(new_path), f"x'{keys.db_key.hex()}'")
-            )
-            try:
-                conn.execute("SELECT sqlcipher_export('rekeyed')").fetchall()
-                conn.execute(f"PRAGMA rekeyed.user_version = {int(user_version)}")
-                _crash_point("exported")
-            finally:
-                conn.execute("DETACH DATABASE rekeyed")
+            _export_database(conn, new_path, keys, {})
+            _crash_point("exported")
             verifier = _connect(new_path, keys)
             try:
                 problems = integrity_problems(verifier)
@@ -496,19 +553,34 @@ class Vault:
             header = Header(new_generation, params, salt, old.created_at).signed(keys)
             write_file_atomically(self.home / HEADER_NAME, header.to_bytes())
         except sqlcipher3.DatabaseError as error:
-            _remove_generation(self.home, new_generation)
+            self._discard_unadopted(new_generation)
             if "full" in str(error).lower():
                 raise StorageFull() from None
             raise JournalDamaged("The passphrase could not be changed; nothing changed.") from None
         except Exception:
-            _remove_generation(self.home, new_generation)
-            raise
+            # If the header was replaced before the failure (say, the directory fsync
+            # failed after the rename), generation g+1 is the journal now: keep it.
+            if not self._discard_unadopted(new_generation):
+                raise
         _crash_point("header_replaced")
         self.header = header
         self._close_connection(checkpoint=True)
         self._conn = _connect(new_path, keys)
         self._keys = keys
         _remove_generation(self.home, old.generation)
+
+    def _discard_unadopted(self, generation: int) -> bool:
+        """Remove a half-made generation unless the header on disk already names it.
+
+        Returns True when the header names it (the change went through after all)."""
+        try:
+            on_disk = parse_header(read_header_file(self.home))
+        except (JournalDamaged, NoJournal):
+            on_disk = None
+        if on_disk is not None and on_disk.generation == generation:
+            return True
+        _remove_generation(self.home, generation)
+        return False
 
     # ---- closing
 
