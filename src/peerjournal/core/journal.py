@@ -399,6 +399,7 @@ class Journal:
         *,
         due_until: date | None = None,
         alias_id: str | None = None,
+        session_id: str | None = None,
         status: str | None = "open",
         limit: int = 200,
     ) -> list[FollowUp]:
@@ -413,6 +414,9 @@ class Journal:
         if alias_id:
             clauses.append("alias_id = ?")
             params.append(alias_id)
+        if session_id:
+            clauses.append("session_id = ?")
+            params.append(session_id)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self._conn.execute(
             f"SELECT {', '.join(_columns(FollowUp))} FROM follow_ups {where} "  # noqa: S608

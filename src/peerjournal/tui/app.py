@@ -1,0 +1,393 @@
+"""PeerJournalApp: the Textual app a supporter lives in.
+
+The app owns the vault lock for its lifetime and the Journal once unlocked. It is responsible
+for the things no single screen can be: locking (on demand and when idle, saving open forms as
+encrypted drafts first and clearing every screen), offering drafts back after unlock, keeping
+leak paths shut (no screenshot command, no devtools or log files, no tracebacks with locals),
+and routing the global keys to screens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import constants as textual_constants
+from textual import events, on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from peerjournal.core.errors import JournalError
+from peerjournal.core.journal import Draft, Journal
+from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
+from peerjournal.core.models import BY_KIND, Record
+from peerjournal.core.vault import Vault
+from peerjournal.tui.calls import call
+
+CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
+DEFAULT_IDLE_MINUTES = 5
+IDLE_SETTING = "idle_minutes"
+
+# Events that count as the person being there. Checked in on_event, before any widget can
+# consume them (on_key would miss keys that inputs swallow).
+_ACTIVITY = (
+    events.Key,
+    events.MouseDown,
+    events.MouseUp,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.Paste,
+    events.Click,
+)
+
+
+class PeerJournalApp(App[int]):
+    """The peerjournal terminal app."""
+
+    TITLE = "peerjournal"
+    CSS_PATH = CSS_PATH
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        policy: KdfPolicy = DEFAULT_POLICY,
+        idle_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = date.today,
+        demo_passphrase: str | None = None,
+    ) -> None:
+        super().__init__()
+        _close_leak_paths(self)
+        self.home = Path(home)
+        self.policy = policy
+        self.clock = clock
+        self.today = today  # screens ask the app for "today", so tests can fix it
+        self.demo_passphrase = demo_passphrase
+        self._idle_override = idle_seconds
+        self.idle_seconds = idle_seconds or DEFAULT_IDLE_MINUTES * 60.0
+        self.vault: Vault | None = None
+        self.journal: Journal | None = None
+        self.exit_message: str | None = None
+        self._last_activity = clock()
+        self._locking = False
+
+    # ---- start
+
+    def on_mount(self) -> None:
+        from peerjournal.tui.screens.unlock import CreateScreen, UnlockScreen
+
+        self.set_interval(1.0, self._check_idle, name="idle-check")
+        if not (self.home / "header.json").exists():
+            self.push_screen(CreateScreen(self.home, self.policy))
+            return
+        try:
+            self.vault = Vault.locate(self.home, policy=self.policy)
+        except JournalError as error:
+            self.exit_with_message(error.message, error.exit_code)
+            return
+        self.push_screen(UnlockScreen(self.vault, demo_passphrase=self.demo_passphrase))
+
+    def exit_with_message(self, message: str, code: int = 1) -> None:
+        self.exit_message = message
+        self.exit(code, return_code=code)
+
+    # ---- unlocked
+
+    @work(exclusive=True, group="journal-ready")
+    async def journal_ready(self, journal: Journal) -> None:
+        """Called by the create/unlock screens once the journal is open.
+
+        An app worker, not the screen's: it replaces the screen that called it.
+        """
+        from peerjournal.tui.screens.timeline import TimelineScreen
+
+        self.journal = journal
+        self.vault = journal.vault
+        self._last_activity = self.clock()
+        if self._idle_override is None:
+            minutes = await call(self, journal.setting, IDLE_SETTING, DEFAULT_IDLE_MINUTES)
+            self.idle_seconds = max(1, int(minutes)) * 60.0
+        await self.switch_to_timeline(TimelineScreen(journal))
+        drafts = await call(self, journal.drafts)
+        if drafts:
+            self.offer_drafts(drafts)
+
+    async def switch_to_timeline(self, screen: Screen[Any]) -> None:
+        # The unlock screen is replaced; nothing sits below the timeline but the blank base.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        await self.push_screen(screen)
+
+    @work(exclusive=True, group="drafts")
+    async def offer_drafts(self, drafts: list[Draft]) -> None:
+        from peerjournal.tui.screens.dialogs import ConfirmScreen
+
+        for draft in drafts:
+            label = draft.kind.replace("_", " ")
+            restore = await self.push_screen_wait(
+                ConfirmScreen(
+                    f"You have an unsaved {label} from {draft.updated_at[:16].replace('T', ' ')}."
+                    " Open it to finish it?",
+                    yes="Open it",
+                    no="Discard it",
+                    focus_yes=True,
+                )
+            )
+            if self.journal is None:
+                return
+            if restore:
+                await self.open_form(draft.kind, draft=draft)
+                return  # one at a time; the rest are offered after the next unlock
+            await call(self, self.journal.discard_draft, draft.key)
+
+    async def open_form(
+        self, kind: str, *, record: Record | None = None, draft: Draft | None = None, **extra: Any
+    ) -> None:
+        """Open the form for `kind` (new, editing `record`, or restoring `draft`)."""
+        from peerjournal.tui.screens.forms import FORMS
+
+        journal = self.journal
+        if journal is None:
+            return
+        form_cls = FORMS[kind]
+        if any(isinstance(screen, form_cls) for screen in self.screen_stack):
+            # One form of a kind at a time: a second would be confusing (and share its id).
+            self.notify(f"A {kind.replace('_', ' ')} form is already open.", markup=False)
+            return
+        aliases = [a.pseudonym for a in await call(self, journal.list_aliases)]
+        payload = None
+        key = None
+        if draft is not None:
+            key = draft.key
+            payload = draft.payload.get("values", {})
+            record_id = draft.payload.get("record_id")
+            cls = BY_KIND.get(kind)
+            if (
+                record is None
+                and cls is not None
+                and record_id
+                and await call(self, journal.exists, cls, record_id)
+            ):
+                record = await call(self, journal.get, cls, record_id)
+        screen = form_cls(
+            journal,
+            record=record,
+            draft_payload=payload,
+            draft_key=key,
+            known_aliases=aliases,
+            **extra,
+        )
+        await self.push_screen(screen, self._form_closed)
+
+    def _form_closed(self, result: object) -> None:
+        from peerjournal.tui.screens.timeline import TimelineScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TimelineScreen):
+                screen.refresh_entries()
+
+    # ---- locking
+
+    def on_event(self, event: events.Event) -> Any:
+        if isinstance(event, _ACTIVITY):
+            self._last_activity = self.clock()
+        return super().on_event(event)
+
+    def note_activity(self) -> None:
+        self._last_activity = self.clock()
+
+    def _check_idle(self) -> None:
+        unlocked = self.journal is not None and self.journal.is_unlocked
+        if (
+            unlocked
+            and not self._locking
+            and self.clock() - self._last_activity >= self.idle_seconds
+        ):
+            self.action_lock()
+
+    @work(exclusive=True, group="lock")
+    async def action_lock(self) -> None:
+        await self.lock_now()
+
+    async def lock_now(self) -> None:
+        """Save open forms as drafts, clear every screen, drop the key, ask to unlock."""
+        from peerjournal.tui.screens.base import FormScreen
+        from peerjournal.tui.screens.unlock import UnlockScreen
+
+        journal = self.journal
+        if journal is None or not journal.is_unlocked or self._locking:
+            return
+        self._locking = True
+        try:
+            forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
+            for form in forms:
+                try:
+                    await call(self, form.save_draft_now)
+                except JournalError as error:
+                    self.notify(
+                        f"A draft could not be saved: {error.message}",
+                        severity="error",
+                        markup=False,
+                    )
+            for form in forms:
+                form.clear_history()
+            self.clear_notifications()
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            await call(self, journal.lock)
+            self.on_locked()
+            await self.push_screen(
+                UnlockScreen(journal.vault, journal=journal, demo_passphrase=self.demo_passphrase)
+            )
+        finally:
+            self._locking = False
+
+    def on_locked(self) -> None:
+        """Hook run after the key is dropped (automatic backups attach here)."""
+
+    # ---- quitting
+
+    async def action_quit(self) -> None:
+        await self.close_journal()
+        self.exit(0)
+
+    async def close_journal(self) -> None:
+        from peerjournal.tui.screens.base import FormScreen
+
+        journal = self.journal
+        if journal is not None and journal.is_unlocked:
+            for form in [s for s in self.screen_stack if isinstance(s, FormScreen)]:
+                with contextlib.suppress(JournalError):
+                    await call(self, form.save_draft_now)
+        if journal is not None:
+            await call(self, journal.close)
+        elif self.vault is not None:
+            self.vault.close()
+        self.journal = None
+        self.vault = None
+
+    async def on_unmount(self) -> None:
+        # Whatever path led here, release the journal (checkpoint, close, drop key, unlock file).
+        if self.journal is not None:
+            self.journal.close()
+        elif self.vault is not None:
+            self.vault.close()
+
+    # ---- global actions
+
+    def action_help(self) -> None:
+        from peerjournal.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def _push_journal_screen(self, module: str, name: str) -> None:
+        """Push one of the journal's screens (each takes the Journal in its constructor)."""
+        import importlib
+
+        if self.journal is None or not self.journal.is_unlocked:
+            return
+        screen_cls = getattr(importlib.import_module(f"peerjournal.tui.screens.{module}"), name)
+        if not isinstance(self.screen, screen_cls):
+            self.push_screen(screen_cls(self.journal), self._form_closed)
+
+    def action_search(self) -> None:
+        self._push_journal_screen("search", "SearchScreen")
+
+    def action_aliases(self) -> None:
+        self._push_journal_screen("aliases", "AliasesScreen")
+
+    def action_follow_ups(self) -> None:
+        self._push_journal_screen("followups", "FollowUpsScreen")
+
+    def action_settings(self) -> None:
+        self._push_journal_screen("settings", "SettingsScreen")
+
+    def action_open_entry(self, entry_id: str) -> None:
+        from peerjournal.tui.screens.entry import EntryScreen
+
+        if self.journal is not None and self.journal.is_unlocked:
+            self.push_screen(EntryScreen(self.journal, entry_id), self._form_closed)
+
+    def action_new(self, kind: str) -> None:
+        self.run_worker(self.open_form(kind), group="open-form")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's "Screenshot" would write the screen, notes and all, to an SVG file.
+        for command in super().get_system_commands(screen):
+            if command.title.lower() != "screenshot":
+                yield command
+        if self.journal is not None and self.journal.is_unlocked:
+            yield from _journal_commands(self)
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        self.bell()
+        return None
+
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("screenshots are disabled in peerjournal")
+
+    def _fatal_error(self) -> None:
+        # Textual's default prints a traceback with local variables: note text and keys
+        # would land in the terminal's scrollback. Say what happened, briefly, instead.
+        self.bell()
+        error = self._exception
+        name = type(error).__name__ if error is not None else "error"
+        self._exit_renderables.append(
+            Text(
+                f"peerjournal stopped because of an unexpected error ({name}). No note text "
+                "is shown here; everything you saved is safe in the encrypted journal."
+            )
+        )
+        self._close_messages_no_wait()
+
+
+def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
+    yield SystemCommand(
+        "New session", "Log a support session (n)", lambda: app.action_new("session")
+    )
+    yield SystemCommand(
+        "New reflection",
+        "Write a reflection from a template (r)",
+        lambda: app.action_new("reflection"),
+    )
+    yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
+    yield SystemCommand("Search", "Full-text search (/)", lambda: app.run_action("search"))
+    yield SystemCommand(
+        "Aliases", "The people you support, by alias (a)", lambda: app.run_action("aliases")
+    )
+    yield SystemCommand("Follow-ups", "What is due (f)", lambda: app.run_action("follow_ups"))
+    yield SystemCommand(
+        "Settings", "Idle lock and other settings", lambda: app.run_action("settings")
+    )
+    yield SystemCommand("Lock", "Lock the journal now (ctrl+l)", app.action_lock)
+    yield SystemCommand("Help", "Every key (?)", app.action_help)
+
+
+def _close_leak_paths(app: App[Any]) -> None:
+    """Neutralise Textual features that would write or send screen contents elsewhere,
+    whatever the environment says (the entry point also scrubs TEXTUAL* variables)."""
+    textual_constants.LOG_FILE = None  # type: ignore[misc]
+    textual_constants.SCREENSHOT_DELAY = -1  # type: ignore[misc]
+    textual_constants.SCREENSHOT_LOCATION = None  # type: ignore[misc]
+    textual_constants.SCREENSHOT_FILENAME = None  # type: ignore[misc]
+    textual_constants.PRESS = ""  # type: ignore[misc]
+    app.features = frozenset(app.features - {"devtools", "debug"})
+    app.devtools = None
+    app._devtools_redirector = None
+
+
+__all__ = ["CSS_PATH", "PeerJournalApp", "on"]

@@ -1,0 +1,53 @@
+"""Safe display of user text and safe handling of secrets in widgets.
+
+User text never goes through Textual's markup parser: `[@click=app.quit]` in a note must stay
+words, not become an action. Control characters are stripped again at display time (the core
+strips them on the way in; this is the second belt), so escape sequences can never reach the
+real terminal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping
+
+from textual.content import Content
+from textual.widgets import Input
+
+from peerjournal.core.privacy import sanitize_line, sanitize_text
+
+
+def plain(text: str) -> Content:
+    """User text as literal content: no markup, no control characters."""
+    return Content(sanitize_text(text))
+
+
+def plain_line(text: str) -> Content:
+    """Single-line user text (titles, pseudonyms) as literal content."""
+    return Content(sanitize_line(text))
+
+
+class PasswordInput(Input):
+    """An Input for passphrases: obscured, and it refuses to copy or cut its value."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("password", True)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def action_copy(self) -> None:
+        self.app.bell()
+
+    def action_cut(self) -> None:
+        self.app.bell()
+
+    def wipe(self) -> None:
+        """Forget the typed value (Python cannot scrub the string; this drops our reference)."""
+        self.value = ""
+
+
+# Environment variables through which Textual would write logs or screenshots to disk, or
+# connect to a devtools server. They are removed before textual is imported.
+def scrub_textual_environment(environ: MutableMapping[str, str] = os.environ) -> None:
+    for name in list(environ):
+        if name.startswith("TEXTUAL"):
+            del environ[name]

@@ -1,0 +1,2 @@
+"""The app's screens. Each receives what it needs in its constructor and returns results with
+dismiss(); none runs SQL."""

@@ -1,0 +1,426 @@
+"""AliasesScreen: the people a supporter walks beside, by pseudonym only.
+
+The left list holds every alias, active first and closed ones dimmed. The right side shows
+the selected alias: its status and themes, whether they know the supporter outside work,
+when the limits of confidentiality were explained, and its sessions and follow-ups (Enter on
+a session or a linked follow-up opens the session). `n` creates an alias, `e`/F2 renames it
+(pseudonyms are unique; the core's message is shown in the dialog), `x` closes or reopens it.
+
+Every Journal call runs in a thread worker; user text is rendered as Content, never markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from peerjournal.core.errors import JournalError
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import MAX_LINE_CHARS, Alias, FollowUp, Session, new_id
+from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.tui.calls import call
+from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.followups import follow_up_content, today_for
+from peerjournal.tui.screens.search import EntryListScreen, open_entry
+from peerjournal.tui.widgets.timeline_view import friendly_when
+
+ALIAS_REMINDER = "Use an alias, not a real name."
+SESSION_PREVIEW_CHARS = 60
+
+# Submits a pseudonym; returns an error message to show, or None when it was saved.
+SubmitName = Callable[[str], Awaitable[str | None]]
+
+
+class AliasNameScreen(ModalScreen[str | None]):
+    """Ask for a pseudonym. Stays open showing the error until `submit` accepts the name."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, submit: SubmitName, *, initial: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._submit = submit
+        self._initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="alias-name-dialog"):
+            yield Static(Content(self._title), classes="dialog-text")
+            yield Static(Content(ALIAS_REMINDER), classes="hint")
+            yield Input(
+                value=self._initial,
+                placeholder="Pseudonym",
+                id="alias-name",
+                max_length=MAX_LINE_CHARS,
+            )
+            yield Static("", id="alias-name-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    DEFAULT_CSS = """
+    AliasNameScreen #alias-name-error {
+        color: $error;
+        height: auto;
+        margin-bottom: 1;
+    }
+    AliasNameScreen #alias-name {
+        margin-top: 1;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.query_one("#alias-name", Input).focus()
+
+    @property
+    def error_text(self) -> str:
+        return str(self.query_one("#alias-name-error", Static).content)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#alias-name-error", Static).update(Content(message))
+
+    @on(Input.Submitted, "#alias-name")
+    def _submitted(self) -> None:
+        self.save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    @work(exclusive=True, group="alias-name")
+    async def save(self) -> None:
+        name = sanitize_line(self.query_one("#alias-name", Input).value)
+        if not name:
+            self._show_error("Type a pseudonym first.")
+            return
+        error = await self._submit(name)
+        if error:
+            self._show_error(error)
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def alias_content(alias: Alias) -> Content:
+    name = sanitize_line(alias.pseudonym)
+    if alias.status == "closed":
+        return Content.assemble((name, "dim"), ("  closed", "dim italic"))
+    return Content(name)
+
+
+def alias_details(alias: Alias) -> Content:
+    """What is worth seeing at a glance about an alias; all user text literal."""
+    status = "Active" if alias.status == "active" else "Closed"
+    parts: list[str | tuple[str, str]] = [(status, "bold")]
+    if alias.themes:
+        parts += ["  ·  ", ", ".join(sanitize_line(theme) for theme in alias.themes)]
+    if alias.knows_me_outside_work:
+        parts += ["\n", ("Knows me outside work (dual relationship).", "$warning")]
+    if alias.limits_explained_on:
+        parts += ["\n", f"Limits of confidentiality explained on {alias.limits_explained_on}."]
+    if alias.consent_note:
+        parts += ["\n", ("Consent: ", "dim"), sanitize_text(alias.consent_note)]
+    if alias.notes:
+        parts += ["\n", sanitize_text(alias.notes)]
+    return Content.assemble(*parts)
+
+
+def session_content(session: Session) -> Content:
+    details = [session.method.replace("_", " ")]
+    if session.modality == "group":
+        details.append("group")
+    if session.duration_min:
+        details.append(f"{session.duration_min} min")
+    preview = " ".join((session.goal_focus or session.notes or session.support_offered).split())
+    preview = sanitize_line(preview)
+    if len(preview) > SESSION_PREVIEW_CHARS:
+        preview = preview[: SESSION_PREVIEW_CHARS - 1].rstrip() + "…"
+    parts: list[str | tuple[str, str]] = [
+        (friendly_when(session.occurred_at), "bold"),
+        "  ",
+        (", ".join(details), "dim"),
+    ]
+    if session.safety_flag != "none":
+        parts += ["  ", ("safety: " + session.safety_flag.replace("_", " "), "bold $error")]
+    if preview:
+        parts += ["\n", preview]
+    return Content.assemble(*parts)
+
+
+def _follow_up_line(follow_up: FollowUp, today: date) -> Content:
+    if follow_up.status == "open":
+        return Content.assemble("○ ", follow_up_content(follow_up, None, today))
+    mark = "✓ " if follow_up.status == "done" else "✗ "
+    when = follow_up.done_at[:10] if follow_up.done_at else follow_up.due_on
+    return Content.assemble(
+        (mark, "dim"),
+        (f"{when}  {follow_up.status} · ", "dim"),
+        (sanitize_line(follow_up.action), "dim"),
+    )
+
+
+class AliasesScreen(EntryListScreen):
+    """Aliases on the left; the selected one's details, sessions and follow-ups on the right."""
+
+    DEFAULT_CSS = """
+    AliasesScreen #aliases-body {
+        height: 1fr;
+    }
+    AliasesScreen #alias-list {
+        width: 26;
+        height: 1fr;
+        max-height: 100%;
+        border: round $primary 40%;
+    }
+    AliasesScreen #alias-detail {
+        width: 1fr;
+        height: 1fr;
+    }
+    AliasesScreen #alias-info {
+        height: auto;
+        max-height: 8;
+        padding: 0 1;
+        border: round $primary 40%;
+    }
+    AliasesScreen #alias-sessions {
+        height: 1fr;
+        border: round $primary 40%;
+    }
+    AliasesScreen #alias-follow-ups {
+        height: auto;
+        max-height: 8;
+        border: round $primary 40%;
+    }
+    AliasesScreen OptionList:focus {
+        border: round $primary;
+    }
+    """
+
+    BINDINGS = [
+        Binding("n", "new_alias", "New alias"),
+        Binding("e,f2", "rename", "Rename", key_display="e"),
+        Binding("x", "toggle_closed", "Close/reopen"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(id="aliases")
+        self.journal = journal
+        self.aliases: dict[str, Alias] = {}
+        self._select: str | None = None  # alias id to highlight after the next reload
+        self._requested: str | None = None  # whose details are shown or on their way
+        self._follow_ups: dict[str, FollowUp] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Aliases", classes="form-title")
+        with Horizontal(id="aliases-body"):
+            yield OptionList(id="alias-list", markup=False)
+            with Vertical(id="alias-detail"):
+                yield Static("", id="alias-info")
+                yield OptionList(id="alias-sessions", markup=False)
+                yield OptionList(id="alias-follow-ups", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#alias-list", OptionList).border_title = "Aliases"
+        self.query_one("#alias-sessions", OptionList).border_title = "Sessions"
+        self.query_one("#alias-follow-ups", OptionList).border_title = "Follow-ups"
+        self.query_one("#alias-list", OptionList).focus()
+        self.reload()
+
+    def refresh_on_return(self) -> None:
+        self.reload()
+
+    # ---- loading
+
+    @work(exclusive=True, group="aliases")
+    async def reload(self) -> None:
+        """Fetch the aliases (active first) and show the highlighted one's details."""
+        try:
+            aliases = await call(self, self.journal.list_aliases)
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        aliases.sort(key=lambda a: (a.status != "active", a.pseudonym.casefold()))
+        self.aliases = {alias.id: alias for alias in aliases}
+        listing = self.query_one("#alias-list", OptionList)
+        keep = self._select or (
+            listing.highlighted_option.id if listing.highlighted_option else None
+        )
+        self._select = None
+        listing.clear_options()
+        listing.add_options(Option(alias_content(alias), id=alias.id) for alias in aliases)
+        if not aliases:
+            self._show_empty()
+            return
+        index = 0
+        if keep is not None and keep in self.aliases:
+            index = listing.get_option_index(keep)
+        listing.highlighted = index
+        # Ask directly: the alias may be the same one as before (renamed, closed), and the
+        # highlight message that follows is then recognised as already handled.
+        self.request_details(aliases[index].id)
+
+    def _show_empty(self) -> None:
+        self._requested = None
+        self.query_one("#alias-info", Static).update(
+            Content("No aliases yet. Press n to add one. " + ALIAS_REMINDER)
+        )
+        self.query_one("#alias-sessions", OptionList).clear_options()
+        self.query_one("#alias-follow-ups", OptionList).clear_options()
+
+    @on(OptionList.OptionHighlighted, "#alias-list")
+    def _alias_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self._requested:
+            self.request_details(event.option.id)
+
+    def request_details(self, alias_id: str) -> None:
+        self._requested = alias_id
+        self.load_details(alias_id)
+
+    @work(exclusive=True, group="alias-details")
+    async def load_details(self, alias_id: str) -> None:
+        """Show one alias: details, its sessions (newest first) and all its follow-ups."""
+        alias = self.aliases.get(alias_id)
+        if alias is None:
+            return
+        try:
+            sessions = await call(self, self.journal.sessions_for_alias, alias_id)
+            follow_ups = await call(self, self.journal.follow_ups, alias_id=alias_id, status=None)
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        self.query_one("#alias-info", Static).update(alias_details(alias))
+        # Border titles parse markup from a str; Content keeps the pseudonym literal.
+        self.query_one("#alias-info", Static).border_title = Content(sanitize_line(alias.pseudonym))
+        session_list = self.query_one("#alias-sessions", OptionList)
+        session_list.clear_options()
+        session_list.add_options(Option(session_content(s), id=s.id) for s in sessions)
+        if sessions:
+            session_list.highlighted = 0
+        else:
+            session_list.add_option(Option(Content("No sessions yet."), disabled=True))
+        session_list.border_title = f"Sessions ({len(sessions)})"
+        today = today_for(self)
+        # Open ones first (soonest due), then what is finished.
+        follow_ups.sort(key=lambda f: (f.status != "open", f.due_on))
+        self._follow_ups = {f.id: f for f in follow_ups}
+        follow_up_list = self.query_one("#alias-follow-ups", OptionList)
+        follow_up_list.clear_options()
+        follow_up_list.add_options(Option(_follow_up_line(f, today), id=f.id) for f in follow_ups)
+        if not follow_ups:
+            follow_up_list.add_option(Option(Content("No follow-ups."), disabled=True))
+        open_count = sum(1 for f in follow_ups if f.status == "open")
+        follow_up_list.border_title = f"Follow-ups ({open_count} open)"
+
+    def selected_alias(self) -> Alias | None:
+        option = self.query_one("#alias-list", OptionList).highlighted_option
+        return self.aliases.get(option.id) if option and option.id else None
+
+    # ---- opening sessions
+
+    @on(OptionList.OptionSelected, "#alias-list")
+    def _alias_selected(self) -> None:
+        # Enter on an alias moves into its sessions.
+        self.query_one("#alias-sessions", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#alias-sessions")
+    async def _session_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            await open_entry(self, self.journal, event.option.id)
+
+    @on(OptionList.OptionSelected, "#alias-follow-ups")
+    async def _follow_up_selected(self, event: OptionList.OptionSelected) -> None:
+        follow_up = self._follow_ups.get(event.option.id or "")
+        if follow_up is None:
+            return
+        if follow_up.session_id:
+            await open_entry(self, self.journal, follow_up.session_id)
+        else:
+            self.notify("This follow-up is not linked to a session.", markup=False, timeout=3)
+
+    # ---- create, rename, close
+
+    def action_new_alias(self) -> None:
+        self.app.push_screen(AliasNameScreen("New alias", self._create))
+
+    async def _create(self, name: str) -> str | None:
+        alias = Alias(id=new_id(), pseudonym=name)
+        try:
+            saved = await call(self, self.journal.save, alias)
+        except JournalError as error:
+            return error.message
+        self._select = saved.id
+        self.reload()
+        return None
+
+    def action_rename(self) -> None:
+        alias = self.selected_alias()
+        if alias is None:
+            return
+
+        async def rename(name: str) -> str | None:
+            return await self._rename(alias, name)
+
+        self.app.push_screen(
+            AliasNameScreen(
+                f"Rename {sanitize_line(alias.pseudonym)}", rename, initial=alias.pseudonym
+            )
+        )
+
+    async def _rename(self, alias: Alias, name: str) -> str | None:
+        if name == alias.pseudonym:
+            return None
+        try:
+            await call(self, self.journal.save, dataclasses.replace(alias, pseudonym=name))
+        except JournalError as error:
+            return error.message
+        self._select = alias.id
+        self.reload()
+        return None
+
+    @work(exclusive=True, group="alias-close")
+    async def action_toggle_closed(self) -> None:
+        alias = self.selected_alias()
+        if alias is None:
+            return
+        name = sanitize_line(alias.pseudonym)
+        if alias.status == "active":
+            question = (
+                f"Close {name}? Their sessions and notes stay; the alias moves to the end of "
+                "the list, dimmed. You can reopen it later."
+            )
+            new_status, yes = "closed", "Close"
+        else:
+            question = f"Reopen {name}?"
+            new_status, yes = "active", "Reopen"
+        if not await self.app.push_screen_wait(ConfirmScreen(question, yes=yes, no="Cancel")):
+            return
+        try:
+            await call(self, self.journal.save, dataclasses.replace(alias, status=new_status))
+        except JournalError as error:
+            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            return
+        self._select = alias.id
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["ALIAS_REMINDER", "AliasNameScreen", "AliasesScreen", "alias_details"]

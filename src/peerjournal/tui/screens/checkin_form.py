@@ -1,0 +1,163 @@
+"""The check-in form: the supporter's own mood, energy and stress (1-5) and self-care.
+
+Made to take a few keystrokes: it opens on mood; pressing 1-5 on a scale sets it and moves on
+to the next one; after stress comes the self-care line, where enter saves. "c 4 2 3 enter" is
+a whole check-in.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from peerjournal.core.models import CheckIn, Record, now_iso
+from peerjournal.tui.screens.form_fields import (
+    FIELD_LABELS,
+    describe_moment,
+    field_label,
+)
+from peerjournal.tui.screens.record_form import RecordForm
+
+SCALE_MIN, SCALE_MAX = 1, 5
+_LABEL_WIDTH = 9
+_CELL_WIDTH = 4  # " 3 " and a space
+
+
+class ScaleInput(Widget, can_focus=True):
+    """A 1-5 scale on one line: a digit sets it and moves on, left/right nudge it, enter moves
+    on, and a click on a number sets it."""
+
+    DEFAULT_CSS = """
+    ScaleInput {
+        height: 1;
+        width: 1fr;
+        margin-top: 1;
+        padding: 0 1;
+    }
+    ScaleInput:focus {
+        background: $boost;
+        text-style: bold;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("left,minus", "nudge(-1)", "Less", show=False),
+        Binding("right,plus", "nudge(1)", "More", show=False),
+    ]
+
+    value: reactive[int] = reactive(3)
+
+    def __init__(self, label: str, low: str, high: str, *, id: str) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.label, self.low, self.high = label, low, high
+
+    def render(self) -> Text:
+        line = Text(self.label.ljust(_LABEL_WIDTH), no_wrap=True, overflow="ellipsis")
+        for n in range(SCALE_MIN, SCALE_MAX + 1):
+            style = "reverse bold" if n == self.value else "dim"
+            line.append(f" {n} ", style=style)
+            line.append(" ")
+        line.append(f" 1 = {self.low} … 5 = {self.high}", style="italic")
+        return line
+
+    def on_key(self, event: events.Key) -> None:
+        # Digits and enter are handled here rather than as bindings: bindings run in the app
+        # once a key has bubbled up, by which time a quick "4 2 5 a walk" has moved the focus
+        # on, and the words typed ahead would be lost. Keys that arrive after the focus has
+        # left this scale are passed on to wherever the cursor is now.
+        # (`has_focus` lags behind: it changes when the Blur event, queued behind these keys,
+        # is handled; the screen knows at once.)
+        focused = self.screen.focused
+        if focused is not self:
+            if focused is not None:
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.character and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            if SCALE_MIN <= int(event.character) <= SCALE_MAX:
+                self.value = int(event.character)
+                self.screen.focus_next()
+            else:
+                self.app.bell()
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.screen.focus_next()
+
+    def action_nudge(self, step: int) -> None:
+        self.value = min(SCALE_MAX, max(SCALE_MIN, self.value + step))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.x - self.styles.padding.left - _LABEL_WIDTH
+        if offset >= 0 and offset % _CELL_WIDTH < _CELL_WIDTH - 1:
+            chosen = offset // _CELL_WIDTH + SCALE_MIN
+            if SCALE_MIN <= chosen <= SCALE_MAX:
+                self.value = chosen
+
+    def validate_value(self, value: int) -> int:
+        return min(SCALE_MAX, max(SCALE_MIN, int(value)))
+
+
+SCALES: tuple[tuple[str, str, str], ...] = (
+    ("mood", "low", "good"),
+    ("energy", "drained", "full"),
+    ("stress", "calm", "overwhelmed"),
+)
+PAYLOAD_IDS: tuple[str, ...] = ("mood", "energy", "stress", "self_care")
+
+
+class CheckInForm(RecordForm):
+    """A quick check-in (or edit one); dismisses with the saved CheckIn, or None."""
+
+    DRAFT_KIND = "checkin"
+    SCREEN_ID = "checkin-form"
+    TITLE_TEXT = "Check-in: how are you doing?"
+    FIRST_FIELD = "#mood"
+    PAYLOAD_IDS = PAYLOAD_IDS
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static(
+            "Press 1-5 on each line (it moves on by itself), then a few words and enter.",
+            classes="pj-hint",
+            markup=False,
+        )
+        for name, low, high in SCALES:
+            yield ScaleInput(FIELD_LABELS[name], low, high, id=name)
+        yield field_label(FIELD_LABELS["self_care"])
+        yield Input(id="self_care", placeholder="a walk, a call with a friend, an early night…")
+
+    async def prepare(self) -> None:
+        if isinstance(self.record, CheckIn):
+            self.set_title(f"Edit check-in of {describe_moment(self.record.at)}")
+            if self._draft_payload is None:
+                self.load_payload({name: getattr(self.record, name) for name in PAYLOAD_IDS})
+
+    @on(Input.Submitted, "#self_care")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def nudge_texts(self) -> list[tuple[str, str]]:
+        text = self.read_payload()["self_care"]
+        return [(FIELD_LABELS["self_care"], text)] if text.strip() else []
+
+    def build_record(self) -> Record:
+        values = self.read_payload()
+        at = self.record.at if isinstance(self.record, CheckIn) else now_iso()
+        return CheckIn(
+            id=self.record_id,
+            at=at,
+            mood=values["mood"],
+            energy=values["energy"],
+            stress=values["stress"],
+            self_care=values["self_care"],
+        )

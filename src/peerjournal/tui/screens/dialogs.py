@@ -1,0 +1,95 @@
+"""Small modal dialogs: confirm, and the identifier nudge."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from peerjournal.core.privacy import IdentifierHint
+from peerjournal.tui.safety import plain
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True only for an explicit yes."""
+
+    BINDINGS = [
+        Binding("escape", "answer(False)", "Cancel"),
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n", "answer(False)", "No", show=False),
+    ]
+
+    def __init__(
+        self,
+        question: str,
+        *,
+        yes: str = "Yes",
+        no: str = "Cancel",
+        danger: bool = False,
+        focus_yes: bool = False,
+    ) -> None:
+        """`focus_yes` when yes is the safe answer (keeping a draft, say)."""
+        super().__init__(classes="dialog-screen")
+        self._question, self._yes, self._no, self._danger = question, yes, no, danger
+        self._focus_yes = focus_yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self._question), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._no, id="no")
+                yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self._focus_yes else "#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class NudgeScreen(ModalScreen[bool]):
+    """A gentle warning about likely identifiers. True = save anyway, False = go back and edit.
+
+    Never a blocker: the supporter decides.
+    """
+
+    BINDINGS = [Binding("escape", "edit", "Edit"), Binding("s", "save", "Save anyway")]
+
+    def __init__(self, hints: list[tuple[str, IdentifierHint]]) -> None:
+        """`hints` pairs a field label with each hint found in that field."""
+        super().__init__(classes="dialog-screen")
+        self._hints = hints
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                "This entry may contain details that identify someone. Notes stay safer "
+                "with aliases and the minimum necessary.",
+                classes="dialog-text",
+            )
+            lines = []
+            for label, hint in self._hints[:8]:
+                lines.append(f"• {label}: {hint.message}  “{hint.text}”")
+            if len(self._hints) > 8:
+                lines.append(f"• …and {len(self._hints) - 8} more.")
+            yield Static(plain("\n".join(lines)), classes="dialog-list")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Edit", id="edit", variant="primary")
+                yield Button("Save anyway", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "save")
+
+    def action_edit(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,274 @@
+"""EntryScreen: one record shown fully and literally, read-only, with edit and delete.
+
+Every field is shown with its label, user text always as plain content (markup stays words,
+control characters never reach the terminal). A session also shows its alias and the
+follow-ups made from it; a reflection, follow-up or confidentiality event shows its session.
+`e` opens the record's form and the view reloads when the form closes; `d` deletes after an
+explicit confirmation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from peerjournal.core.errors import JournalError, NotFound
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import FollowUp, Record, Session
+from peerjournal.tui.calls import call
+from peerjournal.tui.safety import plain, plain_line
+from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.form_fields import (
+    CHOICE_LABELS,
+    FIELD_LABELS,
+    choice_label,
+    describe_duration,
+    describe_moment,
+    unique_screen_id,
+)
+from peerjournal.tui.screens.forms import FORMS
+from peerjournal.tui.screens.record_form import FormOpener
+from peerjournal.tui.screens.reflection_form import session_label
+
+KIND_LABELS = {
+    "session": "session",
+    "reflection": "reflection",
+    "checkin": "check-in",
+    "follow_up": "follow-up",
+    "confidentiality_event": "confidentiality event",
+}
+_LINK_FIELDS = {"id", "alias_id", "session_id", "created_at", "updated_at"}
+_MOMENT_FIELDS = {"occurred_at", "at", "done_at"}
+_SCALE_FIELDS = {"mood", "energy", "stress"}
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class EntryDetails:
+    """A record and what it links to, read in one worker call."""
+
+    record: Record
+    alias: str | None = None
+    session: str | None = None  # one-line label of the linked session
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+
+def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
+    """The record with id `entry_id` and its links. Runs in a worker thread."""
+    record = journal.get_entry(entry_id)
+    names = journal.alias_names()
+    alias_id: str | None = getattr(record, "alias_id", None)
+    label = None
+    session_id: str | None = getattr(record, "session_id", None)
+    if session_id and journal.exists(Session, session_id):
+        session = journal.get(Session, session_id)
+        alias_id = alias_id or session.alias_id
+        label = session_label(
+            session.occurred_at,
+            names.get(session.alias_id or ""),
+            session.goal_focus or session.notes or "Session",
+        )
+    follow_ups: list[FollowUp] = []
+    if isinstance(record, Session):
+        follow_ups = journal.follow_ups(session_id=record.id, status=None)
+    alias = names.get(alias_id) if alias_id else None
+    return EntryDetails(record, alias, label, follow_ups)
+
+
+def display_value(name: str, value: Any) -> str:
+    """A field's value as words; '' when there is nothing to show."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if name == "tags" and isinstance(value, list):
+        return ", ".join(f"#{tag}" for tag in value)
+    if name in _MOMENT_FIELDS:
+        return describe_moment(str(value))
+    if name == "duration_min":
+        return describe_duration(int(value))
+    if name in _SCALE_FIELDS:
+        return f"{value} / 5"
+    if name in CHOICE_LABELS:
+        return choice_label(name, str(value))
+    return str(value)
+
+
+def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
+    """(label, value) for every field, links placed right after the record's time."""
+    record = details.record
+    rows: list[tuple[str, str]] = []
+    for item in dataclasses.fields(record):
+        if item.name in _LINK_FIELDS:
+            continue
+        label = FIELD_LABELS.get(item.name, item.name.replace("_", " ").capitalize())
+        rows.append((label, display_value(item.name, getattr(record, item.name))))
+        if item.name == record.TIME_FIELD:
+            if hasattr(record, "alias_id") or hasattr(record, "session_id"):
+                rows.append((FIELD_LABELS["alias"], details.alias or ""))
+            if hasattr(record, "session_id"):
+                rows.append((FIELD_LABELS["session"], details.session or ""))
+    if isinstance(record, Session):
+        lines = [
+            f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
+            f"{choice_label('status', item.status)}: {item.action}"
+            for item in details.follow_ups
+        ]
+        rows.append(("Follow-ups", "\n".join(lines)))
+    return rows
+
+
+class EntryScreen(Screen[str | None]):
+    """Shows one entry; dismisses with "deleted" after a delete, otherwise None."""
+
+    DEFAULT_CSS = """
+    EntryScreen #entry-title {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $primary;
+        color: $text;
+        text-style: bold;
+    }
+    EntryScreen #entry-body {
+        padding: 0 2;
+    }
+    EntryScreen .entry-row {
+        height: auto;
+        margin-top: 1;
+    }
+    EntryScreen .entry-label {
+        width: 30;
+        padding-right: 2;
+        color: $text-muted;
+        text-style: bold;
+    }
+    EntryScreen .entry-value {
+        width: 1fr;
+    }
+    EntryScreen .entry-empty {
+        color: $text-disabled;
+    }
+    EntryScreen .entry-stamps {
+        margin: 1 0;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, journal: Journal, entry_id: str) -> None:
+        super().__init__(id=unique_screen_id("entry"))
+        self.journal = journal
+        self.entry_id = entry_id
+        self.details: EntryDetails | None = None
+        self._stale = False  # set while the record's form is open
+
+    def compose(self) -> ComposeResult:
+        yield Static("Entry", id="entry-title", markup=False)
+        yield VerticalScroll(id="entry-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-body").focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    @work(exclusive=True, group="entry-load")
+    async def reload(self) -> None:
+        try:
+            details = await call(self, load_entry, self.journal, self.entry_id)
+        except NotFound:
+            self.notify("This entry no longer exists.", markup=False)
+            self.dismiss(None)
+            return
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        self.details = details
+        await self._show(details)
+
+    async def _show(self, details: EntryDetails) -> None:
+        record = details.record
+        when = display_value(record.TIME_FIELD, getattr(record, record.TIME_FIELD))
+        kind = KIND_LABELS.get(record.KIND, record.KIND).capitalize()
+        self.query_one("#entry-title", Static).update(plain_line(f"{kind} · {when}"))
+        widgets: list[Widget] = []
+        for label, value in entry_rows(details):
+            if value:
+                shown = Static(plain(value), classes="entry-value")
+            else:
+                shown = Static(EMPTY, classes="entry-value entry-empty", markup=False)
+            label_widget = Static(label, classes="entry-label", markup=False)
+            widgets.append(Horizontal(label_widget, shown, classes="entry-row"))
+        stamps = [
+            f"{caption} {describe_moment(stamp)}"
+            for caption, stamp in (
+                ("Written", getattr(record, "created_at", "")),
+                ("last changed", getattr(record, "updated_at", "")),
+            )
+            if stamp
+        ]
+        if stamps:
+            widgets.append(Static(plain_line(" · ".join(stamps)), classes="entry-stamps"))
+        body = self.query_one("#entry-body", VerticalScroll)
+        with self.app.batch_update():
+            await body.remove_children()
+            await body.mount_all(widgets)
+
+    async def action_edit(self) -> None:
+        if self.details is None:
+            return
+        record = self.details.record
+        if record.KIND not in FORMS:
+            self.notify("Follow-ups are changed on the follow-ups screen (f).", markup=False)
+            return
+        if not isinstance(self.app, FormOpener):
+            return
+        self._stale = True
+        await self.app.open_form(record.KIND, record=record)
+
+    @work(exclusive=True, group="entry-delete")
+    async def action_delete(self) -> None:
+        if self.details is None:
+            return
+        record = self.details.record
+        label = KIND_LABELS.get(record.KIND, "entry")
+        confirmed = await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Delete this {label} permanently? This cannot be undone.",
+                yes="Delete",
+                no="Keep it",
+                danger=True,
+            )
+        )
+        if not confirmed:
+            return
+        try:
+            await call(self, self.journal.delete, type(record), record.id)
+        except NotFound:
+            pass  # already gone: the outcome the person asked for
+        except JournalError as error:
+            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            return
+        self.dismiss("deleted")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

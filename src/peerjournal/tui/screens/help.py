@@ -1,0 +1,113 @@
+"""Help: every key, by screen, in one place."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Everywhere",
+        [
+            (
+                "ctrl+l",
+                "Lock now: forms become encrypted drafts, the screen clears, the key is dropped",
+            ),
+            ("ctrl+p", "Command palette: every command by name"),
+            ("? or F1", "This help"),
+            ("ctrl+q", "Quit"),
+        ],
+    ),
+    (
+        "Timeline",
+        [
+            ("n", "Log a new support session"),
+            ("r", "Write a reflection (free, Gibbs cycle, self-disclosure, supervision prep)"),
+            ("c", "Check in with yourself: mood, energy, stress, self-care"),
+            ("/", "Search everything"),
+            ("a", "Aliases: the people you support"),
+            ("f", "Follow-ups due"),
+            ("t", "Filter by kind, alias or tag"),
+            ("↑ ↓ j k, PgUp PgDn, Home End", "Move through entries"),
+            ("enter", "Open the selected entry"),
+            ("q", "Quit"),
+        ],
+    ),
+    (
+        "Forms",
+        [
+            ("ctrl+s", "Save (you'll be told about likely identifiers first; you decide)"),
+            ("escape", "Leave (asks first if there are unsaved changes)"),
+            ("tab / shift+tab", "Next / previous field"),
+        ],
+    ),
+    (
+        "An entry",
+        [
+            ("e", "Edit"),
+            ("d", "Delete permanently (asks first)"),
+            ("escape", "Back"),
+        ],
+    ),
+    (
+        "Search",
+        [
+            ("type", 'Results appear as you type; "quotes" for a phrase, word* for a prefix'),
+            ("↑ ↓ enter", "Choose and open a result"),
+        ],
+    ),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """A keyboard reference."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    HelpScreen > VerticalScroll {
+        width: 90;
+        max-width: 96%;
+        height: 90%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+
+    def __init__(self) -> None:
+        super().__init__(id="help")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("peerjournal keys", style="bold"))
+            for section, keys in KEYS:
+                table = Table(
+                    title=section,
+                    title_justify="left",
+                    show_header=False,
+                    box=None,
+                    padding=(0, 2),
+                    expand=True,
+                )
+                table.add_column(style="bold", ratio=1)
+                table.add_column(ratio=3)
+                for key, what in keys:
+                    table.add_row(key, what)
+                yield Static(table)
+            yield Static(
+                Text(
+                    "Your journal is encrypted on this computer and never leaves it. Exports are "
+                    "plaintext: peerjournal asks before writing one.",
+                    style="italic",
+                )
+            )

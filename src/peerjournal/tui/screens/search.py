@@ -1,0 +1,265 @@
+"""SearchScreen: full-text search as you type, with highlighted snippets.
+
+Typing restarts a short debounce timer; when it fires, the query runs in a thread worker.
+The search worker is exclusive and numbered, so a slow, stale search can never overwrite the
+results of a newer one. Results are bounded (the best 50), so an OptionList is enough.
+
+Every piece of user text (snippets, titles, aliases) is built into `Content` from plain
+strings: matches are styled spans, never markup, so `[@click=...]` in a note stays words.
+
+This module also holds `open_entry`, the one way the list screens open an entry by id.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from peerjournal.core.errors import JournalError
+from peerjournal.core.journal import Journal, SearchHit
+from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.tui.calls import call
+from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
+
+MATCH_STYLE = "bold reverse"
+HINT = (
+    "Type to search the whole journal. "
+    'Every word must appear; "quotes" find a phrase; word* finds a prefix.'
+)
+
+
+async def open_entry(node: DOMNode, journal: Journal, entry_id: str) -> None:
+    """Open the entry view for `entry_id`, through the app when it knows how."""
+    app: Any = node.app
+    opener = getattr(app, "open_entry", None) or getattr(app, "action_open_entry", None)
+    if callable(opener):
+        result = opener(entry_id)
+        if inspect.isawaitable(result):
+            await result
+        return
+    try:
+        from peerjournal.tui.screens.entry import EntryScreen
+    except ImportError:
+        app.notify("The entry view is not available yet.", severity="warning", markup=False)
+        return
+    await app.push_screen(EntryScreen(journal, entry_id))
+
+
+class EntryListScreen(Screen[None]):
+    """A screen listing entries it can open; it refreshes when the entry view on top closes.
+
+    Subclasses implement `refresh_on_return`. Dialogs of the screen's own (confirm, rename)
+    do not count: the screen reloads after those itself.
+    """
+
+    _refresh_on_resume = False
+
+    def on_screen_suspend(self) -> None:
+        self._refresh_on_resume = not self.app.screen.is_modal
+
+    def on_screen_resume(self) -> None:
+        if self._refresh_on_resume:
+            self._refresh_on_resume = False
+            self.refresh_on_return()
+
+    def refresh_on_return(self) -> None:
+        """Fetch again whatever an opened entry may have changed (edited, deleted)."""
+        raise NotImplementedError
+
+
+def _inline(text: str) -> str:
+    """A snippet part on one line, its own spaces kept (they separate it from the match)."""
+    return sanitize_text(text).replace("\n", " ").replace("\t", " ")
+
+
+def hit_content(hit: SearchHit) -> Content:
+    """Two lines for one hit: kind, date, alias and title; then the highlighted snippet."""
+    label = KIND_LABELS.get(hit.kind, hit.kind.replace("_", " ").capitalize())
+    title = sanitize_line(hit.title)
+    if title.startswith(label + " · "):
+        title = title[len(label) + 3 :]  # the kind is already shown in front
+    header: list[str | tuple[str, str]] = [(label, "bold"), "  ", (friendly_when(hit.when), "dim")]
+    if hit.alias:
+        header += ["  ", (sanitize_line(hit.alias), "bold")]
+    if title:
+        header += [" · ", title]
+    snippet: list[str | tuple[str, str]] = [
+        (_inline(text), MATCH_STYLE) if is_match else _inline(text)
+        for text, is_match in hit.snippet
+    ]
+    return Content.assemble(*header, "\n", *snippet)
+
+
+class QueryInput(Input):
+    """The search box: up and down move through the results, Enter opens one."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Open"),
+        # Input scrolls on up/down; here they move the highlight in the results instead.
+        Binding("down", "screen.move(1)", "Results", key_display="↑↓"),
+        Binding("up", "screen.move(-1)", "Previous result", show=False),
+    ]
+
+
+class SearchScreen(EntryListScreen):
+    """Search every entry; Enter opens the highlighted result."""
+
+    DEFAULT_CSS = """
+    SearchScreen #search-input {
+        margin: 1 1 0 1;
+    }
+    SearchScreen #search-status {
+        height: auto;
+        padding: 0 2;
+        color: $text-muted;
+    }
+    SearchScreen #search-results {
+        height: 1fr;
+        margin: 0 1;
+        border: round $primary 40%;
+    }
+    SearchScreen #search-results:focus {
+        border: round $primary;
+    }
+    SearchScreen #search-results > .option-list--option {
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("slash", "focus_query", "Edit search", show=False),
+    ]
+
+    DEBOUNCE_SECONDS = 0.25
+    LIMIT = 50
+
+    def __init__(self, journal: Journal, *, query: str = "") -> None:
+        super().__init__(id="search")
+        self.journal = journal
+        self._initial_query = query
+        self._debounce: Timer | None = None
+        self._serial = 0  # number of the newest search; older ones drop their results
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Search", classes="form-title")
+        yield QueryInput(
+            value=self._initial_query,
+            placeholder="Search your journal",
+            id="search-input",
+            max_length=500,
+        )
+        yield Static(Content(HINT), id="search-status")
+        yield OptionList(id="search-results", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+        if self._initial_query:
+            self.run_search(self._initial_query)
+
+    def refresh_on_return(self) -> None:
+        self.run_search(self.query_text)
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#search-input", Input).value
+
+    # ---- searching
+
+    @on(Input.Changed, "#search-input")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        if not event.value.strip():
+            self._serial += 1  # anything still running is now stale
+            self._show_hint()
+            return
+        self._debounce = self.set_timer(
+            self.DEBOUNCE_SECONDS, lambda: self.run_search(self.query_text)
+        )
+
+    @work(exclusive=True, group="search")
+    async def run_search(self, query: str) -> None:
+        """Search for `query` and show the results, unless a newer search has started."""
+        self._serial += 1
+        serial = self._serial
+        if not query.strip():
+            self._show_hint()
+            return
+        try:
+            hits = await call(self, self.journal.search, query, limit=self.LIMIT)
+        except JournalError as error:
+            if serial == self._serial:
+                self._set_status(f"Search failed: {error.message}")
+            return
+        if serial != self._serial:
+            return  # a newer search owns the list now
+        self._show_hits(hits)
+
+    def _show_hint(self) -> None:
+        self.hits = []
+        self.query_one("#search-results", OptionList).clear_options()
+        self._set_status(HINT)
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(Content(text))
+
+    def _show_hits(self, hits: list[SearchHit]) -> None:
+        self.hits = hits
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options(Option(hit_content(hit), id=hit.id) for hit in hits)
+        if hits:
+            results.highlighted = 0
+        if not hits:
+            self._set_status("No matches.")
+        elif len(hits) >= self.LIMIT:
+            self._set_status(f"The best {len(hits)} matches. Add words to narrow it down.")
+        else:
+            self._set_status(f"{len(hits)} match{'es' if len(hits) != 1 else ''}.")
+
+    # ---- moving and opening
+
+    def action_move(self, step: int) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if step > 0:
+            results.action_cursor_down()
+        else:
+            results.action_cursor_up()
+
+    def action_focus_query(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    @on(Input.Submitted, "#search-input")
+    async def _query_submitted(self, event: Input.Submitted) -> None:
+        await self.action_open()
+
+    @on(OptionList.OptionSelected, "#search-results")
+    async def _result_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            await open_entry(self, self.journal, event.option.id)
+
+    async def action_open(self) -> None:
+        """Open the highlighted result."""
+        results = self.query_one("#search-results", OptionList)
+        option = results.highlighted_option
+        if option is not None and option.id:
+            await open_entry(self, self.journal, option.id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["EntryListScreen", "SearchScreen", "hit_content", "open_entry"]

@@ -1,0 +1,409 @@
+"""The session form: log or edit one support session.
+
+Besides the session's own fields (design.md section 5) the form can, in the same save:
+
+* link an existing alias or create a new one from the pseudonym typed in the alias field;
+* add a follow-up (action, due date, owner) linked to the session and its alias.
+
+All of that is written in one transaction, so a failed save (disk full) leaves nothing half
+done. After a save, the form offers the records that naturally follow: a confidentiality event
+when the limits of confidentiality were reached, a self-disclosure reflection when the
+supporter shared their story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
+from peerjournal.core.privacy import sanitize_line
+from peerjournal.tui.calls import call
+from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
+from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.form_fields import (
+    FIELD_LABELS,
+    choice_options,
+    date_time_fields,
+    field_label,
+    format_duration,
+    format_tags,
+    moment_from_fields,
+    now_fields,
+    parse_day,
+    parse_duration,
+    parse_tags,
+    split_moment,
+)
+from peerjournal.tui.screens.record_form import FormOpener, RecordForm
+from peerjournal.tui.screens.reflection_form import ReflectionForm
+
+QUICK_DURATIONS = (15, 30, 45, 60)
+FOLLOW_UP_DAYS = 7
+
+# Free text, in the order of the form: (id = Session field, multi-line?).
+TEXT_FIELDS: tuple[tuple[str, bool], ...] = (
+    ("goal_focus", True),
+    ("support_offered", True),
+    ("response", True),
+    ("strengths", True),
+    ("their_words", False),
+    ("next_steps", True),
+    ("referrals", False),
+    ("notes", True),
+)
+CHOICE_FIELDS = ("modality", "method", "setting", "safety_flag")
+FLAG_FIELDS = ("shared_my_story", "reviewed_with_person")
+PAYLOAD_IDS: tuple[str, ...] = (
+    "when_date",
+    "when_time",
+    "duration",
+    "alias",
+    *CHOICE_FIELDS,
+    *(name for name, _ in TEXT_FIELDS),
+    *FLAG_FIELDS,
+    "tags",
+    "follow_up_action",
+    "follow_up_due",
+    "follow_up_owner",
+)
+
+
+@dataclass(frozen=True)
+class _Companions:
+    """What is saved together with the session (decided on the UI thread, saved in a worker)."""
+
+    pseudonym: str
+    follow_up: FollowUp | None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A question asked after saving, and the form (with its pre-filled links) for a yes."""
+
+    question: str
+    yes: str
+    form: type[RecordForm]
+    options: dict[str, Any]
+
+
+class OfferChain:
+    """Once the saving form has closed, ask each question in turn, then open the forms that got
+    a yes (the first one on top, so they come in the order asked).
+
+    Forms open through the app's `open_form` when it has one, so the app treats them like any
+    other form (the timeline refreshes when they close); otherwise they are pushed directly.
+    """
+
+    def __init__(
+        self, app: App[Any], journal: Journal, offers: list[Offer], known_aliases: list[str]
+    ) -> None:
+        self._app, self._journal = app, journal
+        self._questions = list(offers)
+        self._accepted: list[Offer] = []
+        self._known_aliases = known_aliases
+
+    def start(self) -> None:
+        # call_later runs on the app once the current handler is done, i.e. after the form
+        # that saved has been dismissed; callbacks then belong to the app, not the old form.
+        self._app.call_later(self._ask_next)
+
+    def _ask_next(self) -> None:
+        if not self._questions:
+            self._app.run_worker(self._open_accepted(), group="open-form")
+            return
+        offer = self._questions.pop(0)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._accepted.append(offer)
+            self._ask_next()
+
+        self._app.push_screen(ConfirmScreen(offer.question, yes=offer.yes, no="Not now"), answered)
+
+    async def _open_accepted(self) -> None:
+        for offer in reversed(self._accepted):
+            if isinstance(self._app, FormOpener):
+                await self._app.open_form(offer.form.DRAFT_KIND, **offer.options)
+            else:
+                form = offer.form(self._journal, known_aliases=self._known_aliases, **offer.options)
+                await self._app.push_screen(form)
+
+
+class SessionForm(RecordForm):
+    """Log or edit a session; dismisses with the saved Session, or None."""
+
+    DRAFT_KIND = "session"
+    SCREEN_ID = "session-form"
+    TITLE_TEXT = "New session"
+    FIRST_FIELD = "#goal_focus"
+    PAYLOAD_IDS = PAYLOAD_IDS
+
+    DEFAULT_CSS = """
+    SessionForm .pj-duration {
+        width: 1fr;
+    }
+    SessionForm #duration {
+        width: 13;
+    }
+    SessionForm .pj-quick {
+        min-width: 4;
+        width: auto;
+        margin: 1 0 0 1;
+    }
+    SessionForm .pj-alias {
+        width: 2fr;
+    }
+    SessionForm #follow_up_due {
+        width: 16;
+    }
+    SessionForm .pj-owner {
+        width: 18;
+        max-width: 18;
+    }
+    """
+
+    BINDINGS = [
+        Binding("alt+1", "quick_duration(15)", "15 min", show=False),
+        Binding("alt+2", "quick_duration(30)", "30 min", show=False),
+        Binding("alt+3", "quick_duration(45)", "45 min", show=False),
+        Binding("alt+4", "quick_duration(60)", "60 min", show=False),
+    ]
+
+    def __init__(self, journal: Journal, *, alias_id: str | None = None, **kwargs: Any) -> None:
+        """`alias_id` pre-fills the alias (a new session started from an alias)."""
+        self._known: list[str] = []
+        super().__init__(journal, **kwargs)
+        self._preset_alias_id = alias_id
+        self._companions = _Companions("", None)
+
+    # The pseudonym being typed counts as a known alias, so "River said" in the notes of a
+    # session with the new alias River is not flagged as a name.
+    @property
+    def known_aliases(self) -> list[str]:
+        typed = self._typed_pseudonym()
+        return [*self._known, typed] if typed else list(self._known)
+
+    @known_aliases.setter
+    def known_aliases(self, names: list[str]) -> None:
+        self._known = [sanitize_line(name) for name in names if sanitize_line(name)]
+
+    def _typed_pseudonym(self) -> str:
+        try:
+            return sanitize_line(self.query_one("#alias", Input).value)
+        except NoMatches:  # not composed yet
+            return ""
+
+    # ---- layout
+
+    def compose_fields(self) -> ComposeResult:
+        day, clock = now_fields()
+        with Horizontal(classes="pj-row"):
+            yield from date_time_fields("when", day, clock)
+            with Vertical(classes="pj-cell pj-duration"):
+                yield field_label("Duration (45, 1h30 · alt+1-4: 15-60)")
+                with Horizontal(classes="pj-row"):
+                    yield Input(id="duration", placeholder="minutes", max_length=12)
+                    for minutes in QUICK_DURATIONS:
+                        button = Button(
+                            str(minutes), id=f"quick_{minutes}", compact=True, classes="pj-quick"
+                        )
+                        button.can_focus = False  # typing is quicker; the mouse can click
+                        yield button
+        with Horizontal(classes="pj-row"):
+            for name in CHOICE_FIELDS[:3]:
+                with Vertical(classes="pj-cell"):
+                    yield field_label(FIELD_LABELS[name])
+                    yield Select(choice_options(name), id=name, allow_blank=False)
+        with Horizontal(classes="pj-row"):
+            with Vertical(classes="pj-cell pj-alias"):
+                yield field_label("Alias (pick one or type a new pseudonym)")
+                yield Input(
+                    id="alias",
+                    placeholder="e.g. River (empty for a group)",
+                    max_length=200,
+                    suggester=SuggestFromList(self._known, case_sensitive=False),
+                )
+            with Vertical(classes="pj-cell"):
+                yield field_label(FIELD_LABELS["safety_flag"])
+                yield Select(choice_options("safety_flag"), id="safety_flag", allow_blank=False)
+        yield Static("", id="alias_status", classes="pj-hint", markup=False)
+        for name, multi_line in TEXT_FIELDS:
+            yield field_label(FIELD_LABELS[name])
+            if multi_line:
+                yield TextArea(id=name, classes="pj-long" if name == "notes" else "")
+            else:
+                yield Input(id=name)
+        with Horizontal(classes="pj-row"):
+            for name in FLAG_FIELDS:
+                yield Checkbox(FIELD_LABELS[name], id=name)
+        yield field_label("Tags (comma-separated)")
+        yield Input(id="tags", placeholder="e.g. housing, benefits")
+        yield Static("Follow-up (optional)", classes="pj-section", markup=False)
+        with Horizontal(classes="pj-row"):
+            with Vertical(classes="pj-cell"):
+                yield field_label("Action")
+                yield Input(id="follow_up_action", placeholder="what needs doing")
+            with Vertical(classes="pj-cell pj-date"):
+                yield field_label("Due")
+                due = (date.today() + timedelta(days=FOLLOW_UP_DAYS)).isoformat()
+                yield Input(
+                    due,
+                    id="follow_up_due",
+                    placeholder="YYYY-MM-DD",
+                    restrict=r"[0-9-]*",
+                    max_length=10,
+                )
+            with Vertical(classes="pj-cell pj-owner"):
+                yield field_label("Owner")
+                yield Select(choice_options("owner"), id="follow_up_owner", allow_blank=False)
+
+    async def prepare(self) -> None:
+        if isinstance(self.record, Session):
+            self.set_title("Edit session")
+            if self._draft_payload is None:
+                pseudonym = await self._pseudonym_of(self.record.alias_id)
+                self.load_payload(payload_from_session(self.record, pseudonym))
+        elif self._preset_alias_id and self._draft_payload is None:
+            self.query_one("#alias", Input).value = await self._pseudonym_of(self._preset_alias_id)
+        self._show_alias_status()
+
+    async def _pseudonym_of(self, alias_id: str | None) -> str:
+        if not alias_id:
+            return ""
+        names = await call(self, self.journal.alias_names)
+        return names.get(alias_id, "")
+
+    # ---- behaviour
+
+    @on(Button.Pressed, ".pj-quick")
+    def _quick_pressed(self, event: Button.Pressed) -> None:
+        self.action_quick_duration(int(str(event.button.label)))
+
+    def action_quick_duration(self, minutes: int) -> None:
+        self.query_one("#duration", Input).value = str(minutes)
+
+    @on(Input.Changed, "#alias")
+    def _alias_changed(self) -> None:
+        self._show_alias_status()
+
+    def _show_alias_status(self) -> None:
+        typed = self._typed_pseudonym().casefold()
+        if not typed:
+            status = "No alias: fine for a group session."
+        elif typed in {name.casefold() for name in self._known}:
+            status = "Existing alias."
+        else:
+            status = "New alias: it will be created when you save."
+        self.query_one("#alias_status", Static).update(status)
+
+    # ---- FormScreen contract
+
+    def nudge_texts(self) -> list[tuple[str, str]]:
+        values = self.read_payload()
+        texts = [("Alias", values["alias"])]
+        texts += [(FIELD_LABELS[name], values[name]) for name, _ in TEXT_FIELDS]
+        texts += [("Tags", values["tags"]), ("Follow-up", values["follow_up_action"])]
+        return [(label, text) for label, text in texts if text.strip()]
+
+    def build_record(self) -> Record:
+        values = self.read_payload()
+        editing = self.record if isinstance(self.record, Session) else None
+        occurred_at = moment_from_fields(
+            values["when_date"], values["when_time"], editing.occurred_at if editing else None
+        )
+        follow_up = None
+        if values["follow_up_action"].strip():
+            due = parse_day(values["follow_up_due"], "Follow-up due date")
+            follow_up = FollowUp(
+                id=new_id(),
+                due_on=due.isoformat(),
+                action=values["follow_up_action"].strip(),
+                owner=values["follow_up_owner"] or "me",
+            )
+        self._companions = _Companions(sanitize_line(values["alias"]), follow_up)
+        created_at = editing.created_at if editing else ""
+        fields: dict[str, Any] = {name: values[name] for name in CHOICE_FIELDS}
+        fields.update((name, values[name]) for name, _ in TEXT_FIELDS)
+        fields.update((name, bool(values[name])) for name in FLAG_FIELDS)
+        return Session(
+            id=self.record_id,
+            occurred_at=occurred_at,
+            duration_min=parse_duration(values["duration"]),
+            tags=parse_tags(values["tags"]),
+            created_at=created_at,
+            **fields,
+        )
+
+    def persist(self, record: Record) -> Record:
+        """Alias (found or created), session and follow-up, all or nothing. Worker thread."""
+        assert isinstance(record, Session)
+        companions = self._companions
+        journal = self.journal
+        with journal.transaction():
+            record.alias_id = None
+            if companions.pseudonym:
+                alias = journal.alias_by_pseudonym(companions.pseudonym)
+                if alias is None:
+                    alias = journal.save(Alias(id=new_id(), pseudonym=companions.pseudonym))
+                record.alias_id = alias.id
+            saved = journal.save(record)
+            if companions.follow_up is not None:
+                journal.save(
+                    replace(companions.follow_up, session_id=saved.id, alias_id=saved.alias_id)
+                )
+        return saved
+
+    def after_save(self, record: Record) -> None:
+        assert isinstance(record, Session)
+        before = self.record if isinstance(self.record, Session) else None
+        offers: list[Offer] = []
+        if record.safety_flag == "limits_reached" and (
+            before is None or before.safety_flag != "limits_reached"
+        ):
+            offers.append(
+                Offer(
+                    "This session reached the limits of confidentiality. Record what happened "
+                    "now: the category, who you consulted (a role) and the minimum you shared?",
+                    "Record it",
+                    ConfidentialityEventForm,
+                    {"session_id": record.id, "alias_id": record.alias_id},
+                )
+            )
+        if record.shared_my_story and (before is None or not before.shared_my_story):
+            offers.append(
+                Offer(
+                    "You shared your own story in this session. Write a short self-disclosure "
+                    "reflection about it?",
+                    "Write it",
+                    ReflectionForm,
+                    {"session_id": record.id, "template": "self_disclosure"},
+                )
+            )
+        if offers:
+            OfferChain(self.app, self.journal, offers, self.known_aliases).start()
+
+
+def payload_from_session(session: Session, pseudonym: str) -> dict[str, Any]:
+    """The form's payload for an existing session (the same shape a draft stores)."""
+    day, clock = split_moment(session.occurred_at)
+    payload: dict[str, Any] = {
+        "when_date": day,
+        "when_time": clock,
+        "duration": format_duration(session.duration_min),
+        "alias": pseudonym,
+        "tags": format_tags(session.tags),
+    }
+    for name in (*CHOICE_FIELDS, *(name for name, _ in TEXT_FIELDS), *FLAG_FIELDS):
+        payload[name] = getattr(session, name)
+    return payload

@@ -1,0 +1,277 @@
+"""SettingsScreen: idle lock and retention, plus where the journal lives and how it is keyed.
+
+Settings are stored inside the encrypted journal (`Journal.setting` / `set_setting`), read and
+written in thread workers. Saving the idle timeout also applies it to the running app. The
+retention periods are only stored here; purging is done by `peerjournal purge`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from peerjournal.core.errors import JournalError
+from peerjournal.core.journal import Journal
+from peerjournal.core.kdf import KdfParams
+from peerjournal.tui.calls import call
+from peerjournal.tui.screens.dialogs import ConfirmScreen
+
+IDLE_KEY = "idle_minutes"
+IDLE_DEFAULT = 5
+IDLE_RANGE = (1, 120)
+RETENTION_CLOSED_ALIAS_KEY = "retention_closed_alias_months"
+RETENTION_ENTRY_KEY = "retention_entry_months"
+RETENTION_RANGE = (1, 600)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The values this screen edits; None means a retention period is off."""
+
+    idle_minutes: int = IDLE_DEFAULT
+    retention_closed_alias_months: int | None = None
+    retention_entry_months: int | None = None
+
+    @classmethod
+    def load(cls, journal: Journal) -> Settings:
+        """Read from the journal (blocking: call it in a worker)."""
+        idle = _whole(journal.setting(IDLE_KEY, IDLE_DEFAULT), IDLE_DEFAULT)
+        return cls(
+            idle_minutes=idle or IDLE_DEFAULT,
+            retention_closed_alias_months=_whole(
+                journal.setting(RETENTION_CLOSED_ALIAS_KEY, None), None
+            ),
+            retention_entry_months=_whole(journal.setting(RETENTION_ENTRY_KEY, None), None),
+        )
+
+    def store(self, journal: Journal) -> None:
+        """Write all three together (blocking: call it in a worker)."""
+        with journal.transaction():
+            journal.set_setting(IDLE_KEY, self.idle_minutes)
+            journal.set_setting(RETENTION_CLOSED_ALIAS_KEY, self.retention_closed_alias_months)
+            journal.set_setting(RETENTION_ENTRY_KEY, self.retention_entry_months)
+
+
+def _whole(value: Any, default: int | None) -> int | None:
+    """A stored setting as a whole number; anything odd falls back to the default."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return default
+
+
+def kdf_description(params: KdfParams) -> str:
+    memory = params.memory_kib / 1024
+    memory_text = f"{memory:g} MiB" if memory >= 1 else f"{params.memory_kib} KiB"
+    passes = "pass" if params.iterations == 1 else "passes"
+    lanes = "lane" if params.parallelism == 1 else "lanes"
+    return (
+        f"Argon2id, {memory_text} memory, {params.iterations} {passes}, "
+        f"{params.parallelism} {lanes}"
+    )
+
+
+class SettingsError(ValueError):
+    """A field's value is out of range; the message names the field."""
+
+
+def _parse_whole(text: str, label: str, low: int, high: int, *, blank_ok: bool) -> int | None:
+    text = text.strip()
+    if not text:
+        if blank_ok:
+            return None
+        raise SettingsError(f"{label}: enter a number from {low} to {high}.")
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(f"{label}: enter a whole number from {low} to {high}.") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{label}: enter a number from {low} to {high}.")
+    return value
+
+
+class SettingsScreen(Screen[Settings | None]):
+    """Edit the journal's settings; ctrl+s saves (and closes), escape leaves."""
+
+    DEFAULT_CSS = """
+    SettingsScreen .settings-input {
+        width: 16;
+    }
+    SettingsScreen #settings-error {
+        color: $error;
+        height: auto;
+        margin-top: 1;
+    }
+    SettingsScreen .settings-info {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(id="settings")
+        self.journal = journal
+        self.loaded: Settings | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Settings", classes="form-title")
+        with VerticalScroll(classes="form-body"):
+            yield from _number_field(
+                f"Lock after this many idle minutes ({IDLE_RANGE[0]}–{IDLE_RANGE[1]})",
+                "idle-minutes",
+            )
+            yield from _number_field(
+                "Delete records of closed aliases after this many months (blank: keep)",
+                "retention-closed-alias",
+                placeholder="keep",
+            )
+            yield from _number_field(
+                "Delete entries older than this many months (blank: keep)",
+                "retention-entries",
+                placeholder="keep",
+            )
+            yield Static(
+                Content(
+                    "Retention is only stored here for now: the purge runs from "
+                    "`peerjournal purge` (try `peerjournal purge --dry-run` first)."
+                ),
+                classes="hint",
+            )
+            yield Static("", id="settings-error")
+            yield Static(self._location_text(), id="settings-location", classes="settings-info")
+        yield Footer()
+
+    def _location_text(self) -> Content:
+        # Attributes only (no SQL), so reading them on the UI thread is fine.
+        params = self.journal.vault.header.params
+        return Content.assemble(
+            ("Journal folder: ", "bold"),
+            str(self.journal.home),
+            "\n",
+            ("Key derivation: ", "bold"),
+            kdf_description(params),
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#idle-minutes", Input).focus()
+        self.load()
+
+    @work(exclusive=True, group="settings")
+    async def load(self) -> None:
+        try:
+            settings = await call(self, Settings.load, self.journal)
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        self.loaded = settings
+        self.query_one("#idle-minutes", Input).value = str(settings.idle_minutes)
+        self.query_one("#retention-closed-alias", Input).value = _text(
+            settings.retention_closed_alias_months
+        )
+        self.query_one("#retention-entries", Input).value = _text(settings.retention_entry_months)
+
+    def read(self) -> Settings:
+        """The values on screen; raises SettingsError naming the first bad field."""
+        idle = _parse_whole(
+            self.query_one("#idle-minutes", Input).value,
+            "Idle lock",
+            *IDLE_RANGE,
+            blank_ok=False,
+        )
+        assert idle is not None
+        return Settings(
+            idle_minutes=idle,
+            retention_closed_alias_months=_parse_whole(
+                self.query_one("#retention-closed-alias", Input).value,
+                "Closed aliases",
+                *RETENTION_RANGE,
+                blank_ok=True,
+            ),
+            retention_entry_months=_parse_whole(
+                self.query_one("#retention-entries", Input).value,
+                "Entries",
+                *RETENTION_RANGE,
+                blank_ok=True,
+            ),
+        )
+
+    @property
+    def is_dirty(self) -> bool:
+        try:
+            return self.loaded is not None and self.read() != self.loaded
+        except SettingsError:
+            return True
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#settings-error", Static).update(Content(message))
+
+    @work(exclusive=True, group="settings")
+    async def action_save(self) -> None:
+        if self.loaded is None:
+            return  # still loading; nothing the person typed can be lost
+        try:
+            settings = self.read()
+        except SettingsError as error:
+            self._show_error(str(error))
+            return
+        try:
+            await call(self, settings.store, self.journal)
+        except JournalError as error:
+            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            return
+        app: Any = self.app
+        if hasattr(app, "idle_seconds"):  # the running app picks the new timeout up at once
+            app.idle_seconds = settings.idle_minutes * 60.0
+        self.loaded = settings
+        self.notify("Settings saved.", markup=False, timeout=3)
+        self.dismiss(settings)
+
+    @work(exclusive=True, group="settings-leave")
+    async def action_leave(self) -> None:
+        if self.is_dirty and not await self.app.push_screen_wait(
+            ConfirmScreen(
+                "Leave without saving? Your changes will be lost.",
+                yes="Discard",
+                no="Keep editing",
+                danger=True,
+            )
+        ):
+            return
+        self.dismiss(None)
+
+
+def _number_field(label: str, field_id: str, *, placeholder: str = "") -> ComposeResult:
+    yield Static(Content(label), classes="field-label")
+    yield Input(
+        id=field_id,
+        type="integer",
+        placeholder=placeholder,
+        classes="settings-input",
+        max_length=3,
+    )
+
+
+def _text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+__all__ = [
+    "IDLE_KEY",
+    "RETENTION_CLOSED_ALIAS_KEY",
+    "RETENTION_ENTRY_KEY",
+    "Settings",
+    "SettingsScreen",
+    "kdf_description",
+]

@@ -1,0 +1,205 @@
+"""The timeline: the supporter's home screen.
+
+Sessions, reflections and check-ins, newest first, paged from the database as the person
+scrolls (TimelineView), filterable by kind, alias and tag, with the follow-ups that are due
+beside them. Every key that matters is in the footer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Select, Static
+
+from peerjournal.core.errors import JournalError
+from peerjournal.core.journal import Cursor, Journal, TimelinePage
+from peerjournal.core.models import TIMELINE_KINDS
+from peerjournal.tui.calls import call
+from peerjournal.tui.safety import plain_line
+from peerjournal.tui.widgets.timeline_view import TimelineView
+
+PAGE_SIZE = 60
+KIND_CHOICES = [
+    ("Everything", "all"),
+    ("Sessions", "session"),
+    ("Reflections", "reflection"),
+    ("Check-ins", "checkin"),
+]
+
+
+class TimelineScreen(Screen[None]):
+    """Home: the timeline, filters and follow-ups due."""
+
+    AUTO_FOCUS = "#timeline-view"  # not the first filter: arrow keys should move entries
+
+    DEFAULT_CSS = """
+    TimelineScreen #title-bar {
+        dock: top;
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    TimelineScreen #filters {
+        height: 3;
+        padding: 0 1;
+    }
+    TimelineScreen #filters Select {
+        width: 22;
+        margin-right: 1;
+    }
+    TimelineScreen #filters Input {
+        width: 20;
+    }
+    TimelineScreen #main {
+        height: 1fr;
+    }
+    TimelineScreen #side {
+        width: 34;
+        border-left: solid $primary 30%;
+        padding: 0 1;
+    }
+    TimelineScreen.narrow #side {
+        display: none;
+    }
+    """
+
+    BINDINGS = [
+        Binding("n", "app.new('session')", "Session"),
+        Binding("r", "app.new('reflection')", "Reflect"),
+        Binding("c", "app.new('checkin')", "Check-in"),
+        Binding("slash", "app.search", "Search"),
+        Binding("a", "app.aliases", "Aliases"),
+        Binding("f", "app.follow_ups", "Follow-ups"),
+        Binding("t", "focus_filters", "Filter", show=False),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "focus_timeline", "Timeline", show=False),
+    ]
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(id="timeline")
+        self.journal = journal
+        self._cursor: Cursor | None = None
+        self._filters: dict[str, Any] = {"kinds": TIMELINE_KINDS}
+
+    def compose(self) -> ComposeResult:
+        yield Static("peerjournal · timeline", id="title-bar")
+        with Horizontal(id="filters"):
+            yield Select(KIND_CHOICES, value="all", allow_blank=False, id="kind-filter")
+            yield Select([], prompt="Any alias", id="alias-filter")
+            yield Input(placeholder="#tag", id="tag-filter")
+        with Horizontal(id="main"):
+            yield TimelineView(id="timeline-view")
+            with Vertical(id="side"):
+                yield from _follow_ups_panel(self.journal)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # The follow-ups panel loads itself when it mounts.
+        self.load_first_page()
+        self.load_aliases()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 90, "narrow")
+
+    # ---- loading
+
+    def refresh_entries(self) -> None:
+        """Reload from the newest entry (after a save, delete or filter change)."""
+        self.load_first_page()
+        self.load_aliases()
+        for panel in self.query("FollowUpsDue"):
+            reload = getattr(panel, "reload", None)
+            if callable(reload):
+                reload()
+
+    @work(exclusive=True, group="timeline-page")
+    async def load_first_page(self) -> None:
+        view = self.query_one(TimelineView)
+        view.loading = True
+        try:
+            page: TimelinePage = await call(
+                self, self.journal.timeline, limit=PAGE_SIZE, **self._filters
+            )
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        self._cursor = page.next_cursor
+        view.reset(page.items, exhausted=page.next_cursor is None)
+
+    @on(TimelineView.NeedMore)
+    @work(exclusive=True, group="timeline-page")
+    async def load_next_page(self) -> None:
+        view = self.query_one(TimelineView)
+        if self._cursor is None:
+            view.exhausted = True
+            view.loading = False
+            return
+        try:
+            page = await call(
+                self, self.journal.timeline, limit=PAGE_SIZE, before=self._cursor, **self._filters
+            )
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        finally:
+            view.loading = False  # also when cancelled by a newer load
+        self._cursor = page.next_cursor
+        view.extend(page.items, exhausted=page.next_cursor is None)
+
+    @work(exclusive=True, group="timeline-aliases")
+    async def load_aliases(self) -> None:
+        aliases = await call(self, self.journal.list_aliases)
+        select = self.query_one("#alias-filter", Select)
+        current = select.value
+        options = [(plain_line(a.pseudonym), a.id) for a in aliases]
+        select.set_options(options)
+        if current in {a.id for a in aliases}:
+            select.value = current
+
+    # ---- filters
+
+    @on(Select.Changed, "#kind-filter")
+    @on(Select.Changed, "#alias-filter")
+    @on(Input.Submitted, "#tag-filter")
+    def filters_changed(self) -> None:
+        kind = self.query_one("#kind-filter", Select).value
+        alias = self.query_one("#alias-filter", Select).value
+        tag = self.query_one("#tag-filter", Input).value.strip()
+        filters: dict[str, Any] = {
+            "kinds": TIMELINE_KINDS if kind in (None, "all", Select.BLANK) else [kind]
+        }
+        if isinstance(alias, str):
+            filters["alias_id"] = alias
+        if tag:
+            filters["tag"] = tag
+        if filters != self._filters:
+            self._filters = filters
+            self.load_first_page()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#kind-filter", Select).focus()
+
+    def action_focus_timeline(self) -> None:
+        self.query_one(TimelineView).focus()
+
+    # ---- opening
+
+    @on(TimelineView.Opened)
+    async def open_item(self, event: TimelineView.Opened) -> None:
+        await self.app.run_action(f"open_entry('{event.item.id}')")
+
+
+def _follow_ups_panel(journal: Journal) -> ComposeResult:
+    try:
+        from peerjournal.tui.screens.followups import FollowUpsDue
+    except ImportError:
+        yield Static("Follow-ups due")
+        return
+    yield FollowUpsDue(journal)

@@ -1,0 +1,231 @@
+"""Creating a journal and unlocking one.
+
+Argon2id takes about a second by design, so both screens derive the key in a thread worker
+and show a progress indicator; the UI never freezes. A wrong passphrase is met calmly with a
+chance to retry; a damaged journal is named and the app exits cleanly without touching it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, LoadingIndicator, Static
+
+from peerjournal.core.errors import JournalError, WrongPassphrase
+from peerjournal.core.journal import Journal
+from peerjournal.core.kdf import KdfPolicy
+from peerjournal.core.passphrase import LOSS_WARNING, assess
+from peerjournal.core.vault import Vault
+from peerjournal.tui.calls import call
+from peerjournal.tui.safety import PasswordInput, plain_line
+
+if TYPE_CHECKING:
+    from peerjournal.tui.app import PeerJournalApp
+
+
+class _GateScreen(Screen[None]):
+    """Shared layout of the create and unlock screens."""
+
+    DEFAULT_CSS = """
+    _GateScreen, CreateScreen, UnlockScreen {
+        align: center middle;
+    }
+    .gate {
+        width: 70;
+        max-width: 96%;
+        height: auto;
+        max-height: 100%;
+        overflow-y: auto;
+        padding: 0 2;
+        border: round $primary;
+        background: $surface;
+    }
+    .gate-title {
+        text-style: bold;
+        color: $primary;
+        margin: 1 0;
+    }
+    .gate-status {
+        height: auto;
+        min-height: 1;
+    }
+    .gate-status.error {
+        color: $error;
+    }
+    .gate LoadingIndicator {
+        height: 1;
+        display: none;
+    }
+    .gate.busy LoadingIndicator {
+        display: block;
+    }
+    .gate-muted {
+        color: $text-muted;
+    }
+    """
+
+    @property
+    def pj_app(self) -> PeerJournalApp:
+        from peerjournal.tui.app import PeerJournalApp
+
+        assert isinstance(self.app, PeerJournalApp)
+        return self.app
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.query_one(".gate").set_class(busy, "busy")
+        for widget in self.query(PasswordInput):
+            widget.disabled = busy
+        for button in self.query(Button):
+            button.disabled = busy
+        self.say(message)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one(".gate-status", Static)
+        status.update(plain_line(message))
+        status.set_class(error, "error")
+
+
+class UnlockScreen(_GateScreen):
+    """Ask for the passphrase and open the journal."""
+
+    def __init__(
+        self, vault: Vault, *, journal: Journal | None = None, demo_passphrase: str | None = None
+    ) -> None:
+        super().__init__(id="unlock")
+        self.vault = vault
+        self.journal = journal  # set when re-unlocking after a lock
+        self.demo_passphrase = demo_passphrase
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="gate"):
+            yield Static("peerjournal is locked", classes="gate-title")
+            yield Static(plain_line(f"Journal: {self.vault.home}"), classes="gate-muted")
+            if self.demo_passphrase:
+                yield Static("A demo journal with made-up notes, removed when you quit.")
+                yield Static(
+                    plain_line(f"Its passphrase: {self.demo_passphrase}"), id="demo-passphrase"
+                )
+            yield Static("Passphrase", classes="field-label")
+            yield PasswordInput(id="passphrase", placeholder="your passphrase")
+            yield LoadingIndicator()
+            yield Static("", classes="gate-status")
+            yield Static("Enter unlocks · ctrl+q quits", classes="gate-muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", PasswordInput).focus()
+
+    @on(PasswordInput.Submitted, "#passphrase")
+    def submitted(self, event: PasswordInput.Submitted) -> None:
+        passphrase = event.value
+        self.query_one("#passphrase", PasswordInput).wipe()
+        if passphrase:
+            self.unlock(passphrase)
+
+    @work(exclusive=True, group="unlock")
+    async def unlock(self, passphrase: str) -> None:
+        self.set_busy(True, "Unlocking… deriving your key takes about a second.")
+        try:
+            if self.journal is not None:
+                await call(self, self.journal.unlock, passphrase)
+                journal = self.journal
+            else:
+                journal = await call(self, _unlock_new, self.vault, passphrase)
+        except WrongPassphrase:
+            self.set_busy(False)
+            self.say(
+                "That passphrase doesn't open this journal. Take your time and try again.",
+                error=True,
+            )
+            self.query_one("#passphrase", PasswordInput).focus()
+            return
+        except JournalError as error:
+            self.pj_app.exit_with_message(error.message, error.exit_code)
+            return
+        finally:
+            del passphrase
+        self.set_busy(False)
+        self.pj_app.journal_ready(journal)
+
+
+def _unlock_new(vault: Vault, passphrase: str) -> Journal:
+    vault.unlock(passphrase)
+    return Journal(vault)
+
+
+class CreateScreen(_GateScreen):
+    """First run: choose a passphrase (twice) and create the journal."""
+
+    def __init__(self, home: Path, policy: KdfPolicy) -> None:
+        super().__init__(id="create")
+        self.home = home
+        self.policy = policy
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="gate"):
+            yield Static("Create your private journal", classes="gate-title")
+            yield Static(plain_line(f"It will live in {self.home}"), classes="gate-muted")
+            yield Static(LOSS_WARNING, id="loss-warning")
+            yield Static("New passphrase", classes="field-label")
+            yield PasswordInput(id="passphrase", placeholder="several words you will remember")
+            yield Static("", id="strength", classes="gate-muted")
+            yield Static("The same passphrase again", classes="field-label")
+            yield PasswordInput(id="repeat")
+            yield LoadingIndicator()
+            yield Static("", classes="gate-status")
+            with Center():
+                yield Button("Create journal", id="create-button", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", PasswordInput).focus()
+
+    @on(PasswordInput.Changed, "#passphrase")
+    def strength(self, event: PasswordInput.Changed) -> None:
+        label = self.query_one("#strength", Static)
+        if not event.value:
+            label.update("")
+            return
+        assessment = assess(event.value)
+        label.update(plain_line(f"Strength: {assessment.label}. {assessment.feedback}"))
+
+    @on(PasswordInput.Submitted, "#passphrase")
+    def next_field(self) -> None:
+        self.query_one("#repeat", PasswordInput).focus()
+
+    @on(PasswordInput.Submitted, "#repeat")
+    @on(Button.Pressed, "#create-button")
+    def submit(self) -> None:
+        first = self.query_one("#passphrase", PasswordInput)
+        second = self.query_one("#repeat", PasswordInput)
+        assessment = assess(first.value)
+        if not assessment.acceptable:
+            self.say(assessment.feedback, error=True)
+            first.focus()
+            return
+        if first.value != second.value:
+            self.say("The two passphrases differ. Please type them again.", error=True)
+            second.wipe()
+            second.focus()
+            return
+        passphrase = first.value
+        first.wipe()
+        second.wipe()
+        self.create(passphrase)
+
+    @work(exclusive=True, group="create")
+    async def create(self, passphrase: str) -> None:
+        self.set_busy(True, "Creating your journal… tuning the key derivation to this computer.")
+        try:
+            journal = await call(self, Journal.create, self.home, passphrase, policy=self.policy)
+        except JournalError as error:
+            self.set_busy(False)
+            self.say(error.message, error=True)
+            return
+        finally:
+            del passphrase
+        self.set_busy(False)
+        self.pj_app.journal_ready(journal)

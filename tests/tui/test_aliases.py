@@ -1,0 +1,241 @@
+"""AliasesScreen: list, create, rename (unique), close/reopen, and the selected alias's work."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from textual.widgets import Input, OptionList, Static
+
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import Alias, FollowUp, Session, new_id
+from peerjournal.tui.screens.aliases import ALIAS_REMINDER, AliasesScreen, AliasNameScreen
+from peerjournal.tui.screens.dialogs import ConfirmScreen
+from tests.tui.conftest import settle
+from tests.tui.harness import HarnessApp, OpeningHarness
+
+HOSTILE = "[@click=app.quit]x[/] [bold] [ \x1b]52;c;SGVsbG8=\x07"
+
+
+def add_alias(journal: Journal, pseudonym: str, **fields: Any) -> Alias:
+    return journal.save(Alias(id=new_id(), pseudonym=pseudonym, **fields))
+
+
+def add_session(journal: Journal, alias: Alias, goal: str, days: int) -> Session:
+    when = (datetime.now().astimezone() - timedelta(days=days)).isoformat(timespec="seconds")
+    return journal.save(Session(id=new_id(), alias_id=alias.id, occurred_at=when, goal_focus=goal))
+
+
+def names(app: HarnessApp, list_id: str = "#alias-list") -> list[str]:
+    listing = app.screen.query_one(list_id, OptionList)
+    return [
+        listing.get_option_at_index(i).prompt.plain  # type: ignore[union-attr]
+        for i in range(listing.option_count)
+    ]
+
+
+def info(app: HarnessApp) -> str:
+    return str(app.screen.query_one("#alias-info", Static).content)
+
+
+async def open_screen(app: HarnessApp, pilot: Any) -> AliasesScreen:
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, AliasesScreen)
+    return screen
+
+
+async def test_lists_active_first_and_closed_dimmed(journal: Journal) -> None:
+    add_alias(journal, "Wren")
+    add_alias(journal, "Ash", status="closed")
+    add_alias(journal, "River")
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        assert app.screen.id == "aliases"
+        assert names(app) == ["River", "Wren", "Ash  closed"]
+        listing = app.screen.query_one("#alias-list", OptionList)
+        closed = listing.get_option_at_index(2).prompt
+        assert any("dim" in str(span.style) for span in closed.spans)  # type: ignore[union-attr]
+
+
+async def test_shows_the_selected_alias_details_sessions_and_follow_ups(
+    journal: Journal,
+) -> None:
+    river = add_alias(
+        journal,
+        "River",
+        knows_me_outside_work=True,
+        limits_explained_on="2026-01-05",
+        themes=["housing"],
+        notes=HOSTILE,
+    )
+    older = add_session(journal, river, "Old goal", days=10)
+    newer = add_session(journal, river, f"New goal {HOSTILE}", days=1)
+    journal.save(
+        FollowUp(
+            id=new_id(),
+            alias_id=river.id,
+            session_id=newer.id,
+            due_on=date.today().isoformat(),
+            action="Call back",
+        )
+    )
+    journal.save(
+        FollowUp(
+            id=new_id(),
+            alias_id=river.id,
+            due_on=date.today().isoformat(),
+            action="Finished thing",
+            status="done",
+            done_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        )
+    )
+    app = OpeningHarness(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        text = info(app)
+        assert "Knows me outside work" in text
+        assert "explained on 2026-01-05" in text
+        assert "housing" in text
+        assert "[@click=app.quit]x[/] [bold] [" in text and "\x1b" not in text
+        sessions = names(app, "#alias-sessions")
+        assert len(sessions) == 2
+        assert "New goal [@click=app.quit]x[/]" in sessions[0]  # newest first
+        assert "Old goal" in sessions[1]
+        follow_ups = names(app, "#alias-follow-ups")
+        assert "Call back" in follow_ups[0] and "Finished thing" in follow_ups[1]
+        # Enter on the alias moves into its sessions; Enter there opens one.
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one("#alias-sessions", OptionList)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert app.opened == [older.id]
+        assert app.is_running
+
+
+async def test_create_an_alias(journal: Journal) -> None:
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        assert "No aliases yet" in info(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AliasNameScreen)
+        assert ALIAS_REMINDER in [str(s.content) for s in dialog.query(Static)]
+        await pilot.press(*"Robin", "enter")
+        await settle(app, pilot)
+        assert app.screen.id == "aliases"
+        robin = journal.alias_by_pseudonym("Robin")
+        assert robin is not None and robin.status == "active"
+        assert names(app) == ["Robin"]
+        assert "Active" in info(app)
+
+
+async def test_markup_in_a_pseudonym_is_kept_literally(journal: Journal) -> None:
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        app.screen.query_one("#alias-name", Input).value = "[@click=app.quit]x[/]"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.is_running
+        assert names(app) == ["[@click=app.quit]x[/]"]
+        assert journal.alias_by_pseudonym("[@click=app.quit]x[/]") is not None
+
+
+async def test_duplicate_and_empty_names_show_the_message_and_keep_the_dialog(
+    journal: Journal,
+) -> None:
+    add_alias(journal, "River")
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AliasNameScreen)
+        assert dialog.error_text == "Type a pseudonym first."
+        await pilot.press(*"river", "enter")  # unique regardless of case
+        await settle(app, pilot)
+        assert app.screen is dialog
+        assert dialog.error_text == "An alias with that pseudonym already exists."
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.id == "aliases"
+        assert [a.pseudonym for a in journal.list_aliases()] == ["River"]
+
+
+async def test_rename_with_e_and_f2(journal: Journal) -> None:
+    river = add_alias(journal, "River")
+    add_alias(journal, "Sky")
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        field = app.screen.query_one("#alias-name", Input)
+        assert field.value == "River"
+        field.value = "Brook"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert journal.get(Alias, river.id).pseudonym == "Brook"
+        assert names(app) == ["Brook", "Sky"]
+        # F2, onto a name that is taken: the dialog says so and nothing changes.
+        await pilot.press("f2")
+        await settle(app, pilot)
+        app.screen.query_one("#alias-name", Input).value = "SKY"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AliasNameScreen)
+        assert dialog.error_text == "An alias with that pseudonym already exists."
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert journal.get(Alias, river.id).pseudonym == "Brook"
+
+
+async def test_close_and_reopen_after_confirming(journal: Journal) -> None:
+    river = add_alias(journal, "River")
+    add_alias(journal, "Sky")
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()  # the close worker waits for the answer: no settle here
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # cancel: nothing changes
+        await settle(app, pilot)
+        assert journal.get(Alias, river.id).status == "active"
+        await pilot.press("x")
+        await pilot.pause()  # the close worker waits for the answer: no settle here
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert journal.get(Alias, river.id).status == "closed"
+        assert names(app) == ["Sky", "River  closed"]
+        listing = app.screen.query_one("#alias-list", OptionList)
+        assert listing.highlighted_option is not None
+        assert listing.highlighted_option.id == river.id  # still on River
+        assert "Closed" in info(app)
+        await pilot.press("x")
+        await pilot.pause()  # the close worker waits for the answer: no settle here
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert journal.get(Alias, river.id).status == "active"
+        assert names(app) == ["River", "Sky"]
+
+
+async def test_escape_goes_back_and_footer_shows_keys(journal: Journal) -> None:
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        shown = {b.binding.description for b in app.active_bindings.values() if b.binding.show}
+        assert {"New alias", "Rename", "Close/reopen", "Back"} <= shown
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.id != "aliases"
