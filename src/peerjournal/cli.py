@@ -23,6 +23,7 @@ from rich.text import Text
 from peerjournal import __version__
 from peerjournal.core.errors import JournalError, UsageError
 from peerjournal.core.exchange import (
+    PLAINTEXT_WARNING,
     export_json_bytes,
     import_records,
     parse_export,
@@ -262,10 +263,6 @@ def cmd_search(ctx: Context) -> int:
     return 0
 
 
-PLAINTEXT_WARNING = (
-    "This writes your notes as PLAINTEXT{where}. Anyone who can read it can read them, and it "
-    "may be synced or backed up. Delete it when you no longer need it."
-)
 
 
 def _busy(ctx: Context, message: str, work: Callable[[], T]) -> T:

@@ -224,3 +224,47 @@ async def test_quit_closes_the_journal(existing_home: Path) -> None:
 
 def test_app_class_is_importable_without_a_journal() -> None:
     assert PeerJournalApp.TITLE == "peerjournal"
+
+
+async def test_locking_takes_the_automatic_backup_first(
+    existing_home: Path, tmp_path: Path
+) -> None:
+    from peerjournal.core.backup import set_auto_backup, verify_backup
+
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    with Journal.open(existing_home, PASSPHRASE, policy=TEST_POLICY) as j:
+        set_auto_backup(j, stick, keep=2)
+        j.save(Session(id=new_id(), occurred_at=now_iso(), notes="changed since"))
+    app = make_app(existing_home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert app.screen.id == "unlock"
+    [backup] = list(stick.iterdir())
+    summary = verify_backup(backup, PASSPHRASE, policy=TEST_POLICY)
+    assert summary.counts["session"] == 1
+
+
+async def test_a_missing_backup_folder_is_told_after_unlock_not_on_the_locked_screen(
+    existing_home: Path, tmp_path: Path
+) -> None:
+    from peerjournal.core.backup import set_auto_backup
+
+    stick = tmp_path / "unplugged"
+    stick.mkdir()
+    with Journal.open(existing_home, PASSPHRASE, policy=TEST_POLICY) as j:
+        set_auto_backup(j, stick, keep=2)
+        j.save(Session(id=new_id(), occurred_at=now_iso(), notes="changed"))
+    stick.rmdir()
+    app = make_app(existing_home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert app.screen.id == "unlock"
+        assert not app._notifications
+        await unlock(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("No automatic backup was made" in m for m in messages)

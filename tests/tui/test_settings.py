@@ -61,7 +61,7 @@ async def test_defaults_and_where_the_journal_lives(journal: Journal) -> None:
         assert str(journal.home) in location
         assert kdf_description(journal.vault.header.params) in location
         texts = " ".join(str(s.content) for s in app.screen.query(Static))
-        assert "peerjournal purge" in texts
+        assert "Retention & purge" in texts
 
 
 async def test_saved_settings_are_stored_applied_and_read_back(journal: Journal) -> None:
@@ -100,7 +100,7 @@ async def test_out_of_range_values_are_explained_and_not_saved(journal: Journal)
             ("0", "", "Idle lock: enter a number from 1 to 120."),
             ("121", "", "Idle lock: enter a number from 1 to 120."),
             ("", "", "Idle lock: enter a number from 1 to 120."),
-            ("10", "0", "Closed aliases: enter a number from 1 to 600."),
+            ("10", "0", "Closed aliases: enter a number from 1 to 1200."),
         ):
             await set_values(app, pilot, idle, closed, "")
             await pilot.press("ctrl+s")

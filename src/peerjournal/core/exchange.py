@@ -49,6 +49,11 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("confidentiality_events", ConfidentialityEvent),
 )
 MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
+# Shown before any plaintext export, by the CLI and the app alike ({where}: " to FILE").
+PLAINTEXT_WARNING = (
+    "This writes your notes as PLAINTEXT{where}. Anyone who can read it can read them, and it "
+    "may be synced or backed up. Delete it when you no longer need it."
+)
 
 
 def export_document(journal: Journal) -> dict[str, Any]:
@@ -110,6 +115,10 @@ def parse_export(raw: bytes) -> list[tuple[str, Record]]:
         ) from None
     except RecursionError:
         raise ImportFailed("The import file is nested too deeply; nothing was imported.") from None
+    except ValueError:  # a number with thousands of digits (Python's int conversion limit)
+        raise ImportFailed(
+            "The import file holds a number far too long to read; nothing was imported."
+        ) from None
     if not isinstance(document, dict):
         raise ImportFailed("The import file is not a peerjournal export (no JSON object).")
     if document.get("format") != EXPORT_FORMAT:

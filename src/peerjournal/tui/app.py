@@ -29,6 +29,7 @@ from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
+from peerjournal.tui.screens.backup import take_auto_backup
 
 CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
 DEFAULT_IDLE_MINUTES = 5
@@ -83,6 +84,7 @@ class PeerJournalApp(App[int]):
         self.exit_message: str | None = None
         self._last_activity = clock()
         self._locking = False
+        self._pending_notice: str | None = None
 
     # ---- start
 
@@ -121,6 +123,9 @@ class PeerJournalApp(App[int]):
             minutes = await call(self, journal.setting, IDLE_SETTING, DEFAULT_IDLE_MINUTES)
             self.idle_seconds = max(1, int(minutes)) * 60.0
         await self.switch_to_timeline(TimelineScreen(journal))
+        if self._pending_notice:
+            self.notify(self._pending_notice, severity="warning", markup=False, timeout=10)
+            self._pending_notice = None
         drafts = await call(self, journal.drafts)
         if drafts:
             self.offer_drafts(drafts)
@@ -247,16 +252,16 @@ class PeerJournalApp(App[int]):
             self.clear_notifications()
             while len(self.screen_stack) > 1:
                 self.pop_screen()
+            # Nothing is on screen now; the automatic backup (if due) needs the key, so it
+            # runs before the key is dropped. Its outcome is told after the next unlock.
+            outcome = await take_auto_backup(self, journal, announce=False)
+            self._pending_notice = outcome.problem
             await call(self, journal.lock)
-            self.on_locked()
             await self.push_screen(
                 UnlockScreen(journal.vault, journal=journal, demo_passphrase=self.demo_passphrase)
             )
         finally:
             self._locking = False
-
-    def on_locked(self) -> None:
-        """Hook run after the key is dropped (automatic backups attach here)."""
 
     # ---- quitting
 
@@ -272,6 +277,9 @@ class PeerJournalApp(App[int]):
             for form in [s for s in self.screen_stack if isinstance(s, FormScreen)]:
                 with contextlib.suppress(JournalError):
                     await call(self, form.save_draft_now)
+            outcome = await take_auto_backup(self, journal, announce=False)
+            if outcome.problem:
+                self.exit_message = outcome.problem  # printed on the terminal after exit
         if journal is not None:
             await call(self, journal.close)
         elif self.vault is not None:
@@ -315,6 +323,15 @@ class PeerJournalApp(App[int]):
 
     def action_settings(self) -> None:
         self._push_journal_screen("settings", "SettingsScreen")
+
+    def action_backup(self) -> None:
+        self._push_journal_screen("backup", "BackupScreen")
+
+    def action_retention(self) -> None:
+        self._push_journal_screen("retention", "RetentionScreen")
+
+    def action_digest(self) -> None:
+        self._push_journal_screen("digest", "DigestScreen")
 
     def action_open_entry(self, entry_id: str) -> None:
         from peerjournal.tui.screens.entry import EntryScreen
@@ -372,6 +389,21 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
     yield SystemCommand("Follow-ups", "What is due (f)", lambda: app.run_action("follow_ups"))
     yield SystemCommand(
         "Settings", "Idle lock and other settings", lambda: app.run_action("settings")
+    )
+    yield SystemCommand(
+        "Backup & export",
+        "Encrypted backup now, automatic backups, plaintext export",
+        lambda: app.run_action("backup"),
+    )
+    yield SystemCommand(
+        "Retention & purge",
+        "See what is older than you keep; purge it",
+        lambda: app.run_action("retention"),
+    )
+    yield SystemCommand(
+        "Supervision digest",
+        "De-identified reflections to present",
+        lambda: app.run_action("digest"),
     )
     yield SystemCommand("Lock", "Lock the journal now (ctrl+l)", app.action_lock)
     yield SystemCommand("Help", "Every key (?)", app.action_help)

@@ -55,6 +55,19 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Command palette (ctrl+p)",
+        [
+            ("Settings", "Idle lock minutes, retention periods"),
+            (
+                "Backup & export",
+                "Encrypted backup now, automatic backups to your own USB "
+                "stick, plaintext export (asks first)",
+            ),
+            ("Retention & purge", "See exactly what is older than you keep, then purge it"),
+            ("Supervision digest", "Reflections for supervision, de-identified, to present"),
+        ],
+    ),
+    (
         "Search",
         [
             ("type", 'Results appear as you type; "quotes" for a phrase, word* for a prefix'),

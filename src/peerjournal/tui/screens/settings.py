@@ -2,7 +2,7 @@
 
 Settings are stored inside the encrypted journal (`Journal.setting` / `set_setting`), read and
 written in thread workers. Saving the idle timeout also applies it to the running app. The
-retention periods are only stored here; purging is done by `peerjournal purge`.
+retention periods are stored here; the Retention & purge screen shows and purges what they cover.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ IDLE_DEFAULT = 5
 IDLE_RANGE = (1, 120)
 RETENTION_CLOSED_ALIAS_KEY = "retention_closed_alias_months"
 RETENTION_ENTRY_KEY = "retention_entry_months"
-RETENTION_RANGE = (1, 600)
+RETENTION_RANGE = (1, 1200)  # the same range as the Retention & purge screen
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ class SettingsScreen(Screen[Settings | None]):
             )
             yield Static(
                 Content(
-                    "Retention is only stored here for now: the purge runs from "
-                    "`peerjournal purge` (try `peerjournal purge --dry-run` first)."
+                    "Nothing is deleted here. To see exactly what these periods cover and purge "
+                    "it, open Retention & purge from the command palette (ctrl+p)."
                 ),
                 classes="hint",
             )
