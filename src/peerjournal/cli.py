@@ -263,8 +263,6 @@ def cmd_search(ctx: Context) -> int:
     return 0
 
 
-
-
 def _busy(ctx: Context, message: str, work: Callable[[], T]) -> T:
     """Run `work`, with a spinner on stderr when it is a terminal."""
     if ctx.err.is_terminal:
@@ -578,7 +576,7 @@ def cmd_tui(ctx: Context) -> int:
 
 
 def _run_app(home: Path, policy: KdfPolicy, demo_passphrase: str | None = None) -> int:
-    from peerjournal.tui.safety import scrub_textual_environment
+    from peerjournal.tui.environment import scrub_textual_environment
 
     scrub_textual_environment()  # before textual is imported: no log files, no devtools
     from peerjournal.tui.app import PeerJournalApp

@@ -161,8 +161,20 @@ async def test_devtools_and_log_variables_are_ignored(
     assert not log.exists()
 
 
+def test_scrubbing_needs_no_textual_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, peerjournal.tui.environment, peerjournal.cli\n"
+        "print(any(n.startswith('textual') for n in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_the_entry_point_scrubs_textual_variables() -> None:
-    from peerjournal.tui.safety import scrub_textual_environment
+    from peerjournal.tui.environment import scrub_textual_environment
 
     environ = {
         name: "x"

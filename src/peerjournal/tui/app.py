@@ -237,15 +237,14 @@ class PeerJournalApp(App[int]):
             return
         self._locking = True
         try:
+            problems: list[str] = []
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
             for form in forms:
                 try:
                     await call(self, form.save_draft_now)
                 except JournalError as error:
-                    self.notify(
-                        f"A draft could not be saved: {error.message}",
-                        severity="error",
-                        markup=False,
+                    problems.append(
+                        f"An unsaved form could not be kept as a draft: {error.message}"
                     )
             for form in forms:
                 form.clear_history()
@@ -255,7 +254,10 @@ class PeerJournalApp(App[int]):
             # Nothing is on screen now; the automatic backup (if due) needs the key, so it
             # runs before the key is dropped. Its outcome is told after the next unlock.
             outcome = await take_auto_backup(self, journal, announce=False)
-            self._pending_notice = outcome.problem
+            if outcome.problem:
+                problems.append(outcome.problem)
+            # Told after the next unlock: a locked screen shows nothing.
+            self._pending_notice = " ".join(problems) or None
             await call(self, journal.lock)
             await self.push_screen(
                 UnlockScreen(journal.vault, journal=journal, demo_passphrase=self.demo_passphrase)

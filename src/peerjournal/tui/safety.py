@@ -8,9 +8,6 @@ real terminal.
 
 from __future__ import annotations
 
-import os
-from collections.abc import MutableMapping
-
 from textual.content import Content
 from textual.widgets import Input
 
@@ -43,11 +40,3 @@ class PasswordInput(Input):
     def wipe(self) -> None:
         """Forget the typed value (Python cannot scrub the string; this drops our reference)."""
         self.value = ""
-
-
-# Environment variables through which Textual would write logs or screenshots to disk, or
-# connect to a devtools server. They are removed before textual is imported.
-def scrub_textual_environment(environ: MutableMapping[str, str] = os.environ) -> None:
-    for name in list(environ):
-        if name.startswith("TEXTUAL"):
-            del environ[name]
