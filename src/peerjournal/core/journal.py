@@ -229,10 +229,14 @@ class Journal:
                 self._conn.execute("BEGIN IMMEDIATE")
             self._transaction_depth = 1
             try:
-                yield
+                with _storage_errors():
+                    yield
             except BaseException:
                 self._transaction_depth = 0
-                self._conn.execute("ROLLBACK")
+                # SQLite may already have rolled back by itself (it does on some "disk full"
+                # errors); a second ROLLBACK would hide the real error behind another.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._transaction_depth = 0
             try:

@@ -60,6 +60,8 @@ def _document(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise _fail("The jrnl file is nested too deeply.") from None
+    except ValueError:  # a number with thousands of digits (Python's int conversion limit)
+        raise _fail("The jrnl file holds a number far too long to read.") from None
 
 
 def _field(entry: dict[str, Any], name: str, kind: type, label: str, default: Any) -> Any:

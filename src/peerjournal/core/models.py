@@ -280,6 +280,9 @@ _DATETIME_SHAPE = re.compile(
 )
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UUID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Years a time can be moved into any time zone (and to UTC, to order it) without leaving
+# Python's range of 1 to 9999; "0001-01-01T00:00+14:00" is before the year 1 in UTC.
+_YEARS = range(2, 9999)
 
 
 def parse_datetime(value: str) -> datetime:
@@ -293,6 +296,8 @@ def parse_datetime(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError("no offset")
+    if parsed.year not in _YEARS:
+        raise ValueError("year out of range")
     return parsed
 
 
@@ -387,7 +392,8 @@ def validate_record(record: Record, label: str | None = None) -> Record:
             try:
                 if not _DATE_SHAPE.fullmatch(value):
                     raise ValueError("not YYYY-MM-DD")
-                date.fromisoformat(value)
+                if date.fromisoformat(value).year not in _YEARS:
+                    raise ValueError("year out of range")
             except ValueError:
                 raise _problem(label, name, "must be a date like 2026-11-20") from None
         if name in ("tags", "themes"):

@@ -44,7 +44,11 @@ __all__ = [
 # Also the bidirectional embedding, override and isolate controls (U+202A-202E,
 # U+2066-2069): they make displayed text read differently from what is stored ("Trojan
 # Source"); right-to-left scripts display correctly without them. LRM/RLM marks are kept.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+# And lone surrogates (U+D800-DFFF): not characters at all (JSON's "\ud800" makes one), and
+# they cannot be encoded as UTF-8, so the database could not store a note holding one.
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+"
+)
 
 # Inside a single-line field, any run of whitespace that includes a newline or tab collapses
 # to one space, so "a\n\nb" and "a \t b" both become "a b" instead of growing gaps.

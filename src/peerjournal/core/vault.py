@@ -148,7 +148,9 @@ def parse_header(raw: bytes) -> Header:
         raise _damaged_header("it is far too large")
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError covers bad UTF-8, bad JSON and numbers too long to convert; RecursionError
+        # deeply nested arrays. A tampered header must read as damage, never as a crash.
         raise _damaged_header("it is not valid JSON") from None
     if not isinstance(document, dict):
         raise _damaged_header("it is not a JSON object")
@@ -301,6 +303,15 @@ def integrity_problems(conn: Connection) -> list[str]:
     problems: list[str] = []
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlcipher3.DatabaseError as error:
+        # A full disk is not damage: the checkpoint only needs room to grow the file.
+        if "full" in str(error).lower():
+            raise StorageFull(
+                "The disk is full, so the journal could not be checked. Free some space and "
+                "try again; nothing was changed."
+            ) from None
+        return [f"the database cannot be read ({error})"]
+    try:
         for (row,) in conn.execute("PRAGMA cipher_integrity_check"):
             problems.append(f"cipher_integrity_check: {row}")
         for (row,) in conn.execute("PRAGMA integrity_check"):
@@ -592,6 +603,12 @@ class Vault:
             if checkpoint:
                 # So deleted rows do not linger in the WAL after the journal is closed.
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlcipher3.OperationalError as error:
+            # On a full disk the checkpoint cannot grow the database file. Everything committed
+            # is safe in the (encrypted) WAL and moves over at the next open with room to spare;
+            # closing must not fail for that (the app would crash while locking).
+            if "full" not in str(error).lower():
+                raise
         finally:
             conn.close()
 

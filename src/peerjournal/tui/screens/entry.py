@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Static, TextArea
 
 from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import FollowUp, Record, Session
+from peerjournal.core.privacy import sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
@@ -127,6 +128,9 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
     return rows
 
 
+LONG_TEXT_CHARS = 20_000
+
+
 class EntryScreen(Screen[str | None]):
     """Shows one entry; dismisses with "deleted" after a delete, otherwise None."""
 
@@ -154,6 +158,9 @@ class EntryScreen(Screen[str | None]):
     }
     EntryScreen .entry-value {
         width: 1fr;
+    }
+    EntryScreen .entry-long {
+        height: 20;
     }
     EntryScreen .entry-empty {
         color: $text-disabled;
@@ -212,7 +219,17 @@ class EntryScreen(Screen[str | None]):
         self.query_one("#entry-title", Static).update(plain_line(f"{kind} · {when}"))
         widgets: list[Widget] = []
         for label, value in entry_rows(details):
-            if value:
+            shown: Widget
+            if len(value) > LONG_TEXT_CHARS:
+                # A Static lays out the whole text at once (seconds for a megabyte); a
+                # read-only TextArea renders only the lines on screen.
+                shown = TextArea(
+                    sanitize_text(value),
+                    read_only=True,
+                    soft_wrap=True,
+                    classes="entry-value entry-long",
+                )
+            elif value:
                 shown = Static(plain(value), classes="entry-value")
             else:
                 shown = Static(EMPTY, classes="entry-value entry-empty", markup=False)
