@@ -254,3 +254,16 @@ def test_passwd_repairs_a_journal_below_the_floor(run, home: Path) -> None:
     assert run("--home", str(home), "check").code == 4  # below the (test) floor
     assert run("--home", str(home), "passwd", new=OTHER_PASSPHRASE).code == 0
     assert run("--home", str(home), "check", passphrase=OTHER_PASSPHRASE).code == 0
+
+
+def test_check_names_damage_in_a_later_page(run, home: Path) -> None:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
+        for i in range(40):
+            j.save(Session(id=new_id(), occurred_at=now_iso(), notes=f"note {i} " * 50))
+    db = home / "journal-1.db"
+    data = bytearray(db.read_bytes())
+    data[4 * 4096 + 200] ^= 0x55
+    db.write_bytes(bytes(data))
+    result = run("--home", str(home), "check")
+    assert result.code == 4, result.out + result.err
+    assert "Traceback" not in result.err

@@ -23,7 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 import sqlcipher3
 
 from peerjournal.core import schema
-from peerjournal.core.errors import InvalidRecord, NotFound, StorageFull
+from peerjournal.core.errors import InvalidRecord, JournalDamaged, NotFound, StorageFull
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy
 from peerjournal.core.models import (
     BY_KIND,
@@ -54,7 +54,17 @@ def _serialised(method: Callable[P, T]) -> Callable[P, T]:
         journal = args[0]
         assert isinstance(journal, Journal)
         with journal._mutex:
-            return method(*args, **kwargs)
+            try:
+                return method(*args, **kwargs)
+            except (sqlcipher3.IntegrityError, sqlcipher3.OperationalError):
+                raise  # mapped where they happen (invalid record, disk full)
+            except sqlcipher3.DatabaseError:
+                # A page that fails SQLCipher's HMAC or SQLite's structure checks: damage,
+                # named as such, never a traceback or a silently empty result.
+                raise JournalDamaged(
+                    "Part of the journal database cannot be read: it is damaged. Nothing was "
+                    "changed; run 'peerjournal check' and restore from a backup."
+                ) from None
 
     return wrapper
 

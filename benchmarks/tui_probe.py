@@ -1,0 +1,133 @@
+"""Headless TUI probe, run by `run.py` in a fresh interpreter per measurement.
+
+It starts the way `peerjournal` does (imports the CLI, hardens the process, scrubs TEXTUAL*
+variables, imports the app), runs `PeerJournalApp` headless at 120x36, and records:
+
+- launch -> unlock screen: from the parent's clock reading just before it started this process
+  (CLOCK_MONOTONIC is system-wide) to the moment the UnlockScreen is the active screen;
+- unlock -> first page: from pressing Enter on the passphrase to the timeline showing entries
+  (this includes the real Argon2 derivation with the journal's parameters);
+- RSS: VmRSS with the timeline open after paging back through `--pages` pages, and the peak
+  (VmHWM, which includes Argon2's memory-hard buffer during unlock).
+
+The passphrase is read from stdin. With `--plain` the journal is opened as a plain SQLite file
+(see bench_plain.py). The result is written as JSON to `--out`.
+"""
+
+from __future__ import annotations
+
+import time
+
+PROCESS_STARTED = time.monotonic()
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+async def _until(condition: Any, timeout: float, step: float = 0.002) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(step)
+    return True
+
+
+async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> dict[str, Any]:
+    import peerjournal.cli  # noqa: F401  (the real entry point's imports count)
+    from peerjournal.core.hardening import harden_process
+    from peerjournal.core.kdf import DEFAULT_POLICY, KdfParams, KdfPolicy
+
+    harden_process()
+    if args.plain:
+        from bench_plain import use_plain_sqlite
+
+        use_plain_sqlite()
+    from peerjournal.tui.environment import scrub_textual_environment
+
+    scrub_textual_environment()
+    from peerjournal.tui.app import PeerJournalApp
+
+    imported = time.monotonic()
+    if args.kdf:
+        params = KdfParams(*(int(part) for part in args.kdf.split(",")))
+        policy = KdfPolicy(floor=params, calibrate=False)
+    else:
+        policy = DEFAULT_POLICY
+    app = PeerJournalApp(Path(args.home), policy=policy)
+    result: dict[str, Any] = {}
+    async with app.run_test(headless=True, size=(120, 36)) as pilot:
+        if not await _until(lambda: type(app.screen).__name__ == "UnlockScreen", 30):
+            raise RuntimeError(f"no unlock screen (got {type(app.screen).__name__})")
+        at_unlock_screen = time.monotonic()
+        result["rss_unlock_screen_kib"] = _status_kib("VmRSS")
+        app.screen.query_one("#passphrase").value = passphrase  # type: ignore[attr-defined]
+        entered = time.monotonic()
+        await pilot.press("enter")
+
+        def timeline_shown() -> bool:
+            screen = app.screen
+            if type(screen).__name__ != "TimelineScreen":
+                return False
+            return bool(screen.query_one("#timeline-view").items)  # type: ignore[attr-defined]
+
+        if not await _until(timeline_shown, 120):
+            raise RuntimeError(f"the timeline did not appear (at {type(app.screen).__name__})")
+        first_page = time.monotonic()
+        await pilot.pause()
+        result["rss_first_page_kib"] = _status_kib("VmRSS")
+        view: Any = app.screen.query_one("#timeline-view")
+        result["focus_after_unlock"] = type(app.focused).__name__ if app.focused else None
+        view.focus()  # the screen's auto-focus may have picked a filter
+        await pilot.pause()
+        for _ in range(args.pages):
+            loaded = len(view.items)
+            await pilot.press("end")
+            await _until(lambda n=loaded: len(view.items) > n or view.exhausted, 30)
+            if view.exhausted:
+                break
+        await pilot.pause()
+        result.update(
+            {
+                "loaded_items": len(view.items),
+                "rss_timeline_kib": _status_kib("VmRSS"),
+                "peak_rss_kib": _status_kib("VmHWM"),
+                "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "start_ms": (PROCESS_STARTED - started) * 1000,
+                "imports_ms": (imported - started) * 1000,
+                "launch_to_unlock_screen_ms": (at_unlock_screen - started) * 1000,
+                "unlock_to_first_page_ms": (first_page - entered) * 1000,
+                "modules": len(sys.modules),
+            }
+        )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--home", required=True)
+    parser.add_argument("--started", type=float, required=True, help="parent's time.monotonic()")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--plain", action="store_true")
+    parser.add_argument("--kdf", default="", help="m,t,p to accept (default: DEFAULT_POLICY)")
+    parser.add_argument("--pages", type=int, default=20)
+    args = parser.parse_args()
+    passphrase = sys.stdin.readline().rstrip("\n")
+    result = asyncio.run(_probe(args, passphrase, args.started))
+    Path(args.out).write_text(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The benchmark script still runs end to end (1k entries, tiny TUI probe). No timing asserts.
+
+Performance is measured by `python benchmarks/run.py` (docs/benchmarks.md), never by the test
+suite: this only checks that the script completes and writes the JSON it documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = {
+    "argon2",
+    "unlock",
+    "first_page_cold",
+    "first_page",
+    "deep_page",
+    "alias_page",
+    "tag_page",
+    "rare_tag_page",
+    "search_rare",
+    "search_common",
+    "search_phrase",
+    "search_prefix",
+    "search_frequent",
+    "save",
+    "edit",
+    "delete",
+    "import_build",
+    "import_batch",
+    "export",
+    "db_size",
+    "tui_launch",
+    "tui_unlock",
+    "tui_rss",
+    "tui_peak_rss",
+}
+
+
+@pytest.mark.slow
+def test_benchmark_runs_at_1k_entries_and_writes_its_json(tmp_path: Path) -> None:
+    report_path = tmp_path / "bench.json"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--entries",
+            "1000",
+            "--repeat",
+            "2",
+            "--cheap-kdf",
+            "--tui-pages",
+            "2",
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+            str(report_path),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    report = json.loads(report_path.read_text())
+
+    assert set(report) == {"meta", "figures", "targets"}
+    meta = report["meta"]
+    assert meta["entries"] == 1000
+    assert {"cpus", "cpu_model", "python", "sqlcipher", "sqlite"} <= set(meta["machine"])
+    assert meta["dataset"]["entries"] > 0
+    assert set(report["figures"]) == FIGURES
+    for key, figure in report["figures"].items():
+        for side in ("sqlcipher", "plain"):
+            summary = figure[side]
+            assert {"median", "min", "max", "n", "samples"} <= set(summary), key
+            assert summary["min"] <= summary["median"] <= summary["max"], key
+        assert figure["ratio"] is not None, key
+    assert any(row["figure"] == "ratio" for row in report["targets"])
+    # The work folder (journals, corpus) is removed unless --keep is given.
+    assert not (tmp_path / "out" / "work").exists()
