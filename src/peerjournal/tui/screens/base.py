@@ -29,7 +29,7 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import Record, new_id
 from peerjournal.core.privacy import IdentifierHint, find_identifiers
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
+from peerjournal.tui.screens.dialogs import NudgeScreen, discard_changes_dialog
 
 
 class FormScreen(Screen[Record | None]):
@@ -157,14 +157,7 @@ class FormScreen(Screen[Record | None]):
 
     @work(exclusive=True, group="form-leave")
     async def action_leave(self) -> None:
-        if self.is_dirty and not await self.app.push_screen_wait(
-            ConfirmScreen(
-                "Leave without saving? Your changes will be lost.",
-                yes="Discard",
-                no="Keep editing",
-                danger=True,
-            )
-        ):
+        if self.is_dirty and not await self.app.push_screen_wait(discard_changes_dialog()):
             return
         with contextlib.suppress(JournalError):
             await self._end_draft()

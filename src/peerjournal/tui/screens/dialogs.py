@@ -52,6 +52,16 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+def discard_changes_dialog() -> ConfirmScreen:
+    """The one question asked before leaving a screen with unsaved changes."""
+    return ConfirmScreen(
+        "Leave without saving? Your changes will be lost.",
+        yes="Discard",
+        no="Keep editing",
+        danger=True,
+    )
+
+
 class NudgeScreen(ModalScreen[bool]):
     """A gentle warning about likely identifiers. True = save anyway, False = go back and edit.
 

@@ -22,7 +22,7 @@ from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfParams
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.dialogs import discard_changes_dialog
 
 IDLE_KEY = "idle_minutes"
 IDLE_DEFAULT = 5
@@ -240,14 +240,7 @@ class SettingsScreen(Screen[Settings | None]):
 
     @work(exclusive=True, group="settings-leave")
     async def action_leave(self) -> None:
-        if self.is_dirty and not await self.app.push_screen_wait(
-            ConfirmScreen(
-                "Leave without saving? Your changes will be lost.",
-                yes="Discard",
-                no="Keep editing",
-                danger=True,
-            )
-        ):
+        if self.is_dirty and not await self.app.push_screen_wait(discard_changes_dialog()):
             return
         self.dismiss(None)
 
