@@ -59,7 +59,7 @@ def demo(journal: Journal) -> Journal:
 
 
 def _snapshot(journal: Journal) -> dict[str, list[dict[str, object]]]:
-    return {cls.KIND: [r.to_dict() for r in journal.iter_records(cls)] for cls in KINDS}
+    return {cls.KIND: [r.to_dict() for r in journal.all_records(cls)] for cls in KINDS}
 
 
 def _day(value: str) -> date:
@@ -95,20 +95,20 @@ def test_passes_the_journal_check(demo: Journal) -> None:
 
 def test_everything_dated_is_within_three_months(demo: Journal) -> None:
     earliest = TODAY - timedelta(days=DEMO_DAYS)
-    for session in demo.iter_records(Session):
+    for session in demo.all_records(Session):
         assert earliest <= _day(session.occurred_at) <= TODAY
-    for reflection in demo.iter_records(Reflection):
+    for reflection in demo.all_records(Reflection):
         assert earliest <= _day(reflection.occurred_on) <= TODAY
-    for checkin in demo.iter_records(CheckIn):
+    for checkin in demo.all_records(CheckIn):
         assert earliest <= _day(checkin.at) <= TODAY
     for alias in demo.list_aliases():
         assert earliest <= _day(alias.created_at) <= TODAY
-    for follow_up in demo.iter_records(FollowUp):
+    for follow_up in demo.all_records(FollowUp):
         assert earliest <= _day(follow_up.due_on) <= TODAY + timedelta(days=DEMO_DAYS)
         if follow_up.done_at:
             assert _day(follow_up.done_at) <= TODAY
     # Times carry their offset (they are parsed strictly when saved).
-    assert datetime.fromisoformat(next(demo.iter_records(Session)).occurred_at).tzinfo
+    assert datetime.fromisoformat(demo.all_records(Session)[0].occurred_at).tzinfo
 
 
 def test_aliases_are_the_fictional_ones_with_one_closed(demo: Journal) -> None:
@@ -120,12 +120,12 @@ def test_aliases_are_the_fictional_ones_with_one_closed(demo: Journal) -> None:
 
 
 def test_sessions_cover_groups_and_both_safety_flags(demo: Journal) -> None:
-    sessions = list(demo.iter_records(Session))
+    sessions = list(demo.all_records(Session))
     groups = [s for s in sessions if s.modality == "group"]
     assert groups and all(s.alias_id is None for s in groups)
     assert sum(s.safety_flag == "concern" for s in sessions) == 1
     (limits,) = [s for s in sessions if s.safety_flag == "limits_reached"]
-    (event,) = demo.iter_records(ConfidentialityEvent)
+    (event,) = demo.all_records(ConfidentialityEvent)
     assert event.session_id == limits.id and event.alias_id == limits.alias_id
     assert event.person_told and event.limits_explained_before
     assert all(s.strengths and s.next_steps for s in sessions)
@@ -133,7 +133,7 @@ def test_sessions_cover_groups_and_both_safety_flags(demo: Journal) -> None:
 
 
 def test_reflections_use_every_template_with_headings_filled(demo: Journal) -> None:
-    reflections = list(demo.iter_records(Reflection))
+    reflections = list(demo.all_records(Reflection))
     assert {r.template for r in reflections} == set(REFLECTION_TEMPLATES)
     assert any(r.for_supervision for r in reflections)
     assert any(not r.for_supervision for r in reflections)
@@ -148,7 +148,7 @@ def test_reflections_use_every_template_with_headings_filled(demo: Journal) -> N
 
 
 def test_follow_ups_are_overdue_due_this_week_later_and_done(demo: Journal) -> None:
-    follow_ups = list(demo.iter_records(FollowUp))
+    follow_ups = list(demo.all_records(FollowUp))
     open_ = [f for f in follow_ups if f.status == "open"]
     assert any(_day(f.due_on) < TODAY for f in open_)
     assert any(TODAY <= _day(f.due_on) < TODAY + timedelta(days=7) for f in open_)
@@ -159,7 +159,7 @@ def test_follow_ups_are_overdue_due_this_week_later_and_done(demo: Journal) -> N
 
 
 def test_checkins_are_in_range(demo: Journal) -> None:
-    checkins = list(demo.iter_records(CheckIn))
+    checkins = list(demo.all_records(CheckIn))
     assert len(checkins) == 30
     for checkin in checkins:
         assert all(1 <= v <= 5 for v in (checkin.mood, checkin.energy, checkin.stress))
@@ -167,7 +167,7 @@ def test_checkins_are_in_range(demo: Journal) -> None:
 
 
 def test_session_notes_hold_no_identifiers(demo: Journal) -> None:
-    for session in demo.iter_records(Session):
+    for session in demo.all_records(Session):
         for name in SESSION_TEXT:
             text = getattr(session, name)
             hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)
@@ -178,11 +178,11 @@ def test_other_demo_text_holds_no_identifiers(demo: Journal) -> None:
     texts: list[str] = []
     for alias in demo.list_aliases():
         texts += [alias.notes, alias.consent_note]
-    for reflection in demo.iter_records(Reflection):
+    for reflection in demo.all_records(Reflection):
         texts += [reflection.title, reflection.body]  # template headings included
-    texts += [f.action for f in demo.iter_records(FollowUp)]
-    texts += [c.self_care for c in demo.iter_records(CheckIn)]
-    for event in demo.iter_records(ConfidentialityEvent):
+    texts += [f.action for f in demo.all_records(FollowUp)]
+    texts += [c.self_care for c in demo.all_records(CheckIn)]
+    for event in demo.all_records(ConfidentialityEvent):
         texts += [event.consulted_role, event.disclosed_minimum, event.notes]
     for text in texts:
         hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)

@@ -93,9 +93,9 @@ def source_identifiers(journal: Journal) -> set[str]:
     """What the nudges find in the notes the digest is made from."""
     found: set[str] = set()
     texts: list[str] = []
-    for reflection in journal.iter_records(Reflection):
+    for reflection in journal.all_records(Reflection):
         texts += [reflection.title, reflection.body]
-    for session in journal.iter_records(Session):
+    for session in journal.all_records(Session):
         texts += [session.goal_focus, session.their_words, session.notes]
     for text in texts:
         found |= {hint.text for hint in identifiers_in(text, PSEUDONYMS)}

@@ -18,7 +18,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "jrnl-export.json"
 
 
 def reflections(journal: Journal) -> list[Reflection]:
-    return list(journal.iter_records(Reflection))
+    return list(journal.all_records(Reflection))
 
 
 def test_entries_become_reflections(journal: Journal) -> None:

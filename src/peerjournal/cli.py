@@ -598,6 +598,8 @@ def _run_demo(ctx: Context) -> int:
 
     words = ["willow", "harbour", "lantern", "meadow", "pebble", "kettle", "orchard", "compass"]
     passphrase = "demo " + " ".join(secrets.choice(words) for _ in range(3))
+    # A private (0700) temporary folder is fine here: the demo journal is encrypted like any
+    # other and holds only made-up notes; it is removed when the app exits.
     folder = Path(tempfile.mkdtemp(prefix="peerjournal-demo-"))
     home = folder / "journal"
     try:

@@ -62,7 +62,7 @@ SIZE = (100, 32)
 
 
 def all_of(journal: Journal, cls: type[Any]) -> list[Any]:
-    return list(journal.iter_records(cls))
+    return list(journal.all_records(cls))
 
 
 async def opened(pilot: Any) -> Any:

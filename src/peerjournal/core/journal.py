@@ -368,10 +368,6 @@ class Journal:
                 records.extend(self._record_from_row(cls, row) for row in rows)
         return records
 
-    def iter_records(self, cls: type[R]) -> Iterator[R]:
-        """Every record of a kind, oldest first."""
-        yield from self.all_records(cls)
-
     # ---- aliases
 
     @_serialised

@@ -211,9 +211,6 @@ class PeerJournalApp(App[int]):
             self._last_activity = self.clock()
         return super().on_event(event)
 
-    def note_activity(self) -> None:
-        self._last_activity = self.clock()
-
     def _check_idle(self) -> None:
         unlocked = self.journal is not None and self.journal.is_unlocked
         if (
