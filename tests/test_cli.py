@@ -267,3 +267,25 @@ def test_check_names_damage_in_a_later_page(run, home: Path) -> None:
     result = run("--home", str(home), "check")
     assert result.code == 4, result.out + result.err
     assert "Traceback" not in result.err
+
+
+def test_check_reports_damage_to_any_page_without_crashing(run, home: Path) -> None:
+    # Damage anywhere (schema, table, index or FTS page) is a finding of `check` (exit 4,
+    # problems named), never an "unexpected error" (exit 1) or a traceback.
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
+        for i in range(40):
+            j.save(Session(id=new_id(), occurred_at=now_iso(), notes=f"note {i} " * 50, tags=["t"]))
+    db = home / "journal-1.db"
+    pristine = db.read_bytes()
+    pages = len(pristine) // 4096
+    assert pages > 10
+    for page in range(1, pages):
+        data = bytearray(pristine)
+        data[page * 4096 + 200] ^= 0x55
+        db.write_bytes(bytes(data))
+        result = run("--home", str(home), "check")
+        assert result.code == 4, (page, result.out, result.err)
+        assert "Traceback" not in result.err
+        assert "Problem:" in result.out or "damaged" in result.err.lower(), (page, result)
+    db.write_bytes(pristine)
+    assert run("--home", str(home), "check").code == 0

@@ -159,7 +159,7 @@ def timeline_plan(journal: Journal, **filters: object) -> str:
         journal.timeline(**filters)
     finally:
         conn.set_trace_callback(None)
-    [sql] = [s for s in statements if "FROM entries e" in s]
+    [sql] = [s for s in statements if s.startswith("SELECT e.rowid, e.id")]
     plan = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
     return " ".join(str(row[-1]) for row in plan)
 
@@ -171,6 +171,8 @@ def timeline_plan(journal: Journal, **filters: object) -> str:
         {"kinds": ["reflection"]},
         {"alias_id": "6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f01"},
         {"since": date(2026, 1, 1), "until": date(2026, 2, 1)},
+        {"tag": "housing"},
+        {"tag": "housing", "kinds": ["session"], "since": date(2026, 1, 1)},
     ],
 )
 def test_timeline_walks_an_index_and_never_sorts_everything(
@@ -182,6 +184,40 @@ def test_timeline_walks_an_index_and_never_sorts_everything(
         plan = timeline_plan(journal, before=before, **filters)
         assert "INDEX" in plan, plan
         assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_tag_filter_pages_in_time_order_and_follows_edits(journal: Journal) -> None:
+    tagged = []
+    for day in range(9):
+        session = journal.save(Session(id=new_id(), occurred_at=at(day % 4), tags=["housing"]))
+        tagged.append(session)  # days repeat: ties are broken by rowid, as in the timeline
+        journal.save(Session(id=new_id(), occurred_at=at(day), tags=["grief"]))
+    journal.save(Reflection(id=new_id(), occurred_on="2026-01-02", tags=["Housing"]))
+
+    def paged(**filters: object) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            page = journal.timeline(limit=2, before=cursor, **filters)
+            seen.extend(item.id for item in page.items)
+            if page.next_cursor is None:
+                return seen
+            cursor = page.next_cursor
+
+    everything = paged()
+    with_tag = {s.id for s in tagged} | {i.id for i in journal.timeline(kinds=["reflection"]).items}
+    assert paged(tag="housing") == [i for i in everything if i in with_tag]
+    sessions = {s.id for s in tagged}
+    assert paged(tag="housing", kinds=["session"]) == [i for i in everything if i in sessions]
+    # Moving a session in time moves it in the tag's order too; untagging removes it.
+    oldest = tagged[0]
+    oldest.occurred_at = at(30)
+    journal.save(oldest)
+    assert paged(tag="housing")[0] == oldest.id
+    oldest.tags = []
+    journal.save(oldest)
+    assert oldest.id not in paged(tag="housing")
+    journal.delete(Session, tagged[1].id)
+    assert tagged[1].id not in paged(tag="housing")
 
 
 def test_previews_are_short_even_for_huge_notes(journal: Journal) -> None:
@@ -307,6 +343,72 @@ def test_a_transaction_is_all_or_nothing(journal: Journal) -> None:
         journal.save(Session(id=new_id(), occurred_at=at(1)))
         journal.save(Session(id=new_id(), occurred_at="not a time"))
     assert journal.counts()["session"] == 0
+
+
+def test_search_ranks_the_newest_matches_when_there_are_many(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerjournal.core import journal as journal_module
+
+    strongest = journal.save(
+        Session(id=new_id(), occurred_at=at(0), notes="tenancy tenancy tenancy tenancy")
+    )
+    newer = [
+        journal.save(Session(id=new_id(), occurred_at=at(day), notes=f"tenancy and day {day} " * 3))
+        for day in range(1, 9)
+    ]
+    everything = journal.search("tenancy")
+    assert everything[0].id == strongest.id  # the best match first, whatever its age
+    assert {h.id for h in everything} == {strongest.id} | {s.id for s in newer}
+    assert all(any(matched for _, matched in h.snippet) for h in everything)
+
+    # Only the SEARCH_WINDOW most recently written matches are ranked (or `limit` of them,
+    # if that is more): the strongest match, written first, drops out.
+    monkeypatch.setattr(journal_module, "SEARCH_WINDOW", 5)
+    windowed = journal.search("tenancy", limit=4)
+    assert len(windowed) == 4
+    assert {h.id for h in windowed} <= {s.id for s in newer[-5:]}
+    assert all(any(matched for _, matched in h.snippet) for h in windowed)
+    assert {h.id for h in journal.search("tenancy", limit=7)} == {s.id for s in newer[-7:]}
+    assert journal.search("tenancy", limit=0) == []
+
+
+def test_search_gives_each_hit_its_own_snippet(journal: Journal) -> None:
+    ids = {}
+    for day in range(60):
+        session = journal.save(
+            Session(id=new_id(), occurred_at=at(day), notes=f"marker{day} talked about rent")
+        )
+        ids[session.id] = f"marker{day}"
+    hits = journal.search("rent", limit=50)
+    assert len(hits) == 50 and len({h.id for h in hits}) == 50
+    for hit in hits:
+        text = "".join(part for part, _ in hit.snippet)
+        assert ids[hit.id] in text
+        assert [part for part, matched in hit.snippet if matched] == ["rent"]
+
+
+def test_an_edit_that_keeps_the_text_leaves_the_search_index_alone(journal: Journal) -> None:
+    session = journal.save(
+        Session(id=new_id(), occurred_at=at(1), notes="kept words", tags=["housing"])
+    )
+
+    def index_blocks() -> list[bytes]:
+        conn = journal.vault.connection
+        return [bytes(b) for (b,) in conn.execute("SELECT block FROM entries_fts_data")]
+
+    before = index_blocks()
+    session.safety_flag = "concern"
+    session.duration_min = 50
+    session.tags = ["grief"]
+    journal.save(session)
+    assert index_blocks() == before
+    assert [h.id for h in journal.search("kept")] == [session.id]
+    session.notes = "fresh words"
+    journal.save(session)
+    assert index_blocks() != before
+    assert journal.search("kept") == []
+    assert [h.id for h in journal.search("fresh")] == [session.id]
 
 
 def test_deleted_words_leave_the_search_index(journal: Journal) -> None:

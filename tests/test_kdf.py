@@ -73,6 +73,28 @@ def test_calibration_raises_memory_then_passes_on_a_fast_machine(
     assert CAP.at_least(params)
 
 
+def test_calibration_scales_from_the_fastest_timing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A busy moment during the first timing must not weaken the key: the quiet one counts.
+    timings = iter([0.6, 0.1, 0.4])
+    monkeypatch.setattr(kdf, "time_one_derivation", lambda params: next(timings))
+    busy_then_quiet = calibrate(DEFAULT_POLICY)
+    monkeypatch.setattr(kdf, "time_one_derivation", lambda params: 0.1)
+    assert busy_then_quiet == calibrate(DEFAULT_POLICY)
+    assert busy_then_quiet.memory_kib > FLOOR.memory_kib
+
+
+def test_calibration_stops_timing_on_a_slow_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+
+    def slow(params: object) -> float:
+        calls.append(params)
+        return 2 * DEFAULT_POLICY.target_seconds
+
+    monkeypatch.setattr(kdf, "time_one_derivation", slow)
+    assert calibrate(DEFAULT_POLICY) == FLOOR
+    assert len(calls) == 1
+
+
 def test_parameters_outside_the_policy_are_refused_before_hashing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -264,7 +264,12 @@ def _connect(path: Path, keys: DerivedKeys) -> Connection:
     """Open an existing database file in the safe order of design.md section 4."""
     uri = f"file:{urllib.parse.quote(str(path))}?mode=rw"
     try:
-        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        # cached_statements: the driver's default (100) is filled by the migrations' DDL on a
+        # connection that created or upgraded the journal; every hot statement was then
+        # prepared again on each use, triggers and all (imports ran 1.5-3x slower).
+        conn = sqlcipher3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, cached_statements=512
+        )
     except sqlcipher3.Error:
         raise JournalDamaged("The journal's database file is missing or unreadable.") from None
     try:

@@ -1,0 +1,93 @@
+"""Schema migrations: a journal written by an older version opens, upgraded, with nothing lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from peerjournal.core import schema
+from peerjournal.core.errors import JournalError
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import Reflection, Session, new_id
+from tests.conftest import PASSPHRASE, TEST_POLICY
+
+
+def _at(day: int) -> str:
+    return (datetime(2025, 3, 1, 9, tzinfo=UTC) + timedelta(days=day)).isoformat()
+
+
+def _version(journal: Journal) -> int:
+    return int(journal.vault.connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _older_journal(home: Path, version: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A journal as peerjournal wrote it at schema `version`, with tagged entries."""
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
+        patch.setattr(schema, "LATEST_VERSION", version)
+        with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as old:
+            assert _version(old) == version
+            ids, tags = [], []
+            for day in range(12):
+                session = old.save(Session(id=new_id(), occurred_at=_at(day), notes=f"day {day}"))
+                ids.append(session.id)
+                tags += [(session.id, "housing", 0)] + ([(session.id, "grief", 1)] * (day % 3 == 0))
+            later = old.save(Reflection(id=new_id(), occurred_on="2025-03-20", body="later"))
+            tags.append((later.id, "grief", 0))
+            # Tags as the version-2 code stored them (today's save() writes version 3 columns).
+            with old.transaction():
+                old.vault.connection.executemany(
+                    "INSERT INTO tags (entry_id, tag, position) VALUES (?, ?, ?)", tags
+                )
+    return ids
+
+
+def test_a_new_journal_is_at_the_latest_version(journal: Journal) -> None:
+    assert _version(journal) == schema.LATEST_VERSION == len(schema.MIGRATIONS)
+
+
+def test_a_version_2_journal_is_upgraded_with_its_tags_in_time_order(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _older_journal(home, 2, monkeypatch)
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        conn = journal.vault.connection
+        stale = conn.execute(
+            "SELECT count(*) FROM tags t JOIN entries e ON e.id = t.entry_id "
+            "WHERE t.sort_ts <> e.sort_ts OR t.entry_rowid <> e.rowid"
+        ).fetchone()[0]
+        assert stale == 0
+        assert [i.id for i in journal.timeline(tag="housing").items] == ids[::-1]
+        grief = [i.id for i in journal.timeline(tag="grief").items]
+        assert len(grief) == 5 and grief[1:] == [ids[9], ids[6], ids[3], ids[0]]
+        # The upgraded triggers work: a flag-only edit keeps the words searchable, a text
+        # edit replaces them, a new tag is found.
+        session = journal.get(Session, ids[4])
+        session.safety_flag = "concern"
+        session.tags = ["benefits"]
+        journal.save(session)
+        assert [h.id for h in journal.search('"day 4"')] == [ids[4]]
+        assert [i.id for i in journal.timeline(tag="benefits").items] == [ids[4]]
+        session.notes = "rewritten"
+        journal.save(session)
+        assert journal.search('"day 4"') == []
+        assert [h.id for h in journal.search("rewritten")] == [ids[4]]
+        assert journal.check(TEST_POLICY.floor).ok
+
+
+def test_a_journal_from_a_newer_version_is_refused_untouched(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:  # written by a version with one more migration
+        newer = (*schema.MIGRATIONS, "CREATE TABLE later (x);")
+        patch.setattr(schema, "MIGRATIONS", newer)
+        patch.setattr(schema, "LATEST_VERSION", len(newer))
+        Journal.create(home, PASSPHRASE, policy=TEST_POLICY).close()
+    database = home / "journal-1.db"
+    before = database.read_bytes()
+    with pytest.raises(JournalError, match="newer version"):
+        Journal.open(home, PASSPHRASE, policy=TEST_POLICY)
+    assert database.read_bytes() == before
