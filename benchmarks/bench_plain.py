@@ -8,10 +8,9 @@ there later), the schema, triggers, FTS5 and the whole `Journal` API. Without a 
 attaches no codec, so the file is plain SQLite (the benchmark checks its first 16 bytes), and
 both sides run the same SQLite build (the one bundled in `sqlcipher3`).
 
-Call it only in a process of its own: SQLCipher's memory security (`cipher_memory_security`,
-which `_connect` turns on) is process-wide and cannot be turned off, so a plain connection in a
-process that once opened an encrypted one would pay for it too. The benchmark runs each side in
-its own worker process for that reason.
+Each side runs in a process of its own: SQLCipher's memory security (`cipher_memory_security`,
+which peerjournal leaves off but `--diagnose` turns on for a third side) is process-wide and
+cannot be turned off again, and separate processes keep the sides' caches and heaps apart.
 
 The only cost the swap adds is one Python-level method call per `execute` on the plain side,
 well under a microsecond, which counts slightly *against* the plain baseline.
@@ -52,20 +51,6 @@ def use_plain_sqlite() -> None:
     _swap_driver(_plain_connect)
 
 
-class _NoMemorySecurityConnection(sqlcipher3.Connection):  # type: ignore[misc]
-    """An encrypted connection that skips only `PRAGMA cipher_memory_security` (diagnosis)."""
-
-    def execute(self, sql: str, *args: Any) -> Any:
-        if sql.lstrip()[:32].lower().startswith("pragma cipher_memory_security"):
-            return super().execute("SELECT 'off'")
-        return super().execute(sql, *args)
-
-
-def _no_memory_security_connect(*args: Any, **kwargs: Any) -> Any:
-    kwargs["factory"] = _NoMemorySecurityConnection
-    return sqlcipher3.connect(*args, **kwargs)
-
-
 def _swap_driver(connect: Any) -> None:
     from peerjournal.core import vault
 
@@ -74,9 +59,17 @@ def _swap_driver(connect: Any) -> None:
     vault.sqlcipher3 = driver  # type: ignore[attr-defined]
 
 
-def use_sqlcipher_without_memory_security() -> None:
-    """Diagnosis only: encrypted as usual, but never turn on SQLCipher's memory security."""
-    _swap_driver(_no_memory_security_connect)
+def use_sqlcipher_with_memory_security() -> None:
+    """Diagnosis only: turn on SQLCipher's memory security, which peerjournal leaves off.
+
+    The setting is process-wide and cannot be turned off again, so this is for a worker process
+    of its own. Any connection can set it, a throwaway in-memory one included.
+    """
+    throwaway = sqlcipher3.connect(":memory:")
+    try:
+        throwaway.execute("PRAGMA cipher_memory_security = ON")
+    finally:
+        throwaway.close()
 
 
 def is_plaintext(database: Path) -> bool:

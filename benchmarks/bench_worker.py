@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 SIDES = ("sqlcipher", "plain")
-DIAGNOSTIC_SIDE = "sqlcipher-no-memsec"  # --diagnose: encrypted, memory security left off
+DIAGNOSTIC_SIDE = "sqlcipher-memsec"  # --diagnose: encrypted, with memory security on
 PAGE_SIZE = 60  # what the TUI's timeline asks for (tui/screens/timeline.py PAGE_SIZE)
 SEARCH_LIMIT = 50  # what the TUI's search screen asks for (SearchScreen.LIMIT)
 
@@ -288,9 +288,9 @@ def serve(setup: Setup, channel: Connection) -> None:
 
         use_plain_sqlite()
     elif setup.side == DIAGNOSTIC_SIDE:
-        from bench_plain import use_sqlcipher_without_memory_security
+        from bench_plain import use_sqlcipher_with_memory_security
 
-        use_sqlcipher_without_memory_security()
+        use_sqlcipher_with_memory_security()
     worker = _Worker(setup)
     while True:
         message = channel.recv()

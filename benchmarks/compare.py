@@ -16,7 +16,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-DIAGNOSTIC_SIDE = "sqlcipher-no-memsec"
+# The optional third side (--diagnose): its column heading and its ratio's key. Runs recorded
+# before peerjournal turned memory security off had the opposite third side.
+DIAGNOSTIC_SIDES = {
+    "sqlcipher-memsec": ("memsec-on median", "ratio_memsec"),
+    "sqlcipher-no-memsec": ("no-memsec median", "ratio_no_memsec"),
+}
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -49,10 +54,10 @@ def _ratio(value: float | None, flag: bool | None = None) -> str:
 
 
 def one(report: dict[str, Any]) -> str:
-    diagnose = DIAGNOSTIC_SIDE in report["meta"]["sides"]
+    diagnose = next((s for s in report["meta"]["sides"] if s in DIAGNOSTIC_SIDES), None)
     head = ["figure", "unit", "SQLCipher median (min–max)", "plain median (min–max)", "ratio"]
     if diagnose:
-        head += ["no-memsec median", "ratio"]
+        head += [DIAGNOSTIC_SIDES[diagnose][0], "ratio"]
     head += ["target", ""]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for figure in report["figures"].values():
@@ -65,10 +70,10 @@ def one(report: dict[str, Any]) -> str:
             _ratio(figure["ratio"], figure.get("ratio_target_met")),
         ]
         if diagnose:
-            other = figure.get(DIAGNOSTIC_SIDE)
+            other = figure.get(diagnose)
             row += [
                 _number(other["median"], unit) if other else "",
-                _ratio(figure.get("ratio_no_memsec")),
+                _ratio(figure.get(DIAGNOSTIC_SIDES[diagnose][1])),
             ]
         row += [figure.get("target") or "", _met(figure)]
         lines.append("| " + " | ".join(row) + " |")

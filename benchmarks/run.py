@@ -99,9 +99,7 @@ class Figure:
             "higher_is_better": self.higher_is_better,
             **{side: self.summary(side) for side in sides},
             "ratio": self.ratio(),
-            **(
-                {"ratio_no_memsec": self.ratio(DIAGNOSTIC_SIDE)} if DIAGNOSTIC_SIDE in sides else {}
-            ),
+            **({"ratio_memsec": self.ratio(DIAGNOSTIC_SIDE)} if DIAGNOSTIC_SIDE in sides else {}),
             "target": self.target_text or None,
             "target_met": self.met(),
             "ratio_target_met": self.ratio_met(),
@@ -617,7 +615,7 @@ def print_table(report: dict[str, Any]) -> None:
     table.add_column("(min-max)", justify="right")
     table.add_column("ratio", justify="right")
     if DIAGNOSTIC_SIDE in sides:
-        table.add_column("no-memsec median", justify="right")
+        table.add_column("memsec-on median", justify="right")
         table.add_column("ratio", justify="right")
     table.add_column("target")
     table.add_column("met", justify="center")
@@ -641,7 +639,7 @@ def print_table(report: dict[str, Any]) -> None:
         if DIAGNOSTIC_SIDE in sides:
             summary = figure.get(DIAGNOSTIC_SIDE)
             cells.append(_number(summary["median"], unit) if summary else "")
-            other = figure.get("ratio_no_memsec")
+            other = figure.get("ratio_memsec")
             cells.append(f"{other:.2f}" if other is not None else "")
         cells.append(figure["target"] or "")
         met = figure["target_met"]
@@ -689,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--diagnose",
         action="store_true",
-        help="add a third side: SQLCipher without cipher_memory_security",
+        help="add a third side: SQLCipher with cipher_memory_security on (off in peerjournal)",
     )
     parser.add_argument(
         "--kdf",

@@ -362,3 +362,23 @@ def test_process_hardening_in_a_child() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["0", "(0,", "0)", "0o77"]
+
+
+def test_the_open_sequence_leaves_the_connection_as_documented(journal: Journal) -> None:
+    # docs/security.md, "The vault format": each setting and why. Memory security stays at
+    # SQLCipher's default (off) on purpose; see "Secrets in memory" before changing that.
+    conn = journal.vault.connection
+
+    def pragma(name: str) -> object:
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    assert pragma("cipher_version")
+    assert str(pragma("cipher_memory_security")) in {"0", "off", "OFF"}
+    assert pragma("temp_store") == 2  # MEMORY
+    assert pragma("secure_delete") == 1
+    assert pragma("foreign_keys") == 1
+    assert pragma("journal_mode") == "wal"
+    assert pragma("synchronous") == 2  # FULL
+    assert conn.execute(
+        "SELECT 1 FROM entries_fts_config WHERE k = 'secure-delete' AND v = 1"
+    ).fetchone()

@@ -283,7 +283,12 @@ def _connect(path: Path, keys: DerivedKeys) -> Connection:
         conn.execute(f"PRAGMA key = {keys.sqlcipher_key_literal()}")
         # PRAGMA key answers ok for any key; only a real read tells.
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        # Deliberately not `PRAGMA cipher_memory_security = ON` (SQLCipher's default is off).
+        # It wraps every SQLite allocation in mlock/wipe/munlock: searches ran 3-19x slower,
+        # imports 3x. What it buys here is small: SQLCipher wipes its own keys and buffers
+        # either way; munlock does not nest and RLIMIT_MEMLOCK is a few MiB, so "locked"
+        # pages do reach swap; and the same text sits in Python objects it never touches.
+        # docs/security.md ("Secrets in memory") and docs/benchmarks.md have the details.
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
