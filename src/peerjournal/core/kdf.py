@@ -9,6 +9,7 @@ make us hash for an hour (too high) or quietly weaken the journal (too low).
 from __future__ import annotations
 
 import os
+import statistics
 import time
 import unicodedata
 from dataclasses import dataclass, replace
@@ -46,7 +47,7 @@ CAP = KdfParams(memory_kib=2 * 1024 * 1024, iterations=64, parallelism=16)
 ARGON2_MINIMUM = KdfParams(memory_kib=8, iterations=1, parallelism=1)
 # Calibration raises memory first (it is what makes GPU cracking expensive), up to this.
 CALIBRATION_MEMORY_LIMIT_KIB = 256 * 1024
-CALIBRATION_SAMPLES = 3  # timings of the floor; calibration scales from the fastest
+CALIBRATION_SAMPLES = 3  # timings of the floor; calibration scales from their median
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,13 @@ def calibrate(policy: KdfPolicy = DEFAULT_POLICY) -> KdfParams:
         return params
     # The fastest of a few timings: a timing can only be slowed down by other work on the
     # machine, and a busy moment must not buy a journal a weaker key for life.
-    # Scale from the fastest of a few timings: other work on the machine can only slow a
-    # timing down, and a busy moment must not give a journal a weaker key for life. Stop
-    # early on a machine so slow that the timings alone would keep the person waiting.
+    # Scale from the median of a few timings: one busy moment on the machine must not give a
+    # journal a weaker key for life, and one unusually quick timing must not make every
+    # unlock slow. Stop early on a machine so slow that the timings would keep people waiting.
     timings = [time_one_derivation(params)]
     while len(timings) < CALIBRATION_SAMPLES and sum(timings) < policy.target_seconds:
         timings.append(time_one_derivation(params))
-    elapsed = max(min(timings), 1e-3)
+    elapsed = max(statistics.median(timings), 1e-3)
     scale = policy.target_seconds / elapsed
     if scale <= 1.1:
         return params
