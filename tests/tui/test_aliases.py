@@ -1,17 +1,20 @@
-"""AliasesScreen: list, create, rename (unique), close/reopen, and the selected alias's work."""
+"""AliasesScreen: list, create (unique), edit every detail, close/reopen, and the selected
+alias's work."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Session, new_id
+from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.aliases import ALIAS_REMINDER, AliasesScreen, AliasNameScreen
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from tests.tui.conftest import settle
+from tests.tui.form_helpers import OpenFormApp, wait_for_notice
 from tests.tui.harness import HarnessApp, OpeningHarness
 
 HOSTILE = "[@click=app.quit]x[/] [bold] [ \x1b]52;c;SGVsbG8=\x07"
@@ -171,33 +174,69 @@ async def test_duplicate_and_empty_names_show_the_message_and_keep_the_dialog(
         assert [a.pseudonym for a in journal.list_aliases()] == ["River"]
 
 
-async def test_rename_with_e_and_f2(journal: Journal) -> None:
-    river = add_alias(journal, "River")
+async def test_edit_every_detail_with_e(journal: Journal) -> None:
+    river = add_alias(journal, "River", themes=["housing"])
     add_alias(journal, "Sky")
-    app = HarnessApp(lambda: AliasesScreen(journal))
+    app = OpenFormApp(journal, lambda: AliasesScreen(journal))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot)
         await pilot.press("e")
         await settle(app, pilot)
-        field = app.screen.query_one("#alias-name", Input)
-        assert field.value == "River"
-        field.value = "Brook"
-        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, AliasForm)
+        assert form.query_one("#pseudonym", Input).value == "River"
+        assert form.query_one("#themes", Input).value == "housing"
+        form.query_one("#pseudonym", Input).value = "Brook"
+        form.query_one("#themes", Input).value = "housing, #Grief"
+        form.query_one("#limits_explained_on", Input).value = "2026-03-02"
+        form.query_one("#knows_me_outside_work", Checkbox).value = True
+        form.query_one("#consent_note", TextArea).text = "Agreed to notes by pseudonym."
+        form.query_one("#notes", TextArea).text = HOSTILE
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert journal.get(Alias, river.id).pseudonym == "Brook"
-        assert names(app) == ["Brook", "Sky"]
-        # F2, onto a name that is taken: the dialog says so and nothing changes.
+        assert isinstance(app.screen, AliasesScreen)
+        saved = journal.get(Alias, river.id)
+        assert (saved.pseudonym, saved.themes, saved.limits_explained_on) == (
+            "Brook",
+            ["housing", "grief"],
+            "2026-03-02",
+        )
+        assert saved.knows_me_outside_work
+        assert saved.consent_note == "Agreed to notes by pseudonym."
+        assert saved.status == "active" and saved.created_at == river.created_at
+        assert names(app) == ["Brook", "Sky"]  # the list and the details follow
+        shown = info(app)
+        assert "Knows me outside work" in shown and "explained on 2026-03-02" in shown
+        assert "[@click=app.quit]x[/]" in shown  # markup in notes stays words
+
+
+async def test_the_alias_form_says_what_is_wrong_and_keeps_the_text(journal: Journal) -> None:
+    river = add_alias(journal, "River")
+    add_alias(journal, "Sky")
+    app = OpenFormApp(journal, lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
         await pilot.press("f2")
         await settle(app, pilot)
-        app.screen.query_one("#alias-name", Input).value = "SKY"
-        await pilot.press("enter")
-        await settle(app, pilot)
-        dialog = app.screen
-        assert isinstance(dialog, AliasNameScreen)
-        assert dialog.error_text == "An alias with that pseudonym already exists."
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert journal.get(Alias, river.id).pseudonym == "Brook"
+        form = app.screen
+        assert isinstance(form, AliasForm)
+        form.query_one("#limits_explained_on", Input).value = "2026-13-40"
+        await pilot.press("ctrl+s")
+        await wait_for_notice(pilot, "type a date like 2026-11-20")
+        assert app.screen is form
+        form.query_one("#limits_explained_on", Input).value = ""
+        form.query_one("#pseudonym", Input).value = "SKY"  # taken (case does not matter)
+        await pilot.press("ctrl+s")
+        await wait_for_notice(pilot, "An alias with that pseudonym already exists.")
+        assert app.screen is form
+        assert form.query_one("#pseudonym", Input).value == "SKY"
+        assert journal.get(Alias, river.id).pseudonym == "River"
+        await pilot.press("escape")  # unsaved changes: asks first
+        await pilot.pause()  # the leave worker waits for the answer: no settle here
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.screen is form
 
 
 async def test_close_and_reopen_after_confirming(journal: Journal) -> None:
@@ -235,7 +274,7 @@ async def test_escape_goes_back_and_footer_shows_keys(journal: Journal) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot)
         shown = {b.binding.description for b in app.active_bindings.values() if b.binding.show}
-        assert {"New alias", "Rename", "Close/reopen", "Back"} <= shown
+        assert {"New alias", "Edit details", "Close/reopen", "Back"} <= shown
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen.id != "aliases"

@@ -128,7 +128,7 @@ def test_every_enumeration_has_labels() -> None:
 
 
 def test_every_kind_with_a_form_is_registered() -> None:
-    assert set(FORMS) == {"session", "reflection", "checkin", "confidentiality_event"}
+    assert set(FORMS) == {"session", "reflection", "checkin", "confidentiality_event", "alias"}
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
     assert [form.SCREEN_ID for form in FORMS.values()] == [  # type: ignore[attr-defined]
@@ -136,6 +136,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "reflection-form",
         "checkin-form",
         "confidentiality-form",
+        "alias-form",
     ]
 
 
@@ -574,6 +575,8 @@ async def test_identifier_nudge_edit_returns_to_the_form_unsaved(journal: Journa
         ("checkin", "self_care"),
         ("confidentiality_event", "consulted_role"),
         ("confidentiality_event", "notes"),
+        ("alias", "consent_note"),
+        ("alias", "notes"),
     ],
 )
 async def test_every_free_text_field_is_checked_for_identifiers(
@@ -640,7 +643,9 @@ def fill_every_text_field(form: Any, text: str) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("kind", ["session", "reflection", "checkin", "confidentiality_event"])
+@pytest.mark.parametrize(
+    "kind", ["session", "reflection", "checkin", "confidentiality_event", "alias"]
+)
 async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, kind: str) -> None:
     app = form_app(journal, kind, known_aliases=["[bold]Sky[/]", "[@click=app.quit]"])
     async with app.run_test(size=SIZE) as pilot:
@@ -661,8 +666,8 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
         elif name.startswith("follow_up"):
             (follow_up,) = all_of(journal, FollowUp)
             assert follow_up.action == HOSTILE_STORED
-        elif name == "tags":
-            assert all("\x1b" not in tag for tag in record.tags)
+        elif name in ("tags", "themes"):
+            assert all("\x1b" not in tag for tag in getattr(record, name))
         else:
             assert getattr(record, name) == HOSTILE_STORED, name
 
@@ -714,6 +719,7 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     },
     "reflection": {"template": "supervision", "for_supervision": True, "occurred_on": "2026-01-02"},
     "checkin": {"mood": 1, "energy": 5, "stress": 4},
+    "alias": {"knows_me_outside_work": True, "limits_explained_on": "2026-01-02"},
     "confidentiality_event": {
         "category": "abuse",
         "limits_explained_before": True,
@@ -778,6 +784,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("reflection", "title"),
         ("checkin", "mood"),
         ("confidentiality_event", "disclosed_minimum"),
+        ("alias", "pseudonym"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(

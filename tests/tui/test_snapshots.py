@@ -135,3 +135,23 @@ def test_new_session_form(snap_compare, fixed_home: Path, size: tuple[int, int])
         await pilot.pause()
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_alias_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("a")  # aliases, the first one highlighted
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("e")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        still(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)

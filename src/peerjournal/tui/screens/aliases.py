@@ -3,8 +3,9 @@
 The left list holds every alias, active first and closed ones dimmed. The right side shows
 the selected alias: its status and themes, whether they know the supporter outside work,
 when the limits of confidentiality were explained, and its sessions and follow-ups (Enter on
-a session or a linked follow-up opens the session). `n` creates an alias, `e`/F2 renames it
-(pseudonyms are unique; the core's message is shown in the dialog), `x` closes or reopens it.
+a session or a linked follow-up opens the session). `n` creates an alias by name (pseudonyms
+are unique; the core's message is shown in the dialog), `e`/F2 opens the alias form with every
+detail (AliasForm), `x` closes or reopens it.
 
 Every Journal call runs in a thread worker; user text is rendered as Content, never markup.
 """
@@ -29,12 +30,13 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import MAX_LINE_CHARS, Alias, FollowUp, Session, new_id
 from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
+from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.followups import follow_up_content, today_for
+from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
-ALIAS_REMINDER = "Use an alias, not a real name."
 SESSION_PREVIEW_CHARS = 60
 
 # Submits a pseudonym; returns an error message to show, or None when it was saved.
@@ -46,18 +48,16 @@ class AliasNameScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, submit: SubmitName, *, initial: str = "") -> None:
+    def __init__(self, title: str, submit: SubmitName) -> None:
         super().__init__(classes="dialog-screen")
         self._title = title
         self._submit = submit
-        self._initial = initial
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="alias-name-dialog"):
             yield Static(Content(self._title), classes="dialog-text")
             yield Static(Content(ALIAS_REMINDER), classes="hint")
             yield Input(
-                value=self._initial,
                 placeholder="Pseudonym",
                 id="alias-name",
                 max_length=MAX_LINE_CHARS,
@@ -213,7 +213,7 @@ class AliasesScreen(EntryListScreen):
 
     BINDINGS = [
         Binding("n", "new_alias", "New alias"),
-        Binding("e,f2", "rename", "Rename", key_display="e"),
+        Binding("e,f2", "edit", "Edit details", key_display="e"),
         Binding("x", "toggle_closed", "Close/reopen"),
         Binding("escape", "back", "Back"),
     ]
@@ -354,7 +354,7 @@ class AliasesScreen(EntryListScreen):
         else:
             self.notify("This follow-up is not linked to a session.", markup=False, timeout=3)
 
-    # ---- create, rename, close
+    # ---- create, edit, close
 
     def action_new_alias(self) -> None:
         self.app.push_screen(AliasNameScreen("New alias", self._create))
@@ -369,30 +369,16 @@ class AliasesScreen(EntryListScreen):
         self.reload()
         return None
 
-    def action_rename(self) -> None:
+    async def action_edit(self) -> None:
+        """Every detail of the highlighted alias, in the alias form."""
         alias = self.selected_alias()
         if alias is None:
             return
-
-        async def rename(name: str) -> str | None:
-            return await self._rename(alias, name)
-
-        self.app.push_screen(
-            AliasNameScreen(
-                f"Rename {sanitize_line(alias.pseudonym)}", rename, initial=alias.pseudonym
-            )
-        )
-
-    async def _rename(self, alias: Alias, name: str) -> str | None:
-        if name == alias.pseudonym:
-            return None
-        try:
-            await call(self, self.journal.save, dataclasses.replace(alias, pseudonym=name))
-        except JournalError as error:
-            return error.message
-        self._select = alias.id
-        self.reload()
-        return None
+        if isinstance(self.app, FormOpener):  # the app: one form per kind, drafts, aliases
+            await self.app.open_form("alias", record=alias)
+        else:
+            names = [a.pseudonym for a in self.aliases.values()]
+            await self.app.push_screen(AliasForm(self.journal, record=alias, known_aliases=names))
 
     @work(exclusive=True, group="alias-close")
     async def action_toggle_closed(self) -> None:

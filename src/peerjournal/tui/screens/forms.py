@@ -6,6 +6,7 @@ created, edited and restored from a draft (drafts store their kind as the form's
 
 from __future__ import annotations
 
+from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.base import FormScreen
 from peerjournal.tui.screens.checkin_form import CheckInForm
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
@@ -17,6 +18,7 @@ FORMS: dict[str, type[FormScreen]] = {
     "reflection": ReflectionForm,
     "checkin": CheckInForm,
     "confidentiality_event": ConfidentialityEventForm,
+    "alias": AliasForm,
 }
 
 __all__ = ["FORMS"]

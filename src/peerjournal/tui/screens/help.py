@@ -55,6 +55,14 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Aliases (a)",
+        [
+            ("n", "New alias (a pseudonym is enough)"),
+            ("e", "Edit: themes, dual relationship, limits explained, consent, notes"),
+            ("x", "Close or reopen (asks first)"),
+        ],
+    ),
+    (
         "Command palette (ctrl+p)",
         [
             ("Settings", "Idle lock minutes, retention periods"),

@@ -58,7 +58,7 @@ async def open_entry(node: DOMNode, journal: Journal, entry_id: str) -> None:
 class EntryListScreen(Screen[None]):
     """A screen listing entries it can open; it refreshes when the entry view on top closes.
 
-    Subclasses implement `refresh_on_return`. Dialogs of the screen's own (confirm, rename)
+    Subclasses implement `refresh_on_return`. Dialogs of the screen's own (confirm, a new name)
     do not count: the screen reloads after those itself.
     """
 
