@@ -441,6 +441,9 @@ def test_discarding_a_prepared_restore_changes_nothing(made: Path, filled: Path)
         assert prepared.summary.counts["session"] == 1
     assert snapshot(filled) == before
     assert names_in(filled.parent) == ["journal", "journal.pjbackup"]
+    assert prepared._verified is None  # the backup's keys are let go, not kept until collected
+    with pytest.raises(RuntimeError, match="already installed or discarded"):
+        prepared.install()
 
 
 # --------------------------------------------------------------------------------------------

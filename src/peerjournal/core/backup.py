@@ -511,7 +511,7 @@ class PreparedRestore:
         self._staging: Path | None = staging
         self._staging_lock: ProcessLock | None = staging_lock
         self._home_lock = home_lock
-        self._verified = verified
+        self._verified: _Verified | None = verified  # holds the backup's keys until used
         self._policy = policy
 
     def __enter__(self) -> PreparedRestore:
@@ -521,7 +521,8 @@ class PreparedRestore:
         self.discard()
 
     def discard(self) -> None:
-        """Forget the staged copy; the journal folder is as it was."""
+        """Forget the staged copy and the backup's keys; the journal folder is as it was."""
+        self._verified = None
         if self._staging_lock is not None:
             self._staging_lock.release()
             self._staging_lock = None
@@ -534,8 +535,8 @@ class PreparedRestore:
 
     def install(self) -> RestoreResult:
         """Swap the verified journal in, open it, and keep the replaced one aside."""
-        staging, staging_lock = self._staging, self._staging_lock
-        if staging is None or staging_lock is None:
+        staging, staging_lock, verified = self._staging, self._staging_lock, self._verified
+        if staging is None or staging_lock is None or verified is None:
             raise RuntimeError("this restore was already installed or discarded")
         home = self.home
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -561,10 +562,11 @@ class PreparedRestore:
                 "nothing was changed."
             ) from None
         self._staging = self._staging_lock = None  # they are the journal folder and its lock now
+        self._verified = None  # from here on only the vault holds the keys
         _fsync_folder(home.parent)
-        vault = Vault(home, self._verified.header, staging_lock, self._policy)
+        vault = Vault(home, verified.header, staging_lock, self._policy)
         try:
-            vault.unlock_with_keys(self._verified.keys)
+            vault.unlock_with_keys(verified.keys)
             journal = Journal(vault)
         except Exception:
             vault.close()
