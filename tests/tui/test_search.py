@@ -15,7 +15,7 @@ from textual.worker import WorkerCancelled
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, Session, new_id
-from peerjournal.tui.screens.search import MATCH_STYLE, SearchScreen
+from peerjournal.tui.screens.search import MATCH_STYLE, SearchScreen, as_you_type
 from tests.tui.conftest import settle
 from tests.tui.harness import HarnessApp, OpeningHarness
 
@@ -123,7 +123,7 @@ async def test_typing_quickly_searches_once_for_the_final_text(
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(app, pilot)
         await type_query(app, pilot, "ab")
-        assert queries == ["ab"]
+        assert queries == ["ab*"]  # once, for the final text (the word being typed: a prefix)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         assert [hit.id for hit in screen.hits] == [ab_id]
@@ -186,6 +186,38 @@ async def test_fts_syntax_in_the_query_never_errors(journal: Journal, query: str
         assert not status(app).startswith("Search failed")
         assert status(app) in ("No matches.", "1 match.") or status(app).startswith("Type")
         assert journal.search("damp")  # the journal is intact
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("hous", "hous*"),  # the word being typed may be unfinished
+        ("ho", "ho*"),
+        ("h", "h"),  # one letter is not worth a prefix search
+        ("housing ", "housing "),  # a space finishes the word
+        ("recov*", "recov*"),
+        ('"safety pl', '"safety pl'),  # inside an open phrase
+        ('"safety plan" ri', '"safety plan" ri*'),
+        ("évic", "évic*"),
+        ("", ""),
+    ],
+)
+def test_the_word_being_typed_counts_as_a_beginning(typed: str, searched: str) -> None:
+    assert as_you_type(typed) == searched
+
+
+async def test_an_unfinished_word_finds_matches_while_typing(journal: Journal) -> None:
+    add_session(journal, "Talked about the housing office.")
+    add_session(journal, "A house move, at last.")
+    app = HarnessApp(lambda: SearchScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_query(app, pilot, "hous")
+        assert status(app) == "2 matches."
+        await type_query(app, pilot, "ing")
+        assert status(app) == "1 match."
+        await type_query(app, pilot, " x")  # "housing" is finished; "x" is one letter
+        assert status(app) == "No matches."
 
 
 async def test_empty_query_shows_the_hint_and_no_matches_says_so(journal: Journal) -> None:

