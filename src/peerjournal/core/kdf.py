@@ -136,8 +136,6 @@ def calibrate(policy: KdfPolicy = DEFAULT_POLICY) -> KdfParams:
     params = policy.floor
     if not policy.calibrate:
         return params
-    # The fastest of a few timings: a timing can only be slowed down by other work on the
-    # machine, and a busy moment must not buy a journal a weaker key for life.
     # Scale from the median of a few timings: one busy moment on the machine must not give a
     # journal a weaker key for life, and one unusually quick timing must not make every
     # unlock slow. Stop early on a machine so slow that the timings would keep people waiting.
