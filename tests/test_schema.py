@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -91,3 +92,61 @@ def test_a_journal_from_a_newer_version_is_refused_untouched(
     with pytest.raises(JournalError, match="newer version"):
         Journal.open(home, PASSPHRASE, policy=TEST_POLICY)
     assert database.read_bytes() == before
+
+
+# SQLCipher 4 keeps 80 bytes of each page for its IV (16) and HMAC-SHA512 (64); SQLite keeps a
+# row on its page only up to (usable size - 35) bytes; a leaf row's record header is 4 bytes.
+_SQLCIPHER_RESERVE = 80
+_RECORD_HEADER = 4
+
+
+def _fill_the_search_index(journal: Journal, notes: int) -> None:
+    """Enough varied text that FTS5 writes full leaves (merged segments of many words)."""
+    rng = random.Random(4)  # noqa: S311 - test data
+    vocabulary = ["".join(rng.choices("bcdfghklmnprstvz", k=2)) + f"{n:x}" for n in range(3000)]
+    for day in range(notes):
+        words = " ".join(rng.choices(vocabulary, k=300))
+        journal.save(Session(id=new_id(), occurred_at=_at(day), notes=words))
+
+
+def _leaf_sizes(journal: Journal) -> tuple[int, int]:
+    """(largest row, rows within 200 bytes of the leaf size) of the search index's data."""
+    largest, full = journal.vault.connection.execute(
+        "SELECT max(length(block)), sum(length(block) > ?) FROM entries_fts_data",
+        (schema.FTS_LEAF_BYTES - 200,),
+    ).fetchone()
+    return int(largest), int(full)
+
+
+def test_search_index_leaves_fit_on_one_encrypted_page(journal: Journal) -> None:
+    conn = journal.vault.connection
+    assert conn.execute("SELECT v FROM entries_fts_config WHERE k = 'pgsz'").fetchone() == (
+        schema.FTS_LEAF_BYTES,
+    )
+    _fill_the_search_index(journal, 120)
+    largest, full = _leaf_sizes(journal)
+    assert full >= 20  # the index has full leaves, or this would prove nothing
+    usable = int(conn.execute("PRAGMA page_size").fetchone()[0]) - _SQLCIPHER_RESERVE
+    assert largest + _RECORD_HEADER <= usable - 35
+
+
+def test_a_version_3_journal_writes_its_new_leaves_to_fit(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _older_journal(home, 3, monkeypatch)
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        conn = journal.vault.connection
+        assert conn.execute("SELECT v FROM entries_fts_config WHERE k = 'pgsz'").fetchone() == (
+            schema.FTS_LEAF_BYTES,
+        )
+        assert conn.execute(
+            "SELECT v FROM entries_fts_config WHERE k = 'secure-delete'"
+        ).fetchone() == (1,)
+        assert [h.id for h in journal.search('"day 7"')] == [ids[7]]
+        _fill_the_search_index(journal, 120)
+        largest, full = _leaf_sizes(journal)
+        assert full >= 20 and largest <= schema.FTS_LEAF_BYTES + 8
+        journal.delete(Session, ids[7])
+        assert journal.search('"day 7"') == []
+        assert journal.check(TEST_POLICY.floor).ok
