@@ -375,6 +375,7 @@ def test_the_open_sequence_leaves_the_connection_as_documented(journal: Journal)
     assert pragma("cipher_version")
     assert str(pragma("cipher_memory_security")) in {"0", "off", "OFF"}
     assert pragma("temp_store") == 2  # MEMORY
+    assert pragma("cache_size") == -vault_module.PAGE_CACHE_KIB
     assert pragma("secure_delete") == 1
     assert pragma("foreign_keys") == 1
     assert pragma("journal_mode") == "wal"

@@ -260,6 +260,9 @@ class ProcessLock:
 # Database
 
 
+PAGE_CACHE_KIB = 32 * 1024  # SQLite's page cache per connection (decrypted pages)
+
+
 def _connect(path: Path, keys: DerivedKeys) -> Connection:
     """Open an existing database file in the safe order of design.md section 4."""
     uri = f"file:{urllib.parse.quote(str(path))}?mode=rw"
@@ -290,6 +293,13 @@ def _connect(path: Path, keys: DerivedKeys) -> Connection:
         # pages do reach swap; and the same text sits in Python objects it never touches.
         # docs/security.md ("Secrets in memory") and docs/benchmarks.md have the details.
         conn.execute("PRAGMA temp_store = MEMORY")
+        # A page cache of 32 MiB instead of the build's 8 MiB. An edit or delete rewrites one
+        # search-index leaf for each word of the note (secure-delete); with the smaller cache
+        # most of those leaves had to be read and decrypted again every time. Measured at 100k
+        # entries (schema v4): delete 38 -> 32 ms, edit 35 -> 25 ms, import 1.3x faster; see
+        # docs/benchmarks.md.
+        # The cache fills only as pages are read, so a small journal never uses it all.
+        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB:d}")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
