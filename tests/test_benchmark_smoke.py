@@ -39,6 +39,7 @@ FIGURES = {
     "tui_launch",
     "tui_unlock",
     "tui_rss",
+    "tui_peak_rss_open",
     "tui_peak_rss",
 }
 
