@@ -109,6 +109,13 @@ def _fill_the_search_index(journal: Journal, notes: int) -> None:
         journal.save(Session(id=new_id(), occurred_at=_at(day), notes=words))
 
 
+def _fts_setting(journal: Journal, key: str) -> object:
+    row = journal.vault.connection.execute(
+        "SELECT v FROM entries_fts_config WHERE k = ?", (key,)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
 def _leaf_sizes(journal: Journal) -> tuple[int, int]:
     """(largest row, rows within 200 bytes of the leaf size) of the search index's data."""
     largest, full = journal.vault.connection.execute(
@@ -119,14 +126,12 @@ def _leaf_sizes(journal: Journal) -> tuple[int, int]:
 
 
 def test_search_index_leaves_fit_on_one_encrypted_page(journal: Journal) -> None:
-    conn = journal.vault.connection
-    assert conn.execute("SELECT v FROM entries_fts_config WHERE k = 'pgsz'").fetchone() == (
-        schema.FTS_LEAF_BYTES,
-    )
+    assert _fts_setting(journal, "pgsz") == schema.FTS_LEAF_BYTES
     _fill_the_search_index(journal, 120)
     largest, full = _leaf_sizes(journal)
     assert full >= 20  # the index has full leaves, or this would prove nothing
-    usable = int(conn.execute("PRAGMA page_size").fetchone()[0]) - _SQLCIPHER_RESERVE
+    page_size = journal.vault.connection.execute("PRAGMA page_size").fetchone()[0]
+    usable = int(page_size) - _SQLCIPHER_RESERVE
     assert largest + _RECORD_HEADER <= usable - 35
 
 
@@ -136,13 +141,8 @@ def test_a_version_3_journal_writes_its_new_leaves_to_fit(
     ids = _older_journal(home, 3, monkeypatch)
     with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
         assert _version(journal) == schema.LATEST_VERSION
-        conn = journal.vault.connection
-        assert conn.execute("SELECT v FROM entries_fts_config WHERE k = 'pgsz'").fetchone() == (
-            schema.FTS_LEAF_BYTES,
-        )
-        assert conn.execute(
-            "SELECT v FROM entries_fts_config WHERE k = 'secure-delete'"
-        ).fetchone() == (1,)
+        assert _fts_setting(journal, "pgsz") == schema.FTS_LEAF_BYTES
+        assert _fts_setting(journal, "secure-delete") == 1
         assert [h.id for h in journal.search('"day 7"')] == [ids[7]]
         _fill_the_search_index(journal, 120)
         largest, full = _leaf_sizes(journal)
