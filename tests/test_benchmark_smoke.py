@@ -1,4 +1,4 @@
-"""The benchmark script still runs end to end (1k entries, tiny TUI probe). No timing asserts.
+"""The benchmark scripts still run end to end (1k entries, tiny TUI probe). No timing asserts.
 
 Performance is measured by `python benchmarks/run.py` (docs/benchmarks.md), never by the test
 suite: this only checks that the script completes and writes the JSON it documents.
@@ -90,3 +90,25 @@ def test_benchmark_runs_at_1k_entries_and_writes_its_json(tmp_path: Path) -> Non
     assert any(row["figure"] == "ratio" for row in report["targets"])
     # The work folder (journals, corpus) is removed unless --keep is given.
     assert not (tmp_path / "out" / "work").exists()
+
+
+def test_page_cost_runs_and_reports_each_protection(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "page_cost.py"), "--notes", "300"],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # where its throwaway databases go
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    rows = completed.stdout.splitlines()[2:]
+    assert [row.split("  ")[0] for row in rows] == [
+        "plain SQLite",
+        "AES-256-CBC + HMAC-SHA512 (peerjournal)",
+        "AES-256-CBC + HMAC-SHA256",
+        "AES-256-CBC, no HMAC",
+    ]
+    assert all(row.count("x") >= 2 and " ms " in row for row in rows)
+    assert list(tmp_path.iterdir()) == []  # and it removed them
