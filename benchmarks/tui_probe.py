@@ -100,7 +100,7 @@ async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> d
         first_page = time.monotonic()
         await pilot.pause()
         result["rss_first_page_kib"] = _status_kib("VmRSS")
-        result["peak_rss_kib"] = _status_kib("VmHWM")  # Argon2's buffer is freed by now
+        result["peak_rss_kib"] = _status_kib("VmHWM")  # includes Argon2's buffer, freed by now
         peak_was_reset = _reset_peak()
         sampled_peak = _status_kib("VmRSS")
         view: Any = app.screen.query_one("#timeline-view")

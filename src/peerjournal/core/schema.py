@@ -302,7 +302,7 @@ CREATE INDEX tags_by_time ON tags(tag, sort_ts, entry_rowid);
 # overflow page, so every leaf read or rewritten (secure-delete rewrites one for each word of a
 # deleted or edited note) cost two pages to decrypt or encrypt instead of one. Only leaves
 # written from now on use the new size: rebuilding the index would merge it into one large
-# segment, which made each delete about 1.6x slower on a 100k-entry journal.
+# segment, which made each delete 1.6-1.8x slower on a 100k-entry journal.
 FTS_LEAF_BYTES = 3968  # + 4 bytes of record header + FTS5's few bytes of overshoot <= 3981
 _V4 = f"INSERT INTO entries_fts(entries_fts, rank) VALUES ('pgsz', {FTS_LEAF_BYTES});"
 
