@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from peerjournal.core.models import Session
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -290,16 +292,7 @@ def build_corpus(entries: int, *, seed: int = 20260, years: float = 10.0) -> Cor
             chosen[_TAGS[min(position, len(_TAGS) - 1)]] = None
         return list(chosen)
 
-    session_fields = (
-        "goal_focus",
-        "support_offered",
-        "response",
-        "strengths",
-        "their_words",
-        "next_steps",
-        "referrals",
-        "notes",
-    )
+    session_fields = Session.TEXT_FIELDS
     sessions: list[dict[str, Any]] = []
     for _ in range(counts["sessions"]):
         when = moment()

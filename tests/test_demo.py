@@ -40,16 +40,6 @@ KINDS: tuple[type[Record], ...] = (
     CheckIn,
     ConfidentialityEvent,
 )
-SESSION_TEXT = (
-    "goal_focus",
-    "support_offered",
-    "response",
-    "strengths",
-    "their_words",
-    "next_steps",
-    "referrals",
-    "notes",
-)
 
 
 @pytest.fixture
@@ -168,7 +158,7 @@ def test_checkins_are_in_range(demo: Journal) -> None:
 
 def test_session_notes_hold_no_identifiers(demo: Journal) -> None:
     for session in demo.all_records(Session):
-        for name in SESSION_TEXT:
+        for name in Session.TEXT_FIELDS:
             text = getattr(session, name)
             hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)
             assert hints == [], (name, [(h.kind, h.text) for h in hints])

@@ -51,15 +51,18 @@ MONTH_NAMES = (
     "November",
     "December",
 )
-SESSION_TEXT_FIELDS: tuple[tuple[str, str], ...] = (
-    ("goal_focus", "Goal focus (in their words)"),
-    ("support_offered", "Support offered"),
-    ("response", "Their response"),
-    ("strengths", "Strengths noticed"),
-    ("their_words", "Their words"),
-    ("next_steps", "Next steps"),
-    ("referrals", "Referrals"),
-    ("notes", "Notes"),
+_SESSION_TEXT_TITLES = {
+    "goal_focus": "Goal focus (in their words)",
+    "support_offered": "Support offered",
+    "response": "Their response",
+    "strengths": "Strengths noticed",
+    "their_words": "Their words",
+    "next_steps": "Next steps",
+    "referrals": "Referrals",
+    "notes": "Notes",
+}
+SESSION_TEXT_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (name, _SESSION_TEXT_TITLES[name]) for name in Session.TEXT_FIELDS
 )
 _PAGE = 500
 _HEADING = re.compile(r"^(#{1,6})(?=\s)")

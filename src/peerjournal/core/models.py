@@ -100,6 +100,17 @@ class Session(Record):
     RANGES: ClassVar[dict[str, tuple[int, int]]] = {"duration_min": (0, 24 * 60)}
     HAS_TAGS: ClassVar[bool] = True
     HAS_TIMESTAMPS: ClassVar[bool] = True
+    # The free-text fields, in the order the form and the Markdown export show them.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "goal_focus",
+        "support_offered",
+        "response",
+        "strengths",
+        "their_words",
+        "next_steps",
+        "referrals",
+        "notes",
+    )
 
     alias_id: str | None = None
     occurred_at: str = ""

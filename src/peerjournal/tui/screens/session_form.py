@@ -52,15 +52,9 @@ QUICK_DURATIONS = (15, 30, 45, 60)
 FOLLOW_UP_DAYS = 7
 
 # Free text, in the order of the form: (id = Session field, multi-line?).
-TEXT_FIELDS: tuple[tuple[str, bool], ...] = (
-    ("goal_focus", True),
-    ("support_offered", True),
-    ("response", True),
-    ("strengths", True),
-    ("their_words", False),
-    ("next_steps", True),
-    ("referrals", False),
-    ("notes", True),
+SINGLE_LINE_TEXT = frozenset({"their_words", "referrals"})
+TEXT_FIELDS: tuple[tuple[str, bool], ...] = tuple(
+    (name, name not in SINGLE_LINE_TEXT) for name in Session.TEXT_FIELDS
 )
 CHOICE_FIELDS = ("modality", "method", "setting", "safety_flag")
 FLAG_FIELDS = ("shared_my_story", "reviewed_with_person")
