@@ -220,10 +220,92 @@ def test_a_tag_filter_pages_in_time_order_and_follows_edits(journal: Journal) ->
     assert tagged[1].id not in paged(tag="housing")
 
 
+def test_the_unfiltered_timeline_reads_one_covering_index(journal: Journal) -> None:
+    # Schema version 5: a page is a walk along entries_by_time, which holds every entry's
+    # summary, and the names come from aliases_names; no entry's or alias's row is read.
+    from peerjournal.core.journal import Cursor
+
+    for before in (None, Cursor(10**15, 5)):
+        assert "USING COVERING INDEX entries_by_time" in timeline_plan(journal, before=before)
+    river = journal.save(Alias(id=new_id(), pseudonym="River"))
+    journal.save(Session(id=new_id(), alias_id=river.id, occurred_at=at(1)))
+    conn = journal.vault.connection
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        assert journal.timeline().items[0].alias == "River"
+    finally:
+        conn.set_trace_callback(None)
+    [names] = [s for s in statements if "FROM aliases" in s]
+    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + names))
+    assert "COVERING INDEX aliases_names" in plan, plan
+
+
 def test_previews_are_short_even_for_huge_notes(journal: Journal) -> None:
     journal.save(Session(id=new_id(), occurred_at=at(1), goal_focus="word " * 200_000))
     item = journal.timeline().items[0]
-    assert len(item.preview) <= 240
+    assert len(item.preview) == 240 and item.preview.endswith("word…")
+
+
+def _shown(journal: Journal) -> dict[str, tuple[str, str, str]]:
+    """id -> (when, title, preview) as the timeline shows every kind, checked against search
+    hits and summarise(), which read the same summaries."""
+    kinds = ["session", "reflection", "checkin", "follow_up", "confidentiality_event"]
+    shown = {i.id: (i.when, i.title, i.preview) for i in journal.timeline(kinds=kinds).items}
+    assert journal.summarise([*shown, "not-an-entry"]) == shown
+    for hit in journal.search("marker"):
+        assert (hit.when, hit.title) == shown[hit.id][:2]
+    return shown
+
+
+def test_every_kind_shows_its_title_and_preview_and_follows_edits(journal: Journal) -> None:
+    session = journal.save(
+        Session(
+            id=new_id(),
+            occurred_at=at(1),
+            duration_min=45,
+            method="phone",
+            modality="group",
+            notes="marker\n\n  notes   text",
+            safety_flag="limits_reached",
+        )
+    )
+    reflection = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-01-03", template="self_disclosure", body="marker")
+    )
+    checkin = journal.save(CheckIn(id=new_id(), at=at(4), mood=2, energy=4, stress=5))
+    follow_up = journal.save(FollowUp(id=new_id(), due_on="2026-01-06", action="marker call"))
+    event = journal.save(
+        ConfidentialityEvent(id=new_id(), at=at(7), category="risk_to_self", notes="marker")
+    )
+    assert _shown(journal) == {
+        session.id: (
+            session.occurred_at,
+            "Session · phone, group, 45 min, safety: limits reached",
+            "marker notes text",
+        ),
+        reflection.id: ("2026-01-03", "Reflection (self disclosure)", "marker"),
+        checkin.id: (checkin.at, "Check-in · mood 2, energy 4, stress 5", ""),
+        follow_up.id: ("2026-01-06", "Follow-up · me, open", "marker call"),
+        event.id: (event.at, "Confidentiality · risk to self", ""),
+    }
+    # The preview falls back from the focus to the notes to the support offered.
+    session.goal_focus, session.duration_min, session.safety_flag = "the focus", None, "none"
+    reflection.title, reflection.for_supervision, reflection.body = "Tired", True, "marker again"
+    checkin.self_care, checkin.mood = "a walk", 4
+    follow_up.owner, follow_up.status = "them", "done"
+    event.category, event.disclosed_minimum = "abuse", "only what was needed"
+    for record in (session, reflection, checkin, follow_up, event):
+        journal.save(record)
+    shown = _shown(journal)
+    assert shown[session.id][1:] == ("Session · phone, group", "the focus")
+    assert shown[reflection.id][1:] == ("Tired · for supervision", "marker again")
+    assert shown[checkin.id][1:] == ("Check-in · mood 4, energy 4, stress 5", "a walk")
+    assert shown[follow_up.id][1:] == ("Follow-up · them, done", "marker call")
+    assert shown[event.id][1:] == ("Confidentiality · abuse", "only what was needed")
+    session.goal_focus, session.notes, session.support_offered = "", "", "offered a call"
+    journal.save(session)
+    assert _shown(journal)[session.id][2] == "offered a call"
 
 
 def test_follow_ups_due(journal: Journal) -> None:
@@ -425,6 +507,11 @@ def test_deleted_words_leave_the_search_index(journal: Journal) -> None:
     assert b"zqxwordgone" not in blocks
     assert b"zqxeditedaway" not in blocks
     assert b"replaced" in blocks
+    # Nor do they stay in the entries' summaries (schema version 5), edited or deleted.
+    summaries = " ".join(
+        summary for (summary,) in journal.vault.connection.execute("SELECT summary FROM entries")
+    )
+    assert "zqx" not in summaries and "replaced" in summaries
 
 
 @pytest.mark.parametrize(

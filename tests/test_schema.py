@@ -11,7 +11,14 @@ import pytest
 from peerjournal.core import schema
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Reflection, Session, new_id
+from peerjournal.core.models import (
+    CheckIn,
+    ConfidentialityEvent,
+    FollowUp,
+    Reflection,
+    Session,
+    new_id,
+)
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
 
@@ -37,6 +44,9 @@ def _older_journal(home: Path, version: int, monkeypatch: pytest.MonkeyPatch) ->
                 tags += [(session.id, "housing", 0)] + ([(session.id, "grief", 1)] * (day % 3 == 0))
             later = old.save(Reflection(id=new_id(), occurred_on="2025-03-20", body="later"))
             tags.append((later.id, "grief", 0))
+            old.save(CheckIn(id=new_id(), at=_at(13), self_care="a walk"))
+            old.save(FollowUp(id=new_id(), due_on="2025-03-30", action="call back"))
+            old.save(ConfidentialityEvent(id=new_id(), at=_at(15), disclosed_minimum="minimum"))
             # Tags as the version-2 code stored them (today's save() writes version 3 columns).
             with old.transaction():
                 old.vault.connection.executemany(
@@ -149,4 +159,30 @@ def test_a_version_3_journal_writes_its_new_leaves_to_fit(
         assert full >= 20 and largest <= schema.FTS_LEAF_BYTES + 8
         journal.delete(Session, ids[7])
         assert journal.search('"day 7"') == []
+        assert journal.check(TEST_POLICY.floor).ok
+
+
+def test_a_version_4_journal_is_upgraded_with_a_summary_for_every_entry(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _older_journal(home, 4, monkeypatch)
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        conn = journal.vault.connection
+        upgraded = dict(conn.execute("SELECT id, summary FROM entries").fetchall())
+        assert len(upgraded) == 16 and "[]" not in upgraded.values()
+        # The migration wrote what the new triggers write: touch every record, compare.
+        dated = (Session, Reflection, CheckIn, FollowUp, ConfidentialityEvent)
+        with journal.transaction():
+            for cls in dated:
+                conn.execute(f"UPDATE {cls.TABLE} SET sort_ts = sort_ts")  # noqa: S608
+        assert dict(conn.execute("SELECT id, summary FROM entries").fetchall()) == upgraded
+        page = journal.timeline(kinds=[cls.KIND for cls in dated])
+        shown = {item.id: (item.title, item.preview) for item in page.items}
+        assert shown[ids[3]] == ("Session · in person, individual", "day 3")
+        assert sorted(shown.values())[:3] == [
+            ("Check-in · mood 3, energy 3, stress 3", "a walk"),
+            ("Confidentiality · other", "minimum"),
+            ("Follow-up · me, open", "call back"),
+        ]
         assert journal.check(TEST_POLICY.floor).ok

@@ -491,19 +491,20 @@ class Journal:
         if before:
             clauses.append(f"({time_col}, {rowid_col}) < (?, ?)")
             params.extend((before.sort_ts, before.rowid))
+        # Unfiltered, this reads only the index entries_by_time, which holds each entry's
+        # summary (schema version 5).
         rows = self._conn.execute(
-            f"SELECT e.rowid, e.id, e.kind, e.sort_ts, e.alias_id FROM {source} "  # noqa: S608
-            f"WHERE {' AND '.join(clauses)} "
+            "SELECT e.rowid, e.id, e.kind, e.sort_ts, e.alias_id, e.summary "  # noqa: S608
+            f"FROM {source} WHERE {' AND '.join(clauses)} "
             f"ORDER BY {time_col} DESC, {rowid_col} DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
-        details = self._summaries([(row[1], row[2]) for row in rows])
         names = self._names_for({row[4] for row in rows if row[4]})
         items = []
-        for rowid, entry_id, kind, sort_ts, alias_id_ in rows:
-            when, title, preview = details[entry_id]
+        for rowid, entry_id, kind, sort_ts, alias_id_, summary in rows:
+            when, title, preview = _summarise(kind, summary)
             items.append(
                 TimelineItem(
                     id=entry_id,
@@ -521,38 +522,15 @@ class Journal:
         if not alias_ids:
             return {}
         marks = ", ".join("?" for _ in alias_ids)
+        # INDEXED BY: the planner would pick the primary key's index and then read each
+        # alias's row; aliases_names (id, pseudonym) answers from the index alone.
         return dict(
             self._conn.execute(
-                f"SELECT id, pseudonym FROM aliases WHERE id IN ({marks})",  # noqa: S608
+                "SELECT id, pseudonym FROM aliases INDEXED BY aliases_names "  # noqa: S608
+                f"WHERE id IN ({marks})",
                 tuple(alias_ids),
             ).fetchall()
         )
-
-    def _summaries(self, entries: list[tuple[str, str]]) -> dict[str, tuple[str, str, str]]:
-        """id -> (when, title, preview) for a page of entries, text cut short in SQL."""
-        by_kind: dict[str, list[str]] = {}
-        for entry_id, kind in entries:
-            by_kind.setdefault(kind, []).append(entry_id)
-        summaries: dict[str, tuple[str, str, str]] = {}
-        cut = PREVIEW_CHARS * 2
-        queries = {
-            "session": "SELECT id, occurred_at, duration_min, modality, method, "
-            f"substr(goal_focus, 1, {cut}), substr(notes, 1, {cut}), "
-            f"substr(support_offered, 1, {cut}), safety_flag FROM sessions",
-            "reflection": "SELECT id, occurred_on, template, title, "
-            f"substr(body, 1, {cut}), for_supervision FROM reflections",
-            "checkin": f"SELECT id, at, mood, energy, stress, substr(self_care, 1, {cut}) "
-            "FROM checkins",
-            "follow_up": f"SELECT id, due_on, owner, status, substr(action, 1, {cut}) "
-            "FROM follow_ups",
-            "confidentiality_event": "SELECT id, at, category, "
-            f"substr(disclosed_minimum, 1, {cut}) FROM confidentiality_events",
-        }
-        for kind, ids in by_kind.items():
-            marks = ", ".join("?" for _ in ids)
-            for row in self._conn.execute(f"{queries[kind]} WHERE id IN ({marks})", ids):
-                summaries[row[0]] = _summarise(kind, row)
-        return summaries
 
     # ---- search
 
@@ -599,25 +577,27 @@ class Journal:
         entries = {
             row[0]: row[1:]
             for row in self._conn.execute(
-                "SELECT rowid, id, kind, alias_id FROM entries "
+                "SELECT rowid, id, kind, alias_id, summary FROM entries "
                 "WHERE rowid IN (SELECT value FROM json_each(?))",
                 (wanted,),
             )
         }
         rows = [(*entries[r], snippets.get(r) or "") for r in ranked if r in entries]
-        details = self._summaries([(row[0], row[1]) for row in rows])
         names = self._names_for({row[2] for row in rows if row[2]})
-        return [
-            SearchHit(
-                id=entry_id,
-                kind=kind,
-                when=details[entry_id][0],
-                alias=names.get(alias_id) if alias_id else None,
-                title=details[entry_id][1],
-                snippet=_split_snippet(snippet),
+        hits = []
+        for entry_id, kind, alias_id, summary, snippet in rows:
+            when, title, _ = _summarise(kind, summary)
+            hits.append(
+                SearchHit(
+                    id=entry_id,
+                    kind=kind,
+                    when=when,
+                    alias=names.get(alias_id) if alias_id else None,
+                    title=title,
+                    snippet=_split_snippet(snippet),
+                )
             )
-            for entry_id, kind, alias_id, snippet in rows
-        ]
+        return hits
 
     # ---- drafts and settings
 
@@ -685,9 +665,18 @@ class Journal:
         return self.counts()
 
     @_serialised
-    def summarise(self, entries: list[tuple[str, str]]) -> dict[str, tuple[str, str, str]]:
-        """id -> (when, title, preview) for (id, kind) pairs, one line each, as on the timeline."""
-        return self._summaries(entries)
+    def summarise(self, entry_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """id -> (when, title, preview) for these entries, one line each, as on the timeline.
+        Ids that are not entries are left out."""
+        wanted = json.dumps(list(entry_ids))
+        return {
+            entry_id: _summarise(kind, summary)
+            for entry_id, kind, summary in self._conn.execute(
+                "SELECT id, kind, summary FROM entries "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (wanted,),
+            )
+        }
 
     @contextlib.contextmanager
     def locked_connection(self) -> Iterator[Any]:
@@ -741,33 +730,31 @@ def _row_of(record: Record) -> tuple[list[str], list[Any]]:
     return columns, values
 
 
-def _summarise(kind: str, row: tuple[Any, ...]) -> tuple[str, str, str]:
+def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
+    """(when, title, preview) from an entry's summary (schema.SUMMARY_TEXT_CHARS)."""
+    fields = json.loads(summary)
     if kind == "session":
-        _, when, duration, modality, method, goal, notes, offered, flag = row
+        when, duration, modality, method, flag, text = fields
         parts = [method.replace("_", " "), modality]
         if duration:
             parts.append(f"{duration} min")
         if flag != "none":
             parts.append("safety: " + flag.replace("_", " "))
-        return when, "Session · " + ", ".join(parts), _one_line(goal or notes or offered)
+        return when, "Session · " + ", ".join(parts), _one_line(text)
     if kind == "reflection":
-        _, when, template, title, body, supervision = row
+        when, template, title, supervision, text = fields
         label = title or f"Reflection ({template.replace('_', ' ')})"
         if supervision:
             label += " · for supervision"
-        return when, label, _one_line(body)
+        return when, label, _one_line(text)
     if kind == "checkin":
-        _, when, mood, energy, stress, self_care = row
-        return (
-            when,
-            f"Check-in · mood {mood}, energy {energy}, stress {stress}",
-            _one_line(self_care),
-        )
+        when, mood, energy, stress, text = fields
+        return when, f"Check-in · mood {mood}, energy {energy}, stress {stress}", _one_line(text)
     if kind == "follow_up":
-        _, when, owner, status, action = row
-        return when, f"Follow-up · {owner}, {status}", _one_line(action)
-    _, when, category, disclosed = row
-    return when, "Confidentiality · " + category.replace("_", " "), _one_line(disclosed)
+        when, owner, status, text = fields
+        return when, f"Follow-up · {owner}, {status}", _one_line(text)
+    when, category, text = fields
+    return when, "Confidentiality · " + category.replace("_", " "), _one_line(text)
 
 
 def _day_start_micros(day: date, *, next_day: bool = False) -> int:

@@ -187,7 +187,7 @@ def _describe(journal: Journal, chosen: dict[str, tuple[str, str]]) -> tuple[Pur
             for entry_id, sort_ts, rowid, alias_id in rows.fetchall():
                 order[entry_id] = (sort_ts, rowid, alias_id)
     ids = sorted((entry_id for entry_id in ids if entry_id in order), key=lambda i: order[i][:2])
-    summaries = journal.summarise([(entry_id, chosen[entry_id][0]) for entry_id in ids])
+    summaries = journal.summarise(ids)
     names = journal.alias_names()
     return tuple(
         PurgeItem(
