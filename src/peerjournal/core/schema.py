@@ -305,8 +305,8 @@ CREATE INDEX tags_by_time ON tags(tag, sort_ts, entry_rowid);
 # row of at most 3981 bytes on its page; a 4050-byte leaf spilled most of itself onto an
 # overflow page, so every leaf read or rewritten (secure-delete rewrites one for each word of a
 # deleted or edited note) cost two pages to decrypt or encrypt instead of one. Only leaves
-# written from now on use the new size: rebuilding the index would merge it into one large
-# segment, which made each delete 1.6-1.8x slower on a 100k-entry journal.
+# written from now on use the new size: a `rebuild` of the index (15 s at 100k entries) made
+# each later delete 1.6-1.8x slower.
 FTS_LEAF_BYTES = 3968  # + 4 bytes of record header + FTS5's few bytes of overshoot <= 3981
 _V4 = f"INSERT INTO entries_fts(entries_fts, rank) VALUES ('pgsz', {FTS_LEAF_BYTES});"
 
