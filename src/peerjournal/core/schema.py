@@ -311,7 +311,7 @@ FTS_LEAF_BYTES = 3968  # + 4 bytes of record header + FTS5's few bytes of oversh
 _V4 = f"INSERT INTO entries_fts(entries_fts, rank) VALUES ('pgsz', {FTS_LEAF_BYTES});"
 
 # Version 5: each entry carries what the timeline shows of it, and the time index carries that
-# too, so a page of the timeline is a walk along one index: about a dozen pages read, where
+# too, so a page of the timeline is a walk along one index: about 20 pages read, where
 # fetching 60 entries from their own tables read about 300 (their rows hold whole notes, and
 # rows written in another order than their dates sit on pages far apart). On a fresh
 # connection each of those pages costs a decryption, so this is what makes the first page
