@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from peerjournal.core import schema
 from peerjournal.core.errors import JournalError
@@ -185,4 +186,30 @@ def test_a_version_4_journal_is_upgraded_with_a_summary_for_every_entry(
             ("Confidentiality · other", "minimum"),
             ("Follow-up · me, open", "call back"),
         ]
+        assert journal.check(TEST_POLICY.floor).ok
+
+
+def test_a_migration_that_fails_part_way_changes_nothing(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each migration runs in one transaction: an interrupted upgrade leaves the journal at its
+    # old version, whole, and the next unlock upgrades it.
+    ids = _older_journal(home, 4, monkeypatch)
+    with monkeypatch.context() as patch:
+        broken = (*schema.MIGRATIONS[:4], schema.MIGRATIONS[4] + "\nSELECT no_such_function();")
+        patch.setattr(schema, "MIGRATIONS", broken)
+        with pytest.raises(sqlcipher3.OperationalError, match="no_such_function"):
+            Journal.open(home, PASSPHRASE, policy=TEST_POLICY)
+    with monkeypatch.context() as patch:  # what the failed attempt left behind
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:4])
+        patch.setattr(schema, "LATEST_VERSION", 4)
+        with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+            assert _version(journal) == 4
+            columns = [
+                row[1] for row in journal.vault.connection.execute("PRAGMA table_info(entries)")
+            ]
+            assert "summary" not in columns
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        assert journal.timeline(limit=20).items[-1].id == ids[0]
         assert journal.check(TEST_POLICY.floor).ok
