@@ -224,8 +224,16 @@ class _Worker:
     def delete(self, index: int) -> dict[str, Any]:
         from peerjournal.core.models import Session
 
-        record_id = self.delete_ids[index % len(self.delete_ids)]
+        if index >= len(self.delete_ids):  # a session deleted twice would fail as NotFound
+            raise ValueError(
+                f"only {len(self.delete_ids)} sessions set aside to delete: use a smaller --repeat"
+            )
+        record_id = self.delete_ids[index]
         return self._timed(lambda: self.journal.delete(Session, record_id))
+
+    def compact(self) -> dict[str, Any]:
+        """`Journal.compact()`, the last step of a retention purge."""
+        return self._timed(self.journal.compact)
 
     def import_batch(self, raw: bytes) -> dict[str, Any]:
         from peerjournal.core.exchange import import_records, parse_export

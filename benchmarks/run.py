@@ -140,6 +140,11 @@ def make_figures() -> dict[str, Figure]:
         Figure("save", "Save one new entry", "ms", target=10, target_text="< 10 ms"),
         Figure("edit", "Edit one entry (get + save)", "ms"),
         Figure("delete", "Delete one entry", "ms"),
+        # A retention purge ends with Journal.compact(): the search index merged into one
+        # segment, then VACUUM. Edits and deletes are measured again on that index.
+        Figure("compact", "Compact (after a purge)", "ms"),
+        Figure("edit_compacted", "Edit, after compact", "ms"),
+        Figure("delete_compacted", "Delete, after compact", "ms"),
         Figure("import_build", "Import: whole journal", "entries/s", higher_is_better=True),
         Figure(
             "import_batch",
@@ -504,6 +509,14 @@ def measure(
     _record(figures["export"], results)
     figures["export"].extra["bytes"] = results["sqlcipher"][0]["bytes"]
 
+    say("compact, then edit and delete again")
+    _record(figures["compact"], workers.interleaved(1, "compact"))
+    # Other sessions than the first round's: `repeat` onwards.
+    _record(figures["edit_compacted"], workers.interleaved(repeat, "edit", lambda i: (repeat + i,)))
+    _record(
+        figures["delete_compacted"], workers.interleaved(repeat, "delete", lambda i: (repeat + i,))
+    )
+
 
 def query_plans(workers: Workers) -> dict[str, Any]:
     """EXPLAIN QUERY PLAN of the queries the timeline and search really run (SQLCipher side)."""
@@ -704,8 +717,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.entries < 100:
         parser.error("--entries must be at least 100")
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if not 1 <= args.repeat <= 100:
+        parser.error("--repeat must be from 1 to 100 (each round deletes other sessions)")
     report = run(args)
     path = args.json or Path(args.out) / (
         f"bench-{args.entries}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
