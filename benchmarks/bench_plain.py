@@ -1,12 +1,13 @@
 """The plain-SQLite baseline: the same peerjournal code, with the encryption taken out.
 
 `use_plain_sqlite()` swaps the driver that `peerjournal.core.vault` opens databases with for one
-whose connections ignore SQLCipher's own pragmas (`PRAGMA key`, `PRAGMA cipher_*`). Everything
-else runs unchanged: `Vault.create/locate/unlock`, the header and its MAC, `_connect`'s other
-pragmas (WAL, synchronous FULL, temp_store, secure_delete, foreign_keys, and whatever is added
-there later), the schema, triggers, FTS5 and the whole `Journal` API. Without a key SQLCipher
-attaches no codec, so the file is plain SQLite (the benchmark checks its first 16 bytes), and
-both sides run the same SQLite build (the one bundled in `sqlcipher3`).
+whose connections ignore SQLCipher's own pragmas (`PRAGMA key`, `PRAGMA cipher_*`) and attach
+copies (`ATTACH ... KEY ?`, as `Journal.compact` and a passphrase change do) as plain files.
+Everything else runs unchanged: `Vault.create/locate/unlock`, the header and its MAC,
+`_connect`'s other pragmas (WAL, synchronous FULL, temp_store, secure_delete, foreign_keys, and
+whatever is added there later), the schema, triggers, FTS5 and the whole `Journal` API. Without
+a key SQLCipher attaches no codec, so the file is plain SQLite (the benchmark checks its first
+16 bytes), and both sides run the same SQLite build (the one bundled in `sqlcipher3`).
 
 Each side runs in a process of its own: SQLCipher's memory security (`cipher_memory_security`,
 which peerjournal leaves off but `--diagnose` turns on for a third side) is process-wide and
@@ -38,6 +39,11 @@ class _PlainConnection(sqlcipher3.Connection):  # type: ignore[misc]
             return super().execute("SELECT 1 WHERE 0")
         if head.startswith(("pragma key", "pragma rekey", "pragma cipher_")):
             return super().execute("SELECT 'ok'")
+        if head.startswith("attach") and " KEY ?" in sql and args:
+            # vault._export_database attaches the copy with the journal's key; SQLCipher's
+            # `KEY ''` makes the attached file plain, like every other file on this side.
+            path, _key = args[0]
+            return super().execute(sql, (path, ""))
         return super().execute(sql, *args)
 
 

@@ -313,6 +313,61 @@ def test_a_crash_at_any_step_of_a_passphrase_change_leaves_one_working_passphras
     assert not (home / "header.json.tmp").exists()
 
 
+@pytest.mark.parametrize("point", CRASH_POINTS[1:])  # "derived" is the passphrase change's
+def test_a_crash_at_any_step_of_a_compaction_leaves_the_whole_journal(
+    home: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    make_journal(home, sessions=5)
+    reached = []
+
+    def crash(name: str) -> None:
+        reached.append(name)
+        if name == point:
+            raise SimulatedCrash(name)
+
+    monkeypatch.setattr(vault_module, "_crash_point", crash)
+    j = Journal.open(home, PASSPHRASE, policy=TEST_POLICY)
+    with pytest.raises(SimulatedCrash):
+        j.compact()
+    assert reached[-1] == point
+    j.vault._conn.close()
+    j.vault._lock.release()
+    monkeypatch.setattr(vault_module, "_crash_point", lambda name: None)
+
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as again:
+        assert again.counts()["session"] == 5
+        assert again.check().problems == []
+        switched = CRASH_POINTS.index(point) >= CRASH_POINTS.index("header_replaced")
+        assert again.vault.header.generation == (2 if switched else 1)
+    assert [p.name for p in home.glob("*.db")] == [f"journal-{2 if switched else 1}.db"]
+    assert not (home / "header.json.tmp").exists()
+
+
+def test_compact_shrinks_the_file_and_keeps_every_record(journal: Journal) -> None:
+    for i in range(40):
+        journal.save(Session(id=new_id(), occurred_at=now_iso(), notes=f"kept {i} " * 200))
+    doomed = [
+        journal.save(Session(id=new_id(), occurred_at=now_iso(), notes=f"gone {i} " * 400)).id
+        for i in range(40)
+    ]
+    for record_id in doomed:
+        journal.delete(Session, record_id)
+    journal.vault.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    before = (journal.home / "journal-1.db").stat().st_size
+    with journal.locked_connection() as conn:
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] > 0  # so the check can fail
+
+    journal.compact()
+
+    after = (journal.home / "journal-2.db").stat().st_size
+    assert after < before * 0.75
+    assert not (journal.home / "journal-1.db").exists()
+    assert journal.counts()["session"] == 40
+    assert len(journal.search("kept")) == 40 and journal.search("gone") == []
+    journal.save(Session(id=new_id(), occurred_at=now_iso(), notes="after"))  # still writable
+    assert journal.check().problems == []
+
+
 def test_a_failed_passphrase_change_leaves_the_journal_usable(
     journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -177,7 +177,11 @@ async def test_purge_happens_only_after_an_explicit_yes(
     assert not journal.exists(FollowUp, data.oak_follow_up.id)
     assert journal.exists(Session, data.ash_session.id)
     assert journal.exists(Alias, data.oak.id)  # the alias itself stays
-    assert set(files_under(tmp_path)) == names_before  # no file written anywhere
+    # No file written anywhere but the journal's next generation, which replaced the old one
+    # (Journal.compact).
+    assert journal.vault.header.generation == 2
+    renamed = {p.with_name(p.name.replace("journal-1.db", "journal-2.db")) for p in names_before}
+    assert set(files_under(tmp_path)) == renamed
 
 
 async def test_new_periods_are_saved_then_planned_and_purge_waits_for_the_save(

@@ -689,20 +689,19 @@ class Journal:
 
     @_serialised
     def compact(self) -> None:
-        """Make deletions permanent and the file small: merge the search index, checkpoint
-        the WAL, VACUUM.
+        """Make the file as small as the data: merge the search index, then write the database
+        afresh into the next generation (`Vault.rewrite`), verified before it replaces this one.
 
-        secure_delete zeroes freed pages, and FTS5's secure-delete takes a deleted row's words
-        out of the index at once; the WAL still holds old page images until a checkpoint, so
-        it is checkpointed before and after VACUUM rebuilds the file without its free pages.
-        'optimize' merges the index into one segment: smaller after a purge, and later edits
-        and deletes were measured 10-25% faster (docs/benchmarks.md).
+        Deletions are already permanent: secure_delete zeroes freed pages, and FTS5's
+        secure-delete takes a deleted row's words out of the index at once. What is left is
+        the space they took. 'optimize' merges the index into one segment: smaller after a
+        purge, and later edits and deletes took a quarter to a half less time (docs/benchmarks.md).
+        The rewrite replaces `VACUUM`, which with `temp_store = MEMORY` held a copy of the whole
+        database in memory.
         """
         with _storage_errors():
             self._conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            self._conn.execute("VACUUM")
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        self._vault.rewrite()
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ Two rules, each off by default (a setting of None):
   confidentiality event) whose own date is more than N months ago.
 
 `plan_retention` lists exactly what would go, and `purge` deletes exactly that list in one
-transaction, then merges the search index, checkpoints the WAL and VACUUMs, so the text is
-gone from the file too (secure_delete zeroes freed pages). Backups made before still hold it.
+transaction (secure_delete zeroes the freed pages, so the text is gone from the file at once),
+then `Journal.compact()` merges the search index and writes the database afresh, as small as
+what is left. Backups made before still hold it.
 """
 
 from __future__ import annotations
@@ -206,8 +207,8 @@ def _describe(journal: Journal, chosen: dict[str, tuple[str, str]]) -> tuple[Pur
 def purge(journal: Journal, items: Iterable[PurgeItem]) -> dict[str, int]:
     """Delete exactly these records, permanently; return how many of each kind went.
 
-    One transaction (all or none), then the search index is merged, the WAL checkpointed and
-    the database VACUUMed, so no copy of the text is left in the journal's files.
+    One transaction (all or none), with secure_delete on, so no copy of the text is left in
+    the journal's files; then `Journal.compact()` shrinks the file to what is left.
     """
     by_kind: dict[str, list[str]] = {}
     for item in items:
