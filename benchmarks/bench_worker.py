@@ -232,8 +232,15 @@ class _Worker:
         return self._timed(lambda: self.journal.delete(Session, record_id))
 
     def compact(self) -> dict[str, Any]:
-        """`Journal.compact()`, the last step of a retention purge."""
-        return self._timed(self.journal.compact)
+        """`Journal.compact()`, the last step of a retention purge, with this process's highest
+        RSS while it ran and its RSS after (None where /proc/self cannot tell)."""
+        from bench_memory import reset_peak, status_kib
+
+        peak_known = reset_peak()
+        answer = self._timed(self.journal.compact)
+        answer["peak_rss_mib"] = status_kib("VmHWM") / 1024 if peak_known else None
+        answer["rss_after_mib"] = status_kib("VmRSS") / 1024 or None
+        return answer
 
     def import_batch(self, raw: bytes) -> dict[str, Any]:
         from peerjournal.core.exchange import import_records, parse_export

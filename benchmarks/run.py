@@ -510,7 +510,10 @@ def measure(
     figures["export"].extra["bytes"] = results["sqlcipher"][0]["bytes"]
 
     say("compact, then edit and delete again")
-    _record(figures["compact"], workers.interleaved(1, "compact"))
+    results = workers.interleaved(1, "compact")
+    _record(figures["compact"], results)
+    for key in ("peak_rss_mib", "rss_after_mib"):
+        figures["compact"].extra[key] = {side: answers[0][key] for side, answers in results.items()}
     # Other sessions than the first round's: `repeat` onwards.
     _record(figures["edit_compacted"], workers.interleaved(repeat, "edit", lambda i: (repeat + i,)))
     _record(

@@ -31,21 +31,7 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-
-def _status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def _reset_peak() -> bool:
-    """Start VmHWM again from the current RSS; False where the kernel refuses."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:  # not Linux, or /proc/self is root's (a non-dumpable process, not root)
-        return False
-    return True
+from bench_memory import reset_peak, status_kib  # noqa: E402
 
 
 async def _until(condition: Any, timeout: float, step: float = 0.002) -> bool:
@@ -84,7 +70,7 @@ async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> d
         if not await _until(lambda: type(app.screen).__name__ == "UnlockScreen", 30):
             raise RuntimeError(f"no unlock screen (got {type(app.screen).__name__})")
         at_unlock_screen = time.monotonic()
-        result["rss_unlock_screen_kib"] = _status_kib("VmRSS")
+        result["rss_unlock_screen_kib"] = status_kib("VmRSS")
         app.screen.query_one("#passphrase").value = passphrase  # type: ignore[attr-defined]
         entered = time.monotonic()
         await pilot.press("enter")
@@ -99,10 +85,10 @@ async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> d
             raise RuntimeError(f"the timeline did not appear (at {type(app.screen).__name__})")
         first_page = time.monotonic()
         await pilot.pause()
-        result["rss_first_page_kib"] = _status_kib("VmRSS")
-        result["peak_rss_kib"] = _status_kib("VmHWM")  # includes Argon2's buffer, freed by now
-        peak_was_reset = _reset_peak()
-        sampled_peak = _status_kib("VmRSS")
+        result["rss_first_page_kib"] = status_kib("VmRSS")
+        result["peak_rss_kib"] = status_kib("VmHWM")  # includes Argon2's buffer, freed by now
+        peak_was_reset = reset_peak()
+        sampled_peak = status_kib("VmRSS")
         view: Any = app.screen.query_one("#timeline-view")
         result["focus_after_unlock"] = type(app.focused).__name__ if app.focused else None
         view.focus()  # the screen's auto-focus may have picked a filter
@@ -111,15 +97,15 @@ async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> d
             loaded = len(view.items)
             await pilot.press("end")
             await _until(lambda n=loaded: len(view.items) > n or view.exhausted, 30)
-            sampled_peak = max(sampled_peak, _status_kib("VmRSS"))
+            sampled_peak = max(sampled_peak, status_kib("VmRSS"))
             if view.exhausted:
                 break
         await pilot.pause()
         result.update(
             {
                 "loaded_items": len(view.items),
-                "rss_timeline_kib": _status_kib("VmRSS"),
-                "peak_rss_timeline_kib": _status_kib("VmHWM") if peak_was_reset else sampled_peak,
+                "rss_timeline_kib": status_kib("VmRSS"),
+                "peak_rss_timeline_kib": status_kib("VmHWM") if peak_was_reset else sampled_peak,
                 "peak_rss_timeline_method": "VmHWM reset" if peak_was_reset else "VmRSS per page",
                 "start_ms": (PROCESS_STARTED - started) * 1000,
                 "imports_ms": (imported - started) * 1000,

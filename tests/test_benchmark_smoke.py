@@ -91,6 +91,11 @@ def test_benchmark_runs_at_1k_entries_and_writes_its_json(tmp_path: Path) -> Non
             assert summary["min"] <= summary["median"] <= summary["max"], key
         assert figure["ratio"] is not None, key
     assert any(row["figure"] == "ratio" for row in report["targets"])
+    compact = report["figures"]["compact"]["extra"]
+    for side in ("sqlcipher", "plain"):
+        assert compact["rss_after_mib"][side] > 0
+        peak = compact["peak_rss_mib"][side]
+        assert peak is None or peak >= compact["rss_after_mib"][side]
     # The work folder (journals, corpus) is removed unless --keep is given.
     assert not (tmp_path / "out" / "work").exists()
 
