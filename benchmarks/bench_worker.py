@@ -232,12 +232,14 @@ class _Worker:
         return self._timed(lambda: self.journal.delete(Session, record_id))
 
     def compact(self) -> dict[str, Any]:
-        """`Journal.compact()`, the last step of a retention purge, with this process's highest
-        RSS while it ran and its RSS after (None where /proc/self cannot tell)."""
+        """`Journal.compact()`, the last step of a retention purge, with this process's RSS
+        before, its highest while it ran, and after (None where /proc/self cannot tell)."""
         from bench_memory import reset_peak, status_kib
 
+        before = status_kib("VmRSS") / 1024 or None
         peak_known = reset_peak()
         answer = self._timed(self.journal.compact)
+        answer["rss_before_mib"] = before
         answer["peak_rss_mib"] = status_kib("VmHWM") / 1024 if peak_known else None
         answer["rss_after_mib"] = status_kib("VmRSS") / 1024 or None
         return answer

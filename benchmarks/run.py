@@ -512,7 +512,7 @@ def measure(
     say("compact, then edit and delete again")
     results = workers.interleaved(1, "compact")
     _record(figures["compact"], results)
-    for key in ("peak_rss_mib", "rss_after_mib"):
+    for key in ("rss_before_mib", "peak_rss_mib", "rss_after_mib"):
         figures["compact"].extra[key] = {side: answers[0][key] for side, answers in results.items()}
     # Other sessions than the first round's: `repeat` onwards.
     _record(figures["edit_compacted"], workers.interleaved(repeat, "edit", lambda i: (repeat + i,)))
