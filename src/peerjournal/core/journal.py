@@ -695,7 +695,7 @@ class Journal:
         Deletions are already permanent: secure_delete zeroes freed pages, and FTS5's
         secure-delete takes a deleted row's words out of the index at once. What is left is
         the space they took. 'optimize' merges the index into one segment: smaller after a
-        purge, and later edits and deletes took a quarter to a half less time (docs/benchmarks.md).
+        purge, and later edits and deletes were measured 12-38% faster (docs/benchmarks.md).
         The rewrite replaces `VACUUM`, which with `temp_store = MEMORY` held a copy of the whole
         database in memory.
         """
