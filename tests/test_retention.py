@@ -128,6 +128,7 @@ def test_the_closed_alias_rule_lists_exactly_that_aliases_records(
     }
     assert plan.counts() == {"session": 1, "follow_up": 1, "confidentiality_event": 1}
     assert all("Oak was closed" in item.reason for item in plan.items)
+    assert plan.items[0].reason.endswith(", more than 12 months ago")
     session_item = next(item for item in plan.items if item.kind == "session")
     assert session_item.alias == "Oak" and session_item.when.startswith("2026-06-01")
 
@@ -137,7 +138,9 @@ def test_the_entry_rule_lists_every_kind_older_than_n_months(
 ) -> None:
     plan = plan_retention(journal, RetentionSettings(entry_months=24), today=TODAY)
     assert [item.id for item in plan.items] == [data.active_session.id, data.old_checkin.id]
-    assert "before 2024-11-27" in plan.items[0].reason
+    assert plan.items[0].reason == "dated before 2024-11-27 (more than 24 months ago)"
+    one = plan_retention(journal, RetentionSettings(entry_months=1), today=TODAY)
+    assert one.items[0].reason == "dated before 2026-10-27 (more than 1 month ago)"
     both = plan_retention(
         journal, RetentionSettings(closed_alias_months=12, entry_months=24), today=TODAY
     )

@@ -127,7 +127,7 @@ def _closed_alias_records(journal: Journal, months: int, today: date) -> dict[st
             continue  # no usable time: keep, never guess
         reason = (
             f"{alias.pseudonym} was closed (last changed {alias.updated_at[:10]}), "
-            f"more than {months} months ago"
+            f"more than {_months_text(months)} ago"
         )
         with journal.locked_connection() as conn:
             sessions = [
@@ -148,10 +148,14 @@ def _closed_alias_records(journal: Journal, months: int, today: date) -> dict[st
     return found
 
 
+def _months_text(months: int) -> str:
+    return "1 month" if months == 1 else f"{months} months"
+
+
 def _old_entries(journal: Journal, months: int, today: date) -> dict[str, tuple[str, str]]:
     cutoff_day = months_before(today, months)
     cutoff = int(datetime.combine(cutoff_day, time(0, 0)).astimezone().timestamp() * 1_000_000)
-    reason = f"dated before {cutoff_day.isoformat()} (more than {months} months ago)"
+    reason = f"dated before {cutoff_day.isoformat()} (more than {_months_text(months)} ago)"
     with journal.locked_connection() as conn:
         rows = conn.execute("SELECT id, kind FROM entries WHERE sort_ts < ?", (cutoff,))
         return {entry_id: (kind, reason) for entry_id, kind in rows.fetchall()}
