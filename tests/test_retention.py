@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from peerjournal.core.errors import UsageError
+from peerjournal.core.errors import StorageFull, UsageError
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
@@ -20,6 +20,7 @@ from peerjournal.core.models import (
     new_id,
 )
 from peerjournal.core.retention import (
+    NotCompacted,
     RetentionSettings,
     months_before,
     plan_retention,
@@ -179,6 +180,28 @@ def test_purge_deletes_exactly_the_plan_and_leaves_no_trace(
     assert not (journal.home / "journal-2.db-wal").stat().st_size
     with journal.locked_connection() as conn:  # no free pages: the file is as small as the data
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_a_purge_whose_compaction_fails_says_what_it_purged(
+    journal: Journal, data: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full() -> None:
+        raise StorageFull()
+
+    monkeypatch.setattr(journal.vault, "rewrite", disk_full)
+    plan = plan_retention(journal, RetentionSettings(closed_alias_months=12), today=TODAY)
+    with pytest.raises(NotCompacted) as raised:
+        purge(journal, plan.items)
+    assert raised.value.deleted == {"session": 1, "follow_up": 1, "confidentiality_event": 1}
+    assert raised.value.message == (
+        "Purged 3 entries, but the journal file could not be made smaller afterwards: the disk "
+        "is full. The purged entries are gone either way; the file shrinks at the next purge."
+    )
+    assert raised.value.exit_code == StorageFull.exit_code
+    assert journal.search(MARKER) == []  # purged all the same
+    assert journal.vault.header.generation == 1  # on the file it had
+    journal.save(Session(id=new_id(), occurred_at="2026-11-26T09:00:00+00:00"))
+    assert journal.check().problems == []
 
 
 def test_settings_are_validated_and_stored(journal: Journal) -> None:

@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static
 
+from peerjournal.core.errors import StorageFull
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Session, new_id
 from peerjournal.core.retention import RetentionSettings, retention_settings, set_retention
@@ -182,6 +183,26 @@ async def test_purge_happens_only_after_an_explicit_yes(
     assert journal.vault.header.generation == 2
     renamed = {p.with_name(p.name.replace("journal-1.db", "journal-2.db")) for p in names_before}
     assert set(files_under(tmp_path)) == renamed
+
+
+async def test_a_purge_whose_compaction_fails_says_so_and_shows_the_new_plan(
+    journal: Journal, data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full() -> None:
+        raise StorageFull()
+
+    monkeypatch.setattr(journal.vault, "rewrite", disk_full)
+    app = HarnessApp(lambda: RetentionScreen(journal))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await ask_to_purge(app, pilot)
+        await pilot.click("#yes")
+        await result_says(app, pilot, "Purged 2 entries, but the journal file could not be made")
+        await wait_until(
+            pilot, lambda: text_of(app, "retention-status") == "Nothing to purge.", "re-plan"
+        )
+        assert purge_button(app).disabled
+    assert not journal.exists(Session, data.oak_session.id)
 
 
 async def test_new_periods_are_saved_then_planned_and_purge_waits_for_the_save(

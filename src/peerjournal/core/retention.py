@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from peerjournal.core.errors import UsageError
+from peerjournal.core.errors import JournalError, StorageFull, UsageError
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import BY_KIND, parse_datetime
 
@@ -208,11 +208,32 @@ def _describe(journal: Journal, chosen: dict[str, tuple[str, str]]) -> tuple[Pur
     )
 
 
+class NotCompacted(JournalError):
+    """The records were purged (committed), but compacting the journal afterwards failed.
+
+    `deleted` says what went, as `purge` would have returned it; the journal stays usable on
+    its current file, which shrinks at the next purge.
+    """
+
+    def __init__(self, deleted: dict[str, int], cause: JournalError) -> None:
+        self.deleted = deleted
+        self.exit_code = cause.exit_code
+        count = sum(deleted.values())
+        full = isinstance(cause, StorageFull)
+        why = "the disk is full" if full else "its new copy failed a check"
+        super().__init__(
+            f"Purged {count} {'entry' if count == 1 else 'entries'}, but the journal file could "
+            f"not be made smaller afterwards: {why}. The purged entries are gone either way; "
+            "the file shrinks at the next purge."
+        )
+
+
 def purge(journal: Journal, items: Iterable[PurgeItem]) -> dict[str, int]:
     """Delete exactly these records, permanently; return how many of each kind went.
 
     One transaction (all or none), with secure_delete on, so no copy of the text is left in
-    the journal's files; then `Journal.compact()` shrinks the file to what is left.
+    the journal's files; then `Journal.compact()` shrinks the file to what is left. If that
+    last step fails, `NotCompacted` says so, and what was purged.
     """
     by_kind: dict[str, list[str]] = {}
     for item in items:
@@ -229,5 +250,8 @@ def purge(journal: Journal, items: Iterable[PurgeItem]) -> dict[str, int]:
                     chunk,
                 )
                 deleted[kind] = deleted.get(kind, 0) + cursor.rowcount
-    journal.compact()
+    try:
+        journal.compact()
+    except JournalError as error:
+        raise NotCompacted(_in_kind_order(deleted), error) from None
     return _in_kind_order(deleted)

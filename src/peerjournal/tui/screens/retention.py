@@ -28,6 +28,7 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.privacy import sanitize_line
 from peerjournal.core.retention import (
     MAX_MONTHS,
+    NotCompacted,
     PurgeItem,
     RetentionPlan,
     RetentionSettings,
@@ -355,6 +356,8 @@ class RetentionScreen(Screen[None]):
             deleted = await call(self, purge, self.journal, plan.items)
         except JournalError as error:
             self._say(error.message, error=True)
+            if isinstance(error, NotCompacted):  # the purge itself went through
+                self.reload(fill_fields=False)
             return
         finally:
             self._set_purging(False)
