@@ -220,7 +220,7 @@ class NotCompacted(JournalError):
         self.exit_code = cause.exit_code
         count = sum(deleted.values())
         full = isinstance(cause, StorageFull)
-        why = "the disk is full" if full else "its new copy failed a check"
+        why = "the disk is full" if full else "its new copy could not be written or checked"
         super().__init__(
             f"Purged {count} {'entry' if count == 1 else 'entries'}, but the journal file could "
             f"not be made smaller afterwards: {why}. The purged entries are gone either way; "
