@@ -141,7 +141,8 @@ def make_figures() -> dict[str, Figure]:
         Figure("edit", "Edit one entry (get + save)", "ms"),
         Figure("delete", "Delete one entry", "ms"),
         # A retention purge ends with Journal.compact(): the search index merged into one
-        # segment, then VACUUM. Edits and deletes are measured again on that index.
+        # segment, then the file written afresh (Vault.rewrite). Edits and deletes are
+        # measured again on that index.
         Figure("compact", "Compact (after a purge)", "ms"),
         Figure("edit_compacted", "Edit, after compact", "ms"),
         Figure("delete_compacted", "Delete, after compact", "ms"),
