@@ -45,8 +45,8 @@ async def _until(condition: Any, timeout: float, step: float = 0.002) -> bool:
 
 async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> dict[str, Any]:
     import peerjournal.cli  # noqa: F401  (the real entry point's imports count)
-    from peerjournal.core.hardening import harden_process
     from peerjournal.core.kdf import DEFAULT_POLICY, KdfParams, KdfPolicy
+    from peerjournal.core.platform import harden_process
 
     harden_process()
     if args.plain:

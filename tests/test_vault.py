@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from peerjournal.core import platform as platform_module
 from peerjournal.core import vault as vault_module
 from peerjournal.core.errors import (
     JournalDamaged,
@@ -395,7 +396,7 @@ def test_a_failure_after_the_header_switch_keeps_the_new_generation(
         raise OSError("simulated EIO on the directory fsync")
 
     with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as j:
-        monkeypatch.setattr(vault_module, "_fsync_directory", failing_fsync)
+        monkeypatch.setattr(platform_module, "fsync_directory", failing_fsync)
         j.change_passphrase(OTHER_PASSPHRASE)  # the rename happened: the change stands
         monkeypatch.undo()
         assert calls
@@ -406,10 +407,10 @@ def test_a_failure_after_the_header_switch_keeps_the_new_generation(
 
 def test_process_hardening_in_a_child() -> None:
     code = textwrap.dedent("""
-        import ctypes, ctypes.util, os, resource
-        from peerjournal.core.hardening import harden_process
+        import ctypes, os, resource
+        from peerjournal.core.platform import harden_process
         harden_process()
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)
         print(libc.prctl(3, 0, 0, 0, 0), resource.getrlimit(resource.RLIMIT_CORE),
               oct(os.umask(0)))
     """)

@@ -29,10 +29,10 @@ from peerjournal.core.exchange import (
     parse_export,
     write_private_file,
 )
-from peerjournal.core.hardening import harden_process
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
+from peerjournal.core.platform import harden_process
 from peerjournal.core.privacy import sanitize_text
 from peerjournal.core.vault import Vault
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from peerjournal.core.hardening import harden_process
+from peerjournal.core.platform import harden_process
 from peerjournal.tui.environment import scrub_textual_environment
 
 scrub_textual_environment()  # before textual is imported, as the entry point does

@@ -46,6 +46,7 @@ from typing import IO, Any
 
 import sqlcipher3
 
+from peerjournal.core import platform
 from peerjournal.core.errors import (
     BackupDamaged,
     BackupFailed,
@@ -175,7 +176,7 @@ def _write_error(error: OSError, what: str) -> JournalError:
 def _open_regular_file(path: Path) -> IO[bytes]:
     try:
         # O_NONBLOCK so a FIFO given by mistake cannot hang us; it is refused just below.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | platform.O_NONBLOCK | platform.O_BINARY)
     except FileNotFoundError:
         raise UsageError(f"There is no file {path}.") from None
     except OSError as error:
@@ -199,9 +200,8 @@ def _member_problem(member: tarfile.TarInfo) -> str | None:
 
 
 def _copy_member(source: IO[bytes], size: int, target: Path) -> None:
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    fd = platform.open_new_private_file(target)
     try:
-        os.fchmod(fd, 0o600)
         remaining = size
         while remaining:
             chunk = source.read(min(_CHUNK, remaining))
@@ -370,9 +370,8 @@ def _tar_member(name: str, size: int, mtime: int) -> tarfile.TarInfo:
 
 
 def _write_tar(target: Path, header_bytes: bytes, database: Path, mtime: int) -> None:
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-    with contextlib.suppress(OSError):
-        os.fchmod(fd, 0o600)  # FAT-formatted sticks refuse chmod; the file is encrypted anyway
+    # FAT-formatted sticks refuse chmod (strict=False); the file is encrypted anyway.
+    fd = platform.open_new_private_file(target, strict=False)
     with os.fdopen(fd, "wb") as out:
         with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
             header_member = _tar_member(HEADER_NAME, len(header_bytes), mtime)

@@ -42,6 +42,13 @@ class JournalDamaged(JournalError):
     default_message = "The journal is damaged or has been tampered with."
 
 
+class ForeignOwner(JournalDamaged):
+    """The journal folder or its header belongs to another user (POSIX); refused, as ssh
+    refuses keys another user could have replaced."""
+
+    exit_code = 4
+
+
 class NoJournal(JournalError):
     """There is no journal in the requested directory."""
 

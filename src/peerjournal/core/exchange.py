@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from peerjournal.core import platform
 from peerjournal.core.errors import ImportFailed, InvalidRecord, JournalError, StorageFull
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
@@ -185,9 +186,8 @@ def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> N
     if path.exists() and not overwrite:
         raise JournalError(f"{path} already exists; choose another name or allow overwriting.")
     temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    fd = platform.open_new_private_file(temporary)
     try:
-        os.fchmod(fd, 0o600)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
@@ -231,12 +231,7 @@ def _rename_no_clobber(source: Path, target: Path) -> None:
         os.rename(source, target)
 
 
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_directory = platform.fsync_directory
 
 
 def write_private_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:

@@ -18,7 +18,6 @@ import base64
 import binascii
 import contextlib
 import errno
-import fcntl
 import hashlib
 import hmac
 import json
@@ -33,8 +32,10 @@ from typing import Any
 
 import sqlcipher3
 
+from peerjournal.core import platform
 from peerjournal.core.errors import (
     CipherUnavailable,
+    ForeignOwner,
     JournalDamaged,
     JournalExists,
     JournalInUse,
@@ -183,21 +184,12 @@ def parse_header(raw: bytes) -> Header:
 # Files
 
 
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_directory = platform.fsync_directory  # the name backup.py imports
 
 
 def create_private_file(path: Path) -> None:
     """Create an empty file that did not exist, readable by its owner only, whatever the umask."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
+    os.close(platform.open_new_private_file(path))
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:
@@ -205,9 +197,8 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".tmp")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
-    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    fd = platform.open_new_private_file(temporary)
     try:
-        os.fchmod(fd, 0o600)
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
@@ -221,13 +212,12 @@ def write_file_atomically(path: Path, data: bytes) -> None:
         raise
     os.close(fd)
     _crash_point("header_tmp_written")
-    os.replace(temporary, path)
-    _fsync_directory(path.parent)
+    platform.replace_durably(temporary, path)
 
 
 def read_header_file(home: Path) -> bytes:
     try:
-        fd = os.open(home / HEADER_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(home / HEADER_NAME, os.O_RDONLY | platform.O_NOFOLLOW)
     except FileNotFoundError:
         raise NoJournal(f"There is no journal in {home}.") from None
     except OSError:
@@ -237,23 +227,45 @@ def read_header_file(home: Path) -> bytes:
 
 
 class ProcessLock:
-    """An advisory fcntl lock on `home/lock`, released by the kernel if the process dies."""
+    """The lock on `home/lock` (platform.ProcessLock), released by the OS if the process dies.
+
+    A `lock` that is a link, a folder or a special file is refused by name (exit 4).
+    """
 
     def __init__(self, home: Path) -> None:
-        self._fd: int | None = None
-        fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+            self._lock: platform.ProcessLock | None = platform.ProcessLock(home / LOCK_NAME)
+        except platform.LockUnavailable:
             raise JournalInUse() from None
-        self._fd = fd
+        except platform.NotRegularFile:
+            raise JournalDamaged(
+                f"The journal's lock file {home / LOCK_NAME} is a link, a folder or a special "
+                "file, not the empty file peerjournal keeps there: move it away and try again."
+            ) from None
 
     def release(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()
+
+
+def refuse_foreign_owner(home: Path) -> None:
+    """Refuse a journal folder, or a header, owned by another user (as ssh does for its keys).
+
+    Someone who owns the folder can replace its files; and a process of another user (root
+    included) would leave files there that its owner cannot open. POSIX only.
+    """
+    for path in (home, home / HEADER_NAME):
+        try:
+            owner = platform.foreign_owner(os.lstat(path))
+        except FileNotFoundError:
+            continue
+        if owner is not None:
+            what = "journal folder" if path == home else "journal header"
+            raise ForeignOwner(
+                f"The {what} {path} belongs to another user (uid {owner}), so peerjournal will "
+                "not use it: run peerjournal as that user, or give it back to yourself."
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,6 +470,7 @@ class Vault:
         home = Path(home)
         if not (home / HEADER_NAME).exists():
             raise NoJournal(f"There is no journal in {home}.")
+        refuse_foreign_owner(home)
         lock = ProcessLock(home)
         try:
             header = parse_header(read_header_file(home))
@@ -494,10 +507,10 @@ class Vault:
             match = _GENERATION_FILE.match(entry.name)
             if (match and int(match.group(1)) != current) or entry.name == HEADER_NAME + ".tmp":
                 entry.unlink(missing_ok=True)
-        os.chmod(self.home, 0o700)
+        platform.restrict_to_owner(self.home, folder=True)
         for entry in self.home.iterdir():
             if entry.is_file() and not entry.is_symlink():
-                os.chmod(entry, 0o600)
+                platform.restrict_to_owner(entry, folder=False)
 
     # ---- using it
 
@@ -681,10 +694,11 @@ def _prepare_home(home: Path) -> None:
     if not home.exists():
         home.parent.mkdir(parents=True, exist_ok=True)
         try:
-            home.mkdir(mode=0o700)
+            platform.make_private_folder(home)
         except FileExistsError:
             raise JournalExists(f"{home} was created by something else just now.") from None
     else:
+        refuse_foreign_owner(home)
         ours = {LOCK_NAME, HEADER_NAME, HEADER_NAME + ".tmp"}
         strangers = [
             entry.name
@@ -693,4 +707,4 @@ def _prepare_home(home: Path) -> None:
         ]
         if strangers:
             raise JournalExists(f"{home} is not empty; choose an empty or new folder.")
-    os.chmod(home, 0o700)
+    platform.restrict_to_owner(home, folder=True)
