@@ -257,7 +257,7 @@ def refuse_foreign_owner(home: Path) -> None:
     """
     for path in (home, home / HEADER_NAME):
         try:
-            owner = platform.foreign_owner(os.lstat(path))
+            owner = platform.foreign_owner(os.stat(path))
         except FileNotFoundError:
             continue
         if owner is not None:
