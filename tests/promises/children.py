@@ -9,6 +9,7 @@ turn a real network attempt into a Python exception before strace could see the 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -31,9 +32,77 @@ CLI_CODE = (
 )
 
 
+# The same, reporting its progress: argv[1] and argv[2] are the marker and go descriptors.
+MARKED_CLI_CODE = (
+    "import sys; from peerjournal import cli; "
+    "from tests.promises.children import CHEAP_POLICY, report_progress; "
+    "report_progress(int(sys.argv[1]), int(sys.argv[2])); "
+    "sys.exit(cli.main(sys.argv[3:], policy=CHEAP_POLICY))"
+)
+SAVES_PER_MARKER = 250
+
+
 def cli_argv(*args: str) -> list[str]:
     """The command line of a child running `peerjournal ARGS` (cheap key settings)."""
     return [sys.executable, "-c", CLI_CODE, *args]
+
+
+def report_progress(marker_fd: int, go_fd: int) -> None:
+    """In a child: at each step of its work, name the step on `marker_fd`, then wait for a byte
+    on `go_fd` before going on. The test so kills at a known step, whatever the machine's load.
+
+    Steps: every named point of a passphrase change or header write (`vault._crash_point`:
+    derived, exported, verified, header_tmp_written, header_replaced), `rekey` and `rekeyed`
+    around a passphrase change, `begin` and `committed` around each outermost transaction
+    (`committed` once COMMIT has returned), and `saved N` after every 250th record saved. The
+    hooks only observe and wait; the work itself is the production code's.
+    """
+    import contextlib
+
+    from peerjournal.core import vault
+    from peerjournal.core.journal import Journal
+
+    def step(name: str) -> None:
+        os.write(marker_fd, name.encode() + b"\n")
+        if os.read(go_fd, 1) != b"c":
+            os._exit(99)  # the test went away
+
+    vault._crash_point = step  # type: ignore[assignment]
+
+    change_passphrase = vault.Vault.change_passphrase
+
+    def rekey(self: vault.Vault, *args: object, **kwargs: object) -> None:
+        step("rekey")
+        change_passphrase(self, *args, **kwargs)  # type: ignore[arg-type]
+        step("rekeyed")
+
+    vault.Vault.change_passphrase = rekey  # type: ignore[method-assign]
+
+    transaction = Journal.transaction
+
+    @contextlib.contextmanager
+    def marked_transaction(self: Journal) -> object:
+        outermost = self._transaction_depth == 0
+        if outermost:
+            step("begin")
+        with transaction(self):
+            yield
+        if outermost:
+            step("committed")
+
+    Journal.transaction = marked_transaction  # type: ignore[assignment,method-assign]
+
+    save = Journal.save
+    saved = [0]
+
+    def marked_save(self: Journal, *args: object, **kwargs: object) -> object:
+        result = save(self, *args, **kwargs)  # type: ignore[arg-type]
+        saved[0] += 1
+        if saved[0] % SAVES_PER_MARKER == 0:
+            step(f"saved {saved[0]}")
+        return result
+
+    Journal.save = marked_save  # type: ignore[assignment,method-assign]
 
 
 def driver_argv(home: Path, *args: str) -> list[str]:
@@ -142,20 +211,47 @@ def kill_hard(process: subprocess.Popen[str]) -> None:
 
 
 class Launch:
-    """A `peerjournal` child whose passphrases are written only when the test says go."""
+    """A `peerjournal` child whose passphrases are written only when the test says go.
 
-    def __init__(self, args: list[str], passphrases: list[str], *, capture: bool = False) -> None:
+    With `marked=True` the child reports each step of its work (`report_progress`) and waits
+    at each one until `proceed()`: `next_step()` reads the next step's name.
+    """
+
+    def __init__(
+        self,
+        args: list[str],
+        passphrases: list[str],
+        *,
+        capture: bool = False,
+        marked: bool = False,
+    ) -> None:
         self._lines = passphrases
         self._pipes: list[tuple[int, int]] = [os.pipe() for _ in passphrases]
         argv = list(args)
         argv += ["--passphrase-fd", str(self._pipes[0][0])]
         if len(self._pipes) > 1:
             argv += ["--new-passphrase-fd", str(self._pipes[1][0])]
+        passed = [read for read, _ in self._pipes]
+        self._markers: int | None = None
+        self._go: int | None = None
+        command = cli_argv(*argv)
+        if marked:
+            markers_read, markers_write = os.pipe()
+            go_read, go_write = os.pipe()
+            passed += [markers_write, go_read]
+            command = [
+                sys.executable,
+                "-c",
+                MARKED_CLI_CODE,
+                str(markers_write),
+                str(go_read),
+                *argv,
+            ]
         self.process = subprocess.Popen(
-            cli_argv(*argv),
+            command,
             cwd=REPO,
             env=child_env(),
-            pass_fds=[read for read, _ in self._pipes],
+            pass_fds=passed,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
             stderr=subprocess.PIPE if capture else subprocess.DEVNULL,
@@ -164,6 +260,38 @@ class Launch:
         self.started = time.monotonic()
         for read, _ in self._pipes:
             os.close(read)
+        if marked:
+            os.close(markers_write)
+            os.close(go_read)
+            self._markers = markers_read
+            self._go = go_write
+            self._buffer = b""
+
+    def next_step(self, timeout: float = 120) -> str:
+        """The name of the step the child has reached (it waits there), or "" once it exited."""
+        assert self._markers is not None
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            if not select.select([self._markers], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                raise AssertionError("the child reported no progress")
+            chunk = os.read(self._markers, 4096)
+            if not chunk:
+                return ""
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line.decode()
+
+    def proceed(self) -> None:
+        """Let the child go on from the step it waits at."""
+        assert self._go is not None
+        os.write(self._go, b"c")
+
+    def close(self) -> None:
+        """Close the step pipes (after the child is gone)."""
+        for fd in (self._markers, self._go):
+            if fd is not None:
+                os.close(fd)
+        self._markers = self._go = None
 
     def ready(self) -> None:
         """Wait until the child asks for its passphrase (it holds the journal's lock by then)."""

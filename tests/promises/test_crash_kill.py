@@ -1,8 +1,8 @@
-"""Promise 5, nothing committed is lost: real processes killed with SIGKILL at random moments.
+"""Promise 5, nothing committed is lost: real processes killed with SIGKILL at chosen moments.
 
 tests/test_vault.py stops a passphrase change at five named points inside one process. These
-tests go further: the real `peerjournal` command runs in a child process and gets `kill -9` at
-a random moment of its work, as a power cut or an impatient `kill -9` would stop it.
+tests go further: the real `peerjournal` command runs in a child process and gets `kill -9` in
+the middle of its work, as a power cut or an impatient `kill -9` would stop it.
 
 - import: after every kill, `check` passes (the dead process's lock does not block it) and the
   journal holds all of the import or none of it;
@@ -11,10 +11,15 @@ a random moment of its work, as a power cut or an impatient `kill -9` would stop
 - the app, with a session form holding unsaved text: after the kill, the text is in the
   journal as an encrypted draft, and the next unlock offers it back.
 
-The moment of each kill is seeded-random, spread over 1.2 times the measured duration of the
-command's work. The clock starts when the child is blocked reading its passphrase (seen in
-/proc/<pid>/wchan), so the kills land in the work and not in Python's start-up; where /proc
-cannot tell, the clock starts at the launch and the measured duration includes the start-up.
+Where a kill lands does not depend on the machine's speed or load. The child reports each step
+of its work on a pipe and waits there (`children.report_progress`: the passphrase change's
+named points, each transaction's begin and commit, every 250th record saved). An uninterrupted
+run first lists the steps. Kill number i then picks step i modulo their number: on even rounds
+the child is killed while it waits at that step, so the outcome is known exactly (before the
+commit or the header switch: the old state; after: the new one) and both outcomes are always
+seen; on odd rounds it is let go and killed a seeded-random moment later, which lands between
+that step and the next (where it would wait again), inside SQLite, SQLCipher and the file
+system calls that no marker can split.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,25 +55,67 @@ def counts_of(home: Path, passphrase: str = PASSPHRASE) -> dict[str, int]:
         return journal.counts()
 
 
-def measure(fresh: Callable[[], list[str]], passphrases: list[str]) -> float:
-    """Seconds the command's work takes, uninterrupted (the slower of two runs)."""
-    durations = []
-    for _ in range(2):
-        launch = Launch(fresh(), passphrases)
-        started = launch.go()
-        assert launch.process.wait(timeout=120) == 0
-        durations.append(time.monotonic() - started)
-    return max(durations)
+@dataclass(frozen=True)
+class Steps:
+    """The steps of one uninterrupted run, and how long each took until the next."""
+
+    names: list[str]
+    seconds: list[float]
+
+    def flip(self, decisive: Callable[[int, list[str]], bool]) -> int:
+        """The first step at which the work's outcome is the new state."""
+        return next(i for i in range(len(self.names)) if decisive(i, self.names))
 
 
-def kill_at(launch: Launch, delay: float) -> bool:
-    """SIGKILL the child `delay` seconds after its passphrase; True if it had finished."""
-    started = launch.go()
-    remaining = started + delay - time.monotonic()
-    if remaining > 0:
-        time.sleep(remaining)
+def list_steps(fresh: Callable[[], list[str]], passphrases: list[str]) -> Steps:
+    """Run the command to its end once, letting it go at every step; record the steps."""
+    launch = Launch(fresh(), passphrases, marked=True)
+    launch.go()
+    names: list[str] = []
+    times: list[float] = []
+    while step := launch.next_step():
+        names.append(step)
+        times.append(time.monotonic())
+        launch.proceed()
+    assert launch.process.wait(timeout=120) == 0
+    launch.close()
+    times.append(time.monotonic())
+    return Steps(names, [later - earlier for earlier, later in zip(times, times[1:])])
+
+
+@dataclass(frozen=True)
+class Kill:
+    step: int  # index into Steps.names
+    waiting: bool  # killed while waiting at the step, or let go and killed `delay` later
+    delay: float
+
+
+def plan(steps: Steps, rng: random.Random) -> list[Kill]:
+    """KILLS kills: every step in turn, alternately while waiting there and a moment after."""
+    count = len(steps.names)
+    kills = []
+    for number in range(KILLS):
+        index, waiting = number % count, (number // count) % 2 == 0
+        kills.append(Kill(index, waiting, rng.uniform(0, 1.2 * steps.seconds[index])))
+    return kills
+
+
+def kill_at(launch: Launch, kill: Kill) -> bool:
+    """Let the child run to step `kill.step` and SIGKILL it there, or `kill.delay` after it;
+    True if it had finished by then."""
+    launch.go()
+    reached = 0
+    while launch.next_step():
+        if reached == kill.step:
+            if not kill.waiting:
+                launch.proceed()
+                time.sleep(kill.delay)
+            break
+        reached += 1
+        launch.proceed()
     finished = launch.process.poll() is not None
     kill_hard(launch.process)
+    launch.close()
     return finished
 
 
@@ -110,23 +158,28 @@ def test_kill_9_during_import_leaves_all_of_it_or_none(
         shutil.copytree(pristine, work)
         return ["--home", str(work), "import", str(export)]
 
-    duration = measure(fresh, [PASSPHRASE])
+    steps = list_steps(fresh, [PASSPHRASE])
     after = counts_of(work)
     assert after != before and sum(after.values()) >= sum(before.values()) + IMPORT_RECORDS
+    # The import's own commit: the first `committed` after records were saved.
+    commit = steps.flip(
+        lambda i, names: names[i] == "committed" and any(n.startswith("saved") for n in names[:i])
+    )
 
-    rng = random.Random(SEED)
     outcomes: Counter[str] = Counter()
-    for number in range(KILLS):
-        delay = rng.uniform(0, 1.2 * duration)
-        finished = kill_at(Launch(fresh(), [PASSPHRASE]), delay)
+    for number, kill in enumerate(plan(steps, random.Random(SEED))):
+        finished = kill_at(Launch(fresh(), [PASSPHRASE], marked=True), kill)
+        what = f"kill {number} at {steps.names[kill.step]!r} ({kill})"
         assert (work / "lock").exists()  # the dead process's lock file is still there
-        assert check_passes(work, PASSPHRASE) == 0, f"kill {number} at {delay:.3f}s"
+        assert check_passes(work, PASSPHRASE) == 0, what
         counts = counts_of(work)
-        assert counts in (before, after), f"kill {number} at {delay:.3f}s: {counts}"
-        outcomes["all" if counts == after else "none"] += 1
-        assert not finished or counts == after
-    print(f"import: {KILLS} kills over {duration:.2f}s of work: {dict(outcomes)}")
-    # The kills spanned the import: some before its commit, some after.
+        assert counts in (before, after), f"{what}: {counts}"
+        outcome = "all" if counts == after else "none"
+        outcomes[outcome] += 1
+        if kill.waiting or kill.step >= commit or finished:
+            # Known exactly: waiting before the commit, none; from the commit on, all.
+            assert outcome == ("all" if kill.step >= commit or finished else "none"), what
+    print(f"import: {KILLS} kills over steps {steps.names}: {dict(outcomes)}")
     assert outcomes["all"] and outcomes["none"]
 
 
@@ -164,15 +217,14 @@ def test_kill_9_during_passwd_leaves_exactly_one_passphrase(
         shutil.copytree(pristine, work)
         return ["--home", str(work), "passwd"]
 
-    duration = measure(fresh, [PASSPHRASE, OTHER_PASSPHRASE])
+    steps = list_steps(fresh, [PASSPHRASE, OTHER_PASSPHRASE])
     assert opens_with(work, OTHER_PASSPHRASE) and not opens_with(work, PASSPHRASE)
+    switched = steps.flip(lambda i, names: names[i] == "header_replaced")
 
-    rng = random.Random(SEED + 1)
     outcomes: Counter[str] = Counter()
-    for number in range(KILLS):
-        delay = rng.uniform(0, 1.2 * duration)
-        kill_at(Launch(fresh(), [PASSPHRASE, OTHER_PASSPHRASE]), delay)
-        what = f"kill {number} at {delay:.3f}s"
+    for number, kill in enumerate(plan(steps, random.Random(SEED + 1))):
+        finished = kill_at(Launch(fresh(), [PASSPHRASE, OTHER_PASSPHRASE], marked=True), kill)
+        what = f"kill {number} at {steps.names[kill.step]!r} ({kill})"
         old_code = check_passes(work, PASSPHRASE)
         new_code = check_passes(work, OTHER_PASSPHRASE)
         # Exactly one opens (exit 0, everything verifies); the other is a wrong passphrase.
@@ -186,8 +238,12 @@ def test_kill_9_during_passwd_leaves_exactly_one_passphrase(
             ]
         databases = sorted(path.name for path in work.glob("journal-*.db"))
         assert len(databases) == 1, f"{what}: stray generations {databases}"
-        outcomes["old" if working == PASSPHRASE else "new"] += 1
-    print(f"passwd: {KILLS} kills over {duration:.2f}s of work: {dict(outcomes)}")
+        outcome = "old" if working == PASSPHRASE else "new"
+        outcomes[outcome] += 1
+        if kill.waiting or kill.step >= switched or finished:
+            # Known exactly: waiting before the header switch, old; from the switch on, new.
+            assert outcome == ("new" if kill.step >= switched or finished else "old"), what
+    print(f"passwd: {KILLS} kills over steps {steps.names}: {dict(outcomes)}")
     assert outcomes["old"] and outcomes["new"]
 
 
