@@ -26,6 +26,7 @@ import pytest
 
 from peerjournal.core import platform
 from peerjournal.core.errors import JournalInUse
+from peerjournal.core.exchange import write_private_file, write_private_folder
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Session, new_id, now_iso
 from tests.conftest import PASSPHRASE, TEST_POLICY
@@ -351,6 +352,19 @@ def test_windows_private_folder_gets_an_owner_only_protected_acl(
     names = [name for name, _ in win32.calls]
     assert names.count("OpenProcessToken") == names.count("CloseHandle") == 2
     assert names.count("LocalFree") == 4  # the SID string and the descriptor, twice
+
+
+def test_windows_exports_are_private_files_in_a_private_folder(
+    tmp_path: Path, windows: tuple[FakeWin32, FakeMsvcrt]
+) -> None:
+    win32, _ = windows
+    write_private_file(tmp_path / "notes.json", b"{}")
+    write_private_folder(tmp_path / "split", [("one.md", b"# one")])
+    assert (tmp_path / "split" / "one.md").read_bytes() == b"# one"
+    folders = [sddl for path, (sddl, _) in win32.acls.items() if ".split.partial-" in path]
+    files = [sddl for path, (sddl, _) in win32.acls.items() if ".one.md.partial-" in path]
+    assert folders[0] == f"D:P(A;OICI;FA;;;{SID})" and files == [f"D:P(A;;FA;;;{SID})"]
+    assert any(".notes.json.partial-" in path for path in win32.acls)
 
 
 def test_windows_acl_failure_is_an_error_not_a_silent_public_file(

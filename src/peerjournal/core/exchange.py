@@ -249,6 +249,7 @@ def write_private_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
         raise JournalError(f"The folder {folder.parent} does not exist.")
     temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     try:
+        platform.restrict_to_owner(temporary, folder=True)  # mkdtemp's 0700 is POSIX only
         for name, data in files:
             if Path(name).name != name or name.startswith("."):
                 raise ValueError(f"not a plain file name: {name!r}")
