@@ -94,6 +94,9 @@ _JOURNAL_FOLDER_ENTRY = re.compile(
     r"|\.backup-\w+|\.peerjournal-verify-\w+)$"
 )
 _CHUNK = 1024 * 1024
+_PLAIN_FILE_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE)
+# Free space to leave beyond a working copy: the rest of the disk is not ours to fill.
+_ROOM_SLACK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -186,19 +189,40 @@ def _open_regular_file(path: Path) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
-def _member_problem(member: tarfile.TarInfo) -> str | None:
+def _member_problem(member: tarfile.TarInfo, archive_size: int) -> str | None:
     name = member.name
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or len(parts) > 1:
         return "it contains a member with an unsafe name"
-    if not member.isreg():
-        return "it contains a link, folder or special file"
+    # Plain files only. tarfile counts GNU sparse members (and PAX ones, which keep the plain
+    # type) as regular files and writes their holes out as zeros: a 10 KB file could make us
+    # write 64 GiB before any header or passphrase was checked.
+    if member.type not in _PLAIN_FILE_TYPES or member.issparse():
+        return "it contains a link, folder, sparse or special file"
     if name != HEADER_NAME and not _DATABASE_MEMBER.match(name):
         return "it contains a member that is not part of a journal"
+    # A member's data lies inside the file; a header that claims more is lying.
+    if member.offset_data + member.size > archive_size:
+        return "a member claims more data than the file holds (it is truncated or crafted)"
     return None
 
 
+def _check_room(folder: Path, size: int) -> None:
+    """Refuse before writing when `folder`'s disk cannot take `size` bytes (and some slack)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # unknown: the write itself will say if the disk fills up
+    if free < size + _ROOM_SLACK_BYTES:
+        raise StorageFull(
+            f"There is not enough free space in {folder} to check this backup "
+            f"({size / 1_000_000:.1f} MB needed). Free some space and try again; nothing was "
+            "changed."
+        )
+
+
 def _copy_member(source: IO[bytes], size: int, target: Path) -> None:
+    _check_room(target.parent, size)
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     try:
         os.fchmod(fd, 0o600)
@@ -224,12 +248,16 @@ def _read_members(path: Path, scratch: Path) -> tuple[bytes, Path, int]:
     database: Path | None = None
     with _open_regular_file(path) as raw:
         size = os.fstat(raw.fileno()).st_size
+        claimed = 0  # bytes the members say they hold; together they cannot exceed the file
         try:
             with tarfile.open(fileobj=raw, mode="r:") as tar:
                 for member in tar:
-                    problem = _member_problem(member)
+                    problem = _member_problem(member, size)
                     if problem:
                         raise _refused(path, problem)
+                    claimed += member.size
+                    if claimed > size:
+                        raise _refused(path, "its members claim more data than the file holds")
                     source = tar.extractfile(member)
                     assert source is not None  # a regular file always has data
                     if member.name == HEADER_NAME:
@@ -252,7 +280,8 @@ def _read_members(path: Path, scratch: Path) -> tuple[bytes, Path, int]:
             if "unexpected end" in detail:
                 raise _refused(path, "it is truncated") from None
             raise _refused(path, "it is not a backup file (not a tar archive)") from None
-        except EOFError:
+        except (EOFError, IndexError):
+            # IndexError: tarfile reading a GNU sparse extension block cut off by the end.
             raise _refused(path, "it is truncated") from None
     if header is None:
         raise _refused(path, "it has no header.json (it may be truncated)")
