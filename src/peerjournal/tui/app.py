@@ -10,6 +10,7 @@ and routing the global keys to screens.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -92,7 +93,7 @@ class PeerJournalApp(App[int]):
         from peerjournal.tui.screens.unlock import CreateScreen, UnlockScreen
 
         self.set_interval(1.0, self._check_idle, name="idle-check")
-        if not (self.home / "header.json").exists():
+        if not os.path.lexists(self.home / "header.json"):
             self.push_screen(CreateScreen(self.home, self.policy))
             return
         try:
