@@ -27,6 +27,7 @@ from peerjournal.core.exchange import (
     export_json_bytes,
     import_records,
     parse_export,
+    read_import_file,
     write_private_file,
 )
 from peerjournal.core.hardening import harden_process
@@ -359,11 +360,7 @@ def cmd_export(ctx: Context) -> int:
 def cmd_import(ctx: Context) -> int:
     from peerjournal.core.jrnl import import_jrnl, parse_jrnl
 
-    source = Path(ctx.args.file)
-    try:
-        raw = source.read_bytes()
-    except OSError as error:
-        raise UsageError(f"Cannot read {source}: {error.strerror}.") from None
+    raw = read_import_file(Path(ctx.args.file))  # a regular file only, its size checked first
     # Validate everything before asking for the passphrase.
     if ctx.args.format == "jrnl":
         reflections = parse_jrnl(raw)
