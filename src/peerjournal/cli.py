@@ -31,7 +31,7 @@ from peerjournal.core.exchange import (
     write_private_file,
 )
 from peerjournal.core.hardening import harden_process
-from peerjournal.core.journal import Journal
+from peerjournal.core.journal import Journal, parse_query
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
 from peerjournal.core.privacy import sanitize_text
@@ -249,6 +249,9 @@ def cmd_search(ctx: Context) -> int:
                 raise UsageError("Give the words to search for, or run this in a terminal.")
             query = input("Search for: ")
         hits = journal.search(query, limit=ctx.args.limit)
+    notice = parse_query(query).notice
+    if notice:
+        ctx.err.print(notice)
     if not hits:
         ctx.err.print("No matches.")
         return 0

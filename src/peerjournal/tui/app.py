@@ -234,6 +234,9 @@ class PeerJournalApp(App[int]):
         if journal is None or not journal.is_unlocked or self._locking:
             return
         self._locking = True
+        # A long search holds the journal; stop it now (from this thread, without waiting),
+        # so saving drafts and locking happen on time. journal.lock() stops any later one.
+        journal.cancel_searches()
         try:
             problems: list[str] = []
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
