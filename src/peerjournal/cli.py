@@ -35,6 +35,7 @@ from peerjournal.core.journal import Journal, parse_query
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
 from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 
 if TYPE_CHECKING:
@@ -443,6 +444,8 @@ def cmd_backup(ctx: Context) -> int:
             lambda: create_backup(journal, target, overwrite=ctx.args.overwrite),
         )
     ctx.out.print(f"Backup written to {target} and verified.")
+    if summary.cleaned_notice:
+        ctx.err.print(summary.cleaned_notice)
     _print_backup(ctx, summary)
     ctx.out.print("It opens with the journal's current passphrase. It is encrypted; keep it safe.")
     return 0
@@ -743,6 +746,9 @@ def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLIC
         if args.command is None:
             args.passphrase_fd = None
             return cmd_tui(ctx)
+        # A restore or backup a crash cut off is finished or undone first, and said.
+        for notice in recover(ctx.home):
+            err.print(Text(sanitize_text(notice)))
         handler: Callable[[Context], int] = args.handler
         return handler(ctx)
     except JournalError as error:

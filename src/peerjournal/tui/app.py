@@ -28,6 +28,7 @@ from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Draft, Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.models import BY_KIND, Record
+from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.backup import take_auto_backup
@@ -93,6 +94,9 @@ class PeerJournalApp(App[int]):
         from peerjournal.tui.screens.unlock import CreateScreen, UnlockScreen
 
         self.set_interval(1.0, self._check_idle, name="idle-check")
+        # A restore or backup a crash cut off is finished or undone first, and said.
+        for notice in recover(self.home):
+            self.notify(notice, severity="warning", markup=False, timeout=30)
         if not os.path.lexists(self.home / "header.json"):
             self.push_screen(CreateScreen(self.home, self.policy))
             return
