@@ -130,3 +130,45 @@ def test_a_cheap_policy_is_explicit() -> None:
     check_params(KdfParams(1024, 1, 1), b"x" * 16, cheap)
     with pytest.raises(JournalDamaged):
         check_params(KdfParams(1024, 1, 1), b"x" * 16, DEFAULT_POLICY)
+
+
+def test_the_cap_is_exactly_what_calibration_can_choose(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kdf, "time_one_derivation", lambda params: 1e-6)  # absurdly fast
+    assert calibrate(DEFAULT_POLICY) == CAP
+    # ... so a tampered header cannot ask for more than a real journal could have: at most
+    # 256 MiB and 64 passes (the old cap allowed 2 GiB and 64 passes, about a minute). The
+    # passes stay at 64 because earlier versions calibrated up to 64 on fast machines.
+    assert CAP.memory_kib <= 256 * 1024 and CAP.iterations <= 64
+    assert CAP.parallelism == FLOOR.parallelism
+
+
+@pytest.mark.parametrize(
+    ("m", "t", "p"),
+    [(CAP.memory_kib + 1024, 1, 1), (2 * 1024 * 1024, 1, 1), (1024, CAP.iterations + 1, 1)],
+)
+def test_a_header_above_the_cap_is_refused_before_hashing(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], m, t, p
+) -> None:
+    import json
+
+    from peerjournal.core import vault as vault_module
+    from peerjournal.core.journal import Journal
+    from peerjournal.core.vault import Vault
+    from tests.clirun import run_cli
+    from tests.conftest import PASSPHRASE, TEST_POLICY
+
+    home = tmp_path / "journal"
+    Journal.create(home, PASSPHRASE, policy=TEST_POLICY).close()
+    header = home / "header.json"
+    document = json.loads(header.read_bytes())
+    document["kdf"].update(m=m, t=t, p=p)
+    header.write_text(json.dumps(document))
+
+    def must_not_hash(*args: object, **kwargs: object) -> None:
+        raise AssertionError("hashed before checking the parameters")
+
+    monkeypatch.setattr(vault_module, "derive_keys", must_not_hash)
+    with pytest.raises(JournalDamaged, match="outside the accepted range"):
+        Vault.locate(home, policy=TEST_POLICY)
+    result = run_cli(capsys, "--home", str(home), "check")
+    assert result.code == 4 and "outside the accepted range" in result.err

@@ -27,13 +27,15 @@ from peerjournal.core.exchange import (
     export_json_bytes,
     import_records,
     parse_export,
+    read_import_file,
     write_private_file,
 )
-from peerjournal.core.journal import Journal
+from peerjournal.core.journal import Journal, parse_query
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
 from peerjournal.core.platform import harden_process
 from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 
 if TYPE_CHECKING:
@@ -248,6 +250,9 @@ def cmd_search(ctx: Context) -> int:
                 raise UsageError("Give the words to search for, or run this in a terminal.")
             query = input("Search for: ")
         hits = journal.search(query, limit=ctx.args.limit)
+    notice = parse_query(query).notice
+    if notice:
+        ctx.err.print(notice)
     if not hits:
         ctx.err.print("No matches.")
         return 0
@@ -359,11 +364,7 @@ def cmd_export(ctx: Context) -> int:
 def cmd_import(ctx: Context) -> int:
     from peerjournal.core.jrnl import import_jrnl, parse_jrnl
 
-    source = Path(ctx.args.file)
-    try:
-        raw = source.read_bytes()
-    except OSError as error:
-        raise UsageError(f"Cannot read {source}: {error.strerror}.") from None
+    raw = read_import_file(Path(ctx.args.file))  # a regular file only, its size checked first
     # Validate everything before asking for the passphrase.
     if ctx.args.format == "jrnl":
         reflections = parse_jrnl(raw)
@@ -443,6 +444,8 @@ def cmd_backup(ctx: Context) -> int:
             lambda: create_backup(journal, target, overwrite=ctx.args.overwrite),
         )
     ctx.out.print(f"Backup written to {target} and verified.")
+    if summary.cleaned_notice:
+        ctx.err.print(summary.cleaned_notice)
     _print_backup(ctx, summary)
     ctx.out.print("It opens with the journal's current passphrase. It is encrypted; keep it safe.")
     return 0
@@ -743,6 +746,9 @@ def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLIC
         if args.command is None:
             args.passphrase_fd = None
             return cmd_tui(ctx)
+        # A restore or backup a crash cut off is finished or undone first, and said.
+        for notice in recover(ctx.home):
+            err.print(Text(sanitize_text(notice)))
         handler: Callable[[Context], int] = args.handler
         return handler(ctx)
     except JournalError as error:

@@ -17,12 +17,15 @@ anything is opened. Verification derives the keys from the passphrase (a wrong o
 `WrongPassphrase`), checks the MAC and both integrity checks; anything else wrong is
 `BackupDamaged` (exit 4).
 
-A restore verifies the whole backup first, in a folder beside the journal's, then swaps two
-folders with two renames: the current journal folder becomes `<home>.replaced-<time>` and the
-verified one becomes `<home>`. At every moment both journals exist completely on disk. The
-restored journal is opened before the call returns; if it does not open, the previous one is
-put back. The replaced journal is kept (it still opens with its old passphrase) and its
-folder is reported, for the user to delete once they are sure.
+A restore verifies the whole backup first, in a folder beside the journal's, then swaps the
+two folders: in one step where the system can (`swap.exchange`, Linux's RENAME_EXCHANGE),
+else with two renames. The current journal folder becomes `<home>.replaced-<time>` and the
+verified one becomes `<home>`. At every moment both journals exist completely on disk, and a
+marker inside the restored copy lets the next start (`recovery.recover`) finish or undo a
+swap that a crash cut off. The restored journal is opened before the call returns; if it
+does not open, the previous one is put back. The replaced journal is kept (it still opens
+with its old passphrase) and its folder is reported, for the user to delete once they are
+sure.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from typing import IO, Any
 
 import sqlcipher3
 
-from peerjournal.core import platform
+from peerjournal.core import platform, swap
 from peerjournal.core.errors import (
     BackupDamaged,
     BackupFailed,
@@ -60,6 +63,14 @@ from peerjournal.core.exchange import _rename_no_clobber
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, DerivedKeys, KdfPolicy, check_params, derive_keys
 from peerjournal.core.models import BY_KIND, now_iso
+from peerjournal.core.recovery import (
+    JOURNAL_FOLDER_ENTRY,
+    RESTORE_MARKER,
+    RestorePlan,
+    free_name,
+    remove_if_no_journal,
+    write_restore_marker,
+)
 from peerjournal.core.schema import LATEST_VERSION
 from peerjournal.core.vault import (
     HEADER_NAME,
@@ -88,13 +99,14 @@ AUTO_PREFIX = "peerjournal-backup-"
 
 _DATABASE_MEMBER = re.compile(r"^journal-(\d{1,10})\.db$")
 _AUTO_NAME = re.compile(r"^peerjournal-backup-\d{8}-\d{6}(?:-\d+)?\.pjbackup$")
+_PARTIAL = re.compile(r"^\..+\.partial-(\d{1,10})$")
 _AUTO_PARTIAL = re.compile(r"^\.peerjournal-backup-\d{8}-\d{6}(?:-\d+)?\.pjbackup\.partial-\d+$")
 # What a journal folder may hold; restore refuses to move a folder holding anything else.
-_JOURNAL_FOLDER_ENTRY = re.compile(
-    r"^(?:journal-\d+\.db(?:-wal|-shm|-journal)?|header\.json(?:\.tmp)?|lock"
-    r"|\.backup-\w+|\.peerjournal-verify-\w+)$"
-)
+_JOURNAL_FOLDER_ENTRY = JOURNAL_FOLDER_ENTRY
 _CHUNK = 1024 * 1024
+_PLAIN_FILE_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE)
+# Free space to leave beyond a working copy: the rest of the disk is not ours to fill.
+_ROOM_SLACK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,18 @@ class BackupSummary:
     schema_version: int
     counts: dict[str, int]
     size_bytes: int
+    # Hidden partial backups that crashed runs had left beside the target, removed this time.
+    cleaned: tuple[str, ...] = ()
+
+    @property
+    def cleaned_notice(self) -> str | None:
+        if not self.cleaned:
+            return None
+        return (
+            f"Removed {len(self.cleaned)} unfinished backup file"
+            f"{'s' if len(self.cleaned) > 1 else ''} that an interrupted backup had left in "
+            f"{self.path.parent} ({', '.join(self.cleaned)})."
+        )
 
 
 @dataclass(frozen=True)
@@ -145,12 +169,22 @@ def _fsync_file(path: Path) -> None:
 
 @contextlib.contextmanager
 def _scratch_folder(near: Path | None, prefix: str) -> Iterator[Path]:
-    """A private (0700) folder for encrypted working copies, removed afterwards."""
+    """A private (0700) folder for encrypted working copies, removed afterwards.
+
+    It holds a `lock` for as long as it is used, so that `recovery.recover` at another
+    process's start can tell a folder at work from one a crash left behind.
+    """
     parent = near if near is not None and near.is_dir() else None
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     try:
+        lock = ProcessLock(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    try:
         yield folder
     finally:
+        lock.release()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -187,19 +221,40 @@ def _open_regular_file(path: Path) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
-def _member_problem(member: tarfile.TarInfo) -> str | None:
+def _member_problem(member: tarfile.TarInfo, archive_size: int) -> str | None:
     name = member.name
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or len(parts) > 1:
         return "it contains a member with an unsafe name"
-    if not member.isreg():
-        return "it contains a link, folder or special file"
+    # Plain files only. tarfile counts GNU sparse members (and PAX ones, which keep the plain
+    # type) as regular files and writes their holes out as zeros: a 10 KB file could make us
+    # write 64 GiB before any header or passphrase was checked.
+    if member.type not in _PLAIN_FILE_TYPES or member.issparse():
+        return "it contains a link, folder, sparse or special file"
     if name != HEADER_NAME and not _DATABASE_MEMBER.match(name):
         return "it contains a member that is not part of a journal"
+    # A member's data lies inside the file; a header that claims more is lying.
+    if member.offset_data + member.size > archive_size:
+        return "a member claims more data than the file holds (it is truncated or crafted)"
     return None
 
 
+def _check_room(folder: Path, size: int) -> None:
+    """Refuse before writing when `folder`'s disk cannot take `size` bytes (and some slack)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # unknown: the write itself will say if the disk fills up
+    if free < size + _ROOM_SLACK_BYTES:
+        raise StorageFull(
+            f"There is not enough free space in {folder} to check this backup "
+            f"({size / 1_000_000:.1f} MB needed). Free some space and try again; nothing was "
+            "changed."
+        )
+
+
 def _copy_member(source: IO[bytes], size: int, target: Path) -> None:
+    _check_room(target.parent, size)
     fd = platform.open_new_private_file(target)
     try:
         remaining = size
@@ -224,12 +279,16 @@ def _read_members(path: Path, scratch: Path) -> tuple[bytes, Path, int]:
     database: Path | None = None
     with _open_regular_file(path) as raw:
         size = os.fstat(raw.fileno()).st_size
+        claimed = 0  # bytes the members say they hold; together they cannot exceed the file
         try:
             with tarfile.open(fileobj=raw, mode="r:") as tar:
                 for member in tar:
-                    problem = _member_problem(member)
+                    problem = _member_problem(member, size)
                     if problem:
                         raise _refused(path, problem)
+                    claimed += member.size
+                    if claimed > size:
+                        raise _refused(path, "its members claim more data than the file holds")
                     source = tar.extractfile(member)
                     assert source is not None  # a regular file always has data
                     if member.name == HEADER_NAME:
@@ -252,7 +311,8 @@ def _read_members(path: Path, scratch: Path) -> tuple[bytes, Path, int]:
             if "unexpected end" in detail:
                 raise _refused(path, "it is truncated") from None
             raise _refused(path, "it is not a backup file (not a tar archive)") from None
-        except EOFError:
+        except (EOFError, IndexError):
+            # IndexError: tarfile reading a GNU sparse extension block cut off by the end.
             raise _refused(path, "it is truncated") from None
     if header is None:
         raise _refused(path, "it has no header.json (it may be truncated)")
@@ -414,6 +474,7 @@ def create_backup(journal: Journal, target: Path, *, overwrite: bool = False) ->
     made_at = now_iso()
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)  # ours by name: left by a crash of an earlier run
+    cleaned = _remove_stale_partials(target.parent)
     with _scratch_folder(journal.home, ".backup-") as work:
         with journal.locked_connection():
             header = journal.vault.header
@@ -446,7 +507,37 @@ def create_backup(journal: Journal, target: Path, *, overwrite: bool = False) ->
                 raise _write_error(error, "the backup") from None
         finally:
             partial.unlink(missing_ok=True)
-    return dataclasses.replace(summary, path=target)
+    return dataclasses.replace(summary, path=target, cleaned=cleaned)
+
+
+def _remove_stale_partials(folder: Path) -> tuple[str, ...]:
+    """Remove the hidden partial backups (`.NAME.partial-PID`) that crashed backups left in
+    `folder`: only files of that name whose process is gone and that are empty or begin with
+    a peerjournal header, so nothing else is ever touched. Encrypted, but a partial made before
+    a passphrase change still opens with the old passphrase."""
+    removed: list[str] = []
+    with contextlib.suppress(OSError):
+        for entry in sorted(folder.iterdir()):
+            match = _PARTIAL.match(entry.name)
+            if not match or entry.is_symlink() or not entry.is_file():
+                continue
+            if _process_alive(int(match.group(1))):
+                continue
+            if entry.stat().st_size and _journal_created_at(entry) is None:
+                continue
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return tuple(removed)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process (EPERM): not ours to judge
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -477,15 +568,6 @@ def _journal_folder_state(home: Path) -> bool:
             "them elsewhere, or restore into a new folder with --home. Nothing was changed."
         )
     return True
-
-
-def _free_name(parent: Path, stem: str) -> Path:
-    candidate = parent / stem
-    number = 2
-    while candidate.exists() or candidate.is_symlink():
-        candidate = parent / f"{stem}-{number}"
-        number += 1
-    return candidate
 
 
 class PreparedRestore:
@@ -533,76 +615,105 @@ class PreparedRestore:
             self._home_lock = None
 
     def install(self) -> RestoreResult:
-        """Swap the verified journal in, open it, and keep the replaced one aside."""
+        """Swap the verified journal in, open it, and keep the replaced one aside.
+
+        Steps (each a `_restore_step`, where tests simulate a crash): write the marker into
+        the staged copy (`marked`); swap it with the journal folder in one step where the
+        system can (`exchanged`), else move the journal aside (`moved_aside`) and the copy in;
+        move the replaced journal to `<home>.replaced-<time>` (`moved_in`); open the restored
+        journal (`opened`); remove the marker. `recovery.recover` finishes or undoes a restore
+        cut off anywhere in between.
+        """
         staging, staging_lock, verified = self._staging, self._staging_lock, self._verified
         if staging is None or staging_lock is None or verified is None:
             raise RuntimeError("this restore was already installed or discarded")
-        home = self.home
+        home, parent = self.home, self.home.parent
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        aside: Path | None = None
-        if home.exists():
-            aside = _free_name(home.parent, f"{home.name}.replaced-{stamp}")
-            try:
-                os.rename(home, aside)
-            except OSError as error:
-                self.discard()
-                raise BackupFailed(
-                    f"The current journal could not be moved aside ({error.strerror}); "
-                    "nothing was changed."
-                ) from None
+        replacing = os.path.lexists(home)
+        aside = free_name(parent, f"{home.name}.replaced-{stamp}") if replacing else None
         try:
-            os.rename(staging, home)
+            write_restore_marker(staging, RestorePlan(staging.name, aside.name if aside else None))
         except OSError as error:
-            if aside is not None:
-                os.rename(aside, home)
             self.discard()
-            raise BackupFailed(
-                f"The restored journal could not be put in place ({error.strerror}); "
-                "nothing was changed."
-            ) from None
+            raise _write_error(error, "the restore's marker") from None
+        _restore_step("marked")
+        self._swap_in(staging, aside)
         self._staging = self._staging_lock = None  # they are the journal folder and its lock now
         self._verified = None  # from here on only the vault holds the keys
-        _fsync_folder(home.parent)
+        _fsync_folder(parent)
+        _restore_step("moved_in")
         vault = Vault(home, verified.header, staging_lock, self._policy)
         try:
             vault.unlock_with_keys(verified.keys)
             journal = Journal(vault)
         except Exception:
             vault.close()
-            failed = _free_name(home.parent, f"{home.name}.failed-restore-{stamp}")
-            os.rename(home, failed)
-            if aside is not None:
-                os.rename(aside, home)
-            self.discard()
+            failed = self._put_back(aside, stamp)
             raise BackupFailed(
                 f"The restored journal did not open, so the previous one was put back. The "
                 f"restored copy was left in {failed}."
             ) from None
+        _restore_step("opened")
+        (home / RESTORE_MARKER).unlink(missing_ok=True)
+        _fsync_folder(home)
         if self._home_lock is not None:
             self._home_lock.release()
             self._home_lock = None
         if aside is not None and not (aside / HEADER_NAME).exists():
-            aside = _remove_if_no_journal(aside)
+            aside = remove_if_no_journal(aside, _JOURNAL_FOLDER_ENTRY)
         return RestoreResult(journal, aside)
 
+    def _swap_in(self, staging: Path, aside: Path | None) -> None:
+        """Put the staged journal at `home`; the replaced one (if any) ends up at `aside`."""
+        home = self.home
+        try:
+            if aside is None:
+                os.rename(staging, home)
+            elif swap.exchange(staging, home):
+                _restore_step("exchanged")
+                os.rename(staging, aside)  # the replaced journal, under the staging name now
+            else:
+                os.rename(home, aside)
+                _restore_step("moved_aside")
+                try:
+                    os.rename(staging, home)
+                except OSError:
+                    os.rename(aside, home)
+                    raise
+        except OSError as error:
+            if not (home / RESTORE_MARKER).exists():  # nothing was swapped: say so, tidy up
+                self.discard()
+                raise BackupFailed(
+                    f"The restored journal could not be put in place ({error.strerror}); "
+                    "nothing was changed."
+                ) from None
+            # Swapped, but the replaced journal could not be renamed: it stays under the
+            # staging name, and the marker stays too, so the next start moves it aside.
+            raise BackupFailed(
+                f"The backup was restored, but the journal it replaced could not be moved "
+                f"aside ({error.strerror}); it is kept in {staging} for now."
+            ) from None
 
-def _remove_if_no_journal(folder: Path) -> Path | None:
-    """Remove a replaced folder that held no journal (only a lock or remains of an init).
-
-    Anything else in it stays, and so does the folder, which is then reported.
-    """
-    for entry in folder.iterdir():
-        if not _JOURNAL_FOLDER_ENTRY.match(entry.name) or entry.is_symlink():
-            continue
-        if entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
+    def _put_back(self, aside: Path | None, stamp: str) -> Path:
+        """The restored journal did not open: move it out, put the replaced one back."""
+        home = self.home
+        failed = free_name(home.parent, f"{home.name}.failed-restore-{stamp}")
+        if aside is not None and swap.exchange(home, aside):
+            _restore_step("failed_exchanged")
+            os.rename(aside, failed)
         else:
-            entry.unlink(missing_ok=True)
-    try:
-        folder.rmdir()
-    except OSError:
-        return folder
-    return None
+            os.rename(home, failed)
+            _restore_step("failed_moved_out")
+            if aside is not None:
+                os.rename(aside, home)
+        (failed / RESTORE_MARKER).unlink(missing_ok=True)
+        _fsync_folder(home.parent)
+        self.discard()
+        return failed
+
+
+def _restore_step(name: str) -> None:
+    """A seam for fault-injection tests: they replace this to stop a restore at a named step."""
 
 
 def prepare_restore(

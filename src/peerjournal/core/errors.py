@@ -101,6 +101,13 @@ class NotFound(JournalError):
     default_message = "That entry does not exist."
 
 
+class SearchCancelled(JournalError):
+    """A search was stopped before it finished, because the journal is being locked."""
+
+    exit_code = 1
+    default_message = "The search was stopped because the journal is being locked."
+
+
 class StorageFull(JournalError):
     """The disk (or the database's size limit) is full; the write was not committed."""
 

@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("confidentiality_events", ConfidentialityEvent),
 )
 MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
+_TOO_LARGE = "The import file is larger than 2 GiB, so it was not read; nothing was imported."
 # Shown before any plaintext export, by the CLI and the app alike ({where}: " to FILE").
 PLAINTEXT_WARNING = (
     "This writes your notes as PLAINTEXT{where}. Anyone who can read it can read them, and it "
@@ -95,6 +97,45 @@ class ImportSummary:
     @property
     def total_unchanged(self) -> int:
         return sum(self.unchanged.values())
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of the file `path`, refused unless it is a regular file of at most
+    MAX_IMPORT_BYTES; the size is checked before reading and the read is bounded by it.
+
+    A device (/dev/zero), a FIFO or a folder is refused at once: reading one whole could
+    take all the memory there is, or wait forever. O_NONBLOCK keeps a FIFO from blocking the
+    open itself.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ImportFailed(f"There is no file {path}; nothing was imported.") from None
+    except OSError as error:
+        raise ImportFailed(
+            f"Cannot read {path} ({error.strerror}); nothing was imported."
+        ) from None
+    with contextlib.ExitStack() as closing:
+        closing.callback(os.close, fd)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFailed(
+                f"{path} is not a regular file (a device, pipe or folder); give the export "
+                "file itself. Nothing was imported."
+            )
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise ImportFailed(_TOO_LARGE)
+        chunks: list[bytes] = []
+        remaining = MAX_IMPORT_BYTES + 1  # one more byte tells a file that grew meanwhile
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    if remaining <= 0:
+        raise ImportFailed(_TOO_LARGE)
+    return b"".join(chunks)
 
 
 def parse_export(raw: bytes) -> list[tuple[str, Record]]:

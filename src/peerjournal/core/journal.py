@@ -23,7 +23,13 @@ from typing import Any, ParamSpec, TypeVar
 import sqlcipher3
 
 from peerjournal.core import schema
-from peerjournal.core.errors import InvalidRecord, JournalDamaged, NotFound, StorageFull
+from peerjournal.core.errors import (
+    InvalidRecord,
+    JournalDamaged,
+    NotFound,
+    SearchCancelled,
+    StorageFull,
+)
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy
 from peerjournal.core.models import (
     BY_KIND,
@@ -47,6 +53,14 @@ PREVIEW_CHARS = 240
 # match, and a word in half of 100k notes has 45k of them. Recent notes are the likelier target.
 SEARCH_WINDOW = 2000
 _HIGHLIGHT_START, _HIGHLIGHT_END = "\x02", "\x03"  # control chars never survive sanitising
+# What a search takes from what was typed. FTS5's work grows with the number of terms (and
+# faster than linearly for repeated ones: 2,000 repeats of one word took 172 s), so repeats
+# are dropped and the rest is capped; anything cut is said (SearchQuery.notice).
+MAX_SEARCH_TERMS = 64
+MAX_SEARCH_CHARS = 1000
+# A running search checks every this many SQLite virtual-machine steps whether the journal is
+# being locked, and stops if so: locking must never wait for a long search.
+SEARCH_PROGRESS_STEPS = 1000
 
 
 def _serialised(method: Callable[P, T]) -> Callable[P, T]:
@@ -123,23 +137,72 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _QUERY_TOKEN = re.compile(r'"([^"]*)"|(\w+)(\*?)', re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 query, or None when nothing is searchable.
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a search will look for: the FTS5 query, its terms, and whether some were cut."""
 
-    Words are ANDed; "double quotes" make a phrase; a trailing * makes a prefix. Every term is
-    re-quoted from word characters only, so FTS5 syntax in the input (NEAR, AND, parentheses,
-    column filters, stray quotes) is searched for as words and can never raise.
+    terms: tuple[str, ...]  # each one quoted FTS5 term, in the order typed, without repeats
+    capped: bool  # the text was longer than MAX_SEARCH_CHARS or had more terms than allowed
+
+    @property
+    def fts(self) -> str | None:
+        return " ".join(self.terms) if self.terms else None
+
+    @property
+    def notice(self) -> str | None:
+        if not self.capped:
+            return None
+        return (
+            f"Only the first {MAX_SEARCH_TERMS} different words of the search (and at most "
+            f"{MAX_SEARCH_CHARS:,} characters) were used."
+        )
+
+
+def parse_query(text: str) -> SearchQuery:
+    """Turn what a person typed into a safe FTS5 query (see `fts_query`), bounded.
+
+    A repeated term counts once (FTS5 treats "River river" as the same word twice); at most
+    MAX_SEARCH_TERMS terms from the first MAX_SEARCH_CHARS characters are kept, cut at a space
+    so no word is halved. `capped` says whether anything that was cut would have added a term.
     """
-    terms: list[str] = []
+    kept, rest = text, ""
+    if len(text) > MAX_SEARCH_CHARS:
+        cut = text.rfind(" ", 0, MAX_SEARCH_CHARS + 1)
+        cut = cut if cut > 0 else MAX_SEARCH_CHARS
+        kept, rest = text[:cut], text[cut:]
+    terms: dict[str, str] = {}  # case-folded term -> term, in the order typed
+    for term in _terms(kept):
+        if term.casefold() in terms:
+            continue
+        if len(terms) == MAX_SEARCH_TERMS:
+            return SearchQuery(tuple(terms.values()), capped=True)
+        terms[term.casefold()] = term
+    # Past the length cut: only whether it held anything new (one linear scan, no FTS work).
+    capped = any(term.casefold() not in terms for term in _terms(rest))
+    return SearchQuery(tuple(terms.values()), capped)
+
+
+def _terms(text: str) -> Iterator[str]:
+    """The quoted FTS5 terms in `text`, repeats included."""
     for match in _QUERY_TOKEN.finditer(text):
         phrase, word, star = match.groups()
         if phrase is not None:
             words = _WORD.findall(phrase)
             if words:
-                terms.append('"' + " ".join(words) + '"')
+                yield '"' + " ".join(words) + '"'
         elif word:
-            terms.append(f'"{word}"' + ("*" if star else ""))
-    return " ".join(terms) if terms else None
+            yield f'"{word}"' + ("*" if star else "")
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query, or None when nothing is searchable.
+
+    Words are ANDed; "double quotes" make a phrase; a trailing * makes a prefix. Every term is
+    re-quoted from word characters only, so FTS5 syntax in the input (NEAR, AND, parentheses,
+    column filters, stray quotes) is searched for as words and can never raise. Repeats are
+    dropped and the length is bounded (`parse_query`).
+    """
+    return parse_query(text).fts
 
 
 def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
@@ -162,6 +225,11 @@ class Journal:
         self._vault = vault
         self._mutex = threading.RLock()
         self._transaction_depth = 0
+        # Stopping searches (see `cancel_searches`): read by the search's progress handler
+        # without the mutex, changed under this small lock of their own.
+        self._stop_guard = threading.Lock()
+        self._search_epoch = 0  # a search started in an older epoch stops
+        self._locks_waiting = 0  # while a lock() waits, every search stops
         schema.migrate(vault.connection)
 
     # ---- lifecycle
@@ -193,10 +261,38 @@ class Journal:
     def is_unlocked(self) -> bool:
         return self._vault.is_unlocked
 
-    @_serialised
     def lock(self) -> None:
-        """Checkpoint, close the database and drop the key; keep the directory lock."""
+        """Checkpoint, close the database and drop the key; keep the directory lock.
+
+        A search running in another thread is stopped first (it raises SearchCancelled), and
+        so is any search that starts while this waits: locking never waits behind a search.
+        """
+        with self._stop_guard:
+            self._locks_waiting += 1
+            self._search_epoch += 1
+        try:
+            self._lock()
+        finally:
+            with self._stop_guard:
+                self._locks_waiting -= 1
+
+    @_serialised
+    def _lock(self) -> None:
         self._vault.lock()
+
+    def cancel_searches(self) -> None:
+        """Stop the search running now, if any (it raises SearchCancelled). From any thread,
+        at once: it does not wait for the journal's lock. Later searches run normally."""
+        with self._stop_guard:
+            self._search_epoch += 1
+
+    def _search_stopped(self, epoch: int) -> bool:
+        """Whether a search started in `epoch` must stop (a lock waits, or it was cancelled)."""
+        return self._locks_waiting > 0 or self._search_epoch != epoch
+
+    def _search_progress(self, epoch: int) -> int:
+        """SQLite's progress handler during a search: non-zero interrupts the query."""
+        return 1 if self._search_stopped(epoch) else 0
 
     @_serialised
     def unlock(self, passphrase: str) -> None:
@@ -539,11 +635,31 @@ class Journal:
         """Best matches first (bm25), each with a highlighted snippet. Never raises on input.
 
         When more than SEARCH_WINDOW entries match, only the SEARCH_WINDOW most recently
-        written (or `limit`, if that is more) are ranked.
+        written (or `limit`, if that is more) are ranked. Repeated words count once and long
+        queries are cut (`parse_query`; its `notice` says so). Raises SearchCancelled when
+        `lock()` or `cancel_searches()` stops it.
         """
-        query = fts_query(text)
+        query = parse_query(text).fts
         if query is None or limit <= 0:
             return []
+        epoch = self._search_epoch
+        if self._search_stopped(epoch):
+            raise SearchCancelled()
+        self._conn.set_progress_handler(
+            functools.partial(self._search_progress, epoch), SEARCH_PROGRESS_STEPS
+        )
+        try:
+            return self._search(query, limit)
+        except sqlcipher3.DatabaseError:
+            # An interrupted query says "interrupted", or, when it stopped while FTS5 was
+            # setting up its table on a fresh connection, "vtable constructor failed".
+            if self._search_stopped(epoch):
+                raise SearchCancelled() from None
+            raise
+        finally:
+            self._conn.set_progress_handler(None, 0)
+
+    def _search(self, query: str, limit: int) -> list[SearchHit]:
         # Three cheap steps instead of one query that does everything for every match:
         # 1. rank: bm25 of the SEARCH_WINDOW matches with the highest rowids (the most recently
         #    written; FTS5 walks rowids in order for free), keeping the best `limit`.

@@ -41,12 +41,18 @@ class KdfParams:
 
 # RFC 9106, section 4, second recommended option: 64 MiB, t=3, p=4, 16-byte salt.
 FLOOR = KdfParams(memory_kib=64 * 1024, iterations=3, parallelism=4)
-# Far above anything calibration picks on a laptop, far below "hash for an hour".
-CAP = KdfParams(memory_kib=2 * 1024 * 1024, iterations=64, parallelism=16)
+# The most calibration ever chooses, and so the most a header may ask for: one constant, so
+# a tampered header cannot ask for more than a real journal could have. Calibration raises
+# memory first (it is what makes GPU cracking expensive) up to 256 MiB, then iterations up to
+# 64; parallelism stays at the floor's. Every earlier version calibrated within these same
+# bounds, so no journal made before is refused by them. The worst a tampered header can ask is
+# 85x the floor's work: about 10 s on a machine taking 0.12 s at the floor (the old cap, 2 GiB
+# and t=64, allowed about a minute and 2 GiB of memory). A lower iteration cap would lock out a
+# journal calibrated on a fast machine (t > 16 needs the floor under 47 ms).
+CAP = KdfParams(memory_kib=256 * 1024, iterations=64, parallelism=FLOOR.parallelism)
+CALIBRATION_MEMORY_LIMIT_KIB = CAP.memory_kib
 # Argon2's own minimum; used only as the lower bound when `check` inspects a journal.
 ARGON2_MINIMUM = KdfParams(memory_kib=8, iterations=1, parallelism=1)
-# Calibration raises memory first (it is what makes GPU cracking expensive), up to this.
-CALIBRATION_MEMORY_LIMIT_KIB = 256 * 1024
 CALIBRATION_SAMPLES = 3  # timings of the floor; calibration scales from their median
 
 
@@ -130,8 +136,8 @@ def time_one_derivation(params: KdfParams) -> float:
 def calibrate(policy: KdfPolicy = DEFAULT_POLICY) -> KdfParams:
     """Parameters at or above the floor that take about `target_seconds` here.
 
-    Memory grows first, up to CALIBRATION_MEMORY_LIMIT_KIB, then iterations. Never below the
-    floor, never above the cap, whatever the clock says.
+    Memory grows first, then iterations, each up to the policy's cap (CAP in production).
+    Never below the floor, never above the cap, whatever the clock says.
     """
     params = policy.floor
     if not policy.calibrate:
@@ -146,8 +152,7 @@ def calibrate(policy: KdfPolicy = DEFAULT_POLICY) -> KdfParams:
     scale = policy.target_seconds / elapsed
     if scale <= 1.1:
         return params
-    memory_limit = max(CALIBRATION_MEMORY_LIMIT_KIB, params.memory_kib)
-    memory = min(int(params.memory_kib * scale), memory_limit, policy.cap.memory_kib)
+    memory = min(int(params.memory_kib * scale), policy.cap.memory_kib)
     memory = max(memory - memory % 1024, params.memory_kib)
     params = replace(params, memory_kib=memory)
     scale /= memory / policy.floor.memory_kib

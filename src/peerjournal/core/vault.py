@@ -23,6 +23,7 @@ import hmac
 import json
 import os
 import re
+import stat
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,12 +144,25 @@ def _b64_field(mapping: dict[str, Any], key: str) -> bytes:
         raise _damaged_header(f"'{key}' is not valid base64") from None
 
 
+class _DuplicateKey(Exception):
+    """A JSON object names the same key twice (json.loads would keep the last silently)."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise _DuplicateKey()
+    return document
+
+
 def parse_header(raw: bytes) -> Header:
     """Parse header.json strictly; anything unexpected is damage, never a guess."""
     if len(raw) > MAX_HEADER_BYTES:
         raise _damaged_header("it is far too large")
     try:
-        document = json.loads(raw.decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_object_without_duplicates)
+    except _DuplicateKey:
+        raise _damaged_header("a field appears twice") from None
     except (ValueError, RecursionError):
         # ValueError covers bad UTF-8, bad JSON and numbers too long to convert; RecursionError
         # deeply nested arrays. A tampered header must read as damage, never as a crash.
@@ -216,12 +230,27 @@ def write_file_atomically(path: Path, data: bytes) -> None:
 
 
 def read_header_file(home: Path) -> bytes:
+    """The bytes of `home/header.json` (at most one more than the limit), from a regular file.
+
+    O_NONBLOCK so a FIFO in its place cannot hang us (it is refused just below), O_NOFOLLOW so
+    a symbolic link is refused rather than followed.
+    """
+    path = home / HEADER_NAME
     try:
-        fd = os.open(home / HEADER_NAME, os.O_RDONLY | platform.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | platform.O_NOFOLLOW | platform.O_NONBLOCK)
     except FileNotFoundError:
         raise NoJournal(f"There is no journal in {home}.") from None
-    except OSError:
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise JournalDamaged(
+                f"The journal header {path} is a symbolic link, so it was not read."
+            ) from None
         raise JournalDamaged("The journal header cannot be read.") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise JournalDamaged(
+            f"The journal header {path} is not a regular file, so it was not read."
+        )
     with os.fdopen(fd, "rb") as handle:
         return handle.read(MAX_HEADER_BYTES + 1)
 
@@ -433,7 +462,7 @@ class Vault:
         _prepare_home(home)
         lock = ProcessLock(home)
         try:
-            if (home / HEADER_NAME).exists():
+            if os.path.lexists(home / HEADER_NAME):
                 raise JournalExists(f"A journal already exists in {home}.")
             for leftover in home.iterdir():
                 if _GENERATION_FILE.match(leftover.name) or leftover.name == HEADER_NAME + ".tmp":
@@ -468,7 +497,7 @@ class Vault:
     def locate(cls, home: Path, *, policy: KdfPolicy = DEFAULT_POLICY) -> Vault:
         """Find the journal in `home`, take its lock and read its header. Hashes nothing."""
         home = Path(home)
-        if not (home / HEADER_NAME).exists():
+        if not os.path.lexists(home / HEADER_NAME):  # a dangling link is refused below
             raise NoJournal(f"There is no journal in {home}.")
         refuse_foreign_owner(home)
         lock = ProcessLock(home)

@@ -10,6 +10,7 @@ and routing the global keys to screens.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -27,6 +28,7 @@ from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Draft, Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.models import BY_KIND, Record
+from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.backup import take_auto_backup
@@ -92,7 +94,10 @@ class PeerJournalApp(App[int]):
         from peerjournal.tui.screens.unlock import CreateScreen, UnlockScreen
 
         self.set_interval(1.0, self._check_idle, name="idle-check")
-        if not (self.home / "header.json").exists():
+        # A restore or backup a crash cut off is finished or undone first, and said.
+        for notice in recover(self.home):
+            self.notify(notice, severity="warning", markup=False, timeout=30)
+        if not os.path.lexists(self.home / "header.json"):
             self.push_screen(CreateScreen(self.home, self.policy))
             return
         try:
@@ -233,6 +238,9 @@ class PeerJournalApp(App[int]):
         if journal is None or not journal.is_unlocked or self._locking:
             return
         self._locking = True
+        # A long search holds the journal; stop it now (from this thread, without waiting),
+        # so saving drafts and locking happen on time. journal.lock() stops any later one.
+        journal.cancel_searches()
         try:
             problems: list[str] = []
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]

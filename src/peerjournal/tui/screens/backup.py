@@ -91,7 +91,7 @@ def summary_text(summary: BackupSummary) -> str:
         f"Made: {made} · {summary.size_bytes / 1_000_000:.1f} MB\n"
         f"Holds: {describe_counts(summary.counts)}\n"
         "It opens with the journal's current passphrase. It is encrypted; keep it safe."
-    )
+    ) + (f"\n{summary.cleaned_notice}" if summary.cleaned_notice else "")
 
 
 def auto_text(settings: AutoBackupSettings) -> str:

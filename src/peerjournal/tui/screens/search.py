@@ -28,7 +28,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Journal, SearchHit
+from peerjournal.core.journal import Journal, SearchHit, parse_query
 from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
@@ -222,7 +222,7 @@ class SearchScreen(EntryListScreen):
             return
         if serial != self._serial:
             return  # a newer search owns the list now
-        self._show_hits(hits)
+        self._show_hits(hits, parse_query(query).notice)
 
     def _show_hint(self) -> None:
         self.hits = []
@@ -232,7 +232,7 @@ class SearchScreen(EntryListScreen):
     def _set_status(self, text: str) -> None:
         self.query_one("#search-status", Static).update(Content(text))
 
-    def _show_hits(self, hits: list[SearchHit]) -> None:
+    def _show_hits(self, hits: list[SearchHit], notice: str | None = None) -> None:
         self.hits = hits
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
@@ -240,11 +240,12 @@ class SearchScreen(EntryListScreen):
         if hits:
             results.highlighted = 0
         if not hits:
-            self._set_status("No matches.")
+            status = "No matches."
         elif len(hits) >= self.LIMIT:
-            self._set_status(f"The best {len(hits)} matches. Add words to narrow it down.")
+            status = f"The best {len(hits)} matches. Add words to narrow it down."
         else:
-            self._set_status(f"{len(hits)} match{'es' if len(hits) != 1 else ''}.")
+            status = f"{len(hits)} match{'es' if len(hits) != 1 else ''}."
+        self._set_status(f"{status} {notice}" if notice else status)
 
     # ---- moving and opening
 
