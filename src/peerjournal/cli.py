@@ -9,10 +9,13 @@ This module never imports textual; the TUI is imported only when it is asked for
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,8 +27,10 @@ from peerjournal import __version__
 from peerjournal.core.errors import JournalError, UsageError
 from peerjournal.core.exchange import (
     PLAINTEXT_WARNING,
+    check_export_target,
     export_json_bytes,
     import_records,
+    leftovers_message,
     parse_export,
     write_private_file,
 )
@@ -33,7 +38,7 @@ from peerjournal.core.hardening import harden_process
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
-from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.printable import printable
 from peerjournal.core.vault import Vault
 
 if TYPE_CHECKING:
@@ -181,7 +186,7 @@ def cmd_init(ctx: Context) -> int:
         journal = Journal.create(ctx.home, passphrase, policy=ctx.policy)
     with journal:
         params = journal.vault.header.params
-        ctx.out.print(f"Created an encrypted journal in {ctx.home}")
+        ctx.out.print(f"Created an encrypted journal in {printable(ctx.home)}")
         ctx.out.print(
             f"Argon2id: {params.memory_kib // 1024} MiB, {params.iterations} passes, "
             f"{params.parallelism} lanes."
@@ -198,7 +203,7 @@ def cmd_check(ctx: Context) -> int:
         report = journal.check(ctx.policy.floor)
         counts = journal.counts()
     params, floor = report.params, ctx.policy.floor
-    ctx.out.print(f"Journal: {ctx.home} (generation {report.generation})")
+    ctx.out.print(f"Journal: {printable(ctx.home)} (generation {report.generation})")
     ctx.out.print(
         f"Key derivation: Argon2id, {params.memory_kib} KiB, t={params.iterations}, "
         f"p={params.parallelism}"
@@ -277,8 +282,46 @@ def _write_stdout(data: bytes) -> None:
 
 
 def _refuse_existing(target: Path | None, overwrite: bool) -> None:
-    if target is not None and target.exists() and not overwrite:
-        raise UsageError(f"{target} already exists; choose another name or add --overwrite.")
+    """Refuse a target file before any passphrase is asked: a folder, a name too long, a
+    missing folder, or (without --overwrite) a file that exists."""
+    if target is None:
+        return
+    check_export_target(target, overwrite=True)
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise UsageError(
+            f"{printable(target)} already exists; choose another name or add --overwrite."
+        )
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While plaintext is written: SIGTERM and SIGHUP stop us the way Ctrl-C does.
+
+    Their default action ends the process on the spot, leaving the hidden partial file behind;
+    as a KeyboardInterrupt, the write's own clean-up runs first. (Only SIGKILL and a power cut
+    remain; the next export into that folder removes what they left.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = ("SIGTERM", "SIGHUP")
+    wanted = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, interrupt) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _say_leftovers(ctx: Context, removed: int, folder: Path) -> None:
+    """Say that an earlier, killed export's hidden leftovers were removed (if any were)."""
+    if removed:
+        ctx.err.print(leftovers_message(removed, folder))
 
 
 def _consent_to_plaintext(ctx: Context, where: str) -> bool:
@@ -333,8 +376,14 @@ def cmd_export(ctx: Context) -> int:
     folder: Path | None = Path(args.split) if args.split else None
     _refuse_existing(target, args.overwrite)
     if folder is not None and folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} is not empty; --split needs a new or empty folder.")
-    where = f" to {target}" if target else f" into {folder}" if folder else " to the terminal"
+        raise UsageError(f"{printable(folder)} is not empty; --split needs a new or empty folder.")
+    where = (
+        f" to {printable(target)}"
+        if target
+        else f" into {printable(folder)}"
+        if folder
+        else " to the terminal"
+    )
     if not _consent_to_plaintext(ctx, where):
         return 0
     with ctx.open_journal() as journal:
@@ -346,13 +395,19 @@ def cmd_export(ctx: Context) -> int:
             files = [(name, text.encode()) for name, text in rendered.files]
     what = _count(count, "entry", "entries") if count is not None else "the journal"
     if folder is not None:
-        write_private_folder(folder, files)
-        ctx.err.print(f"Exported {what} into {folder}, one file each (readable by you only).")
+        with _terminate_as_interrupt():
+            removed = write_private_folder(folder, files)
+        _say_leftovers(ctx, removed, folder.parent)
+        ctx.err.print(
+            f"Exported {what} into {printable(folder)}, one file each (readable by you only)."
+        )
     elif target is None:
         _write_stdout(data)
     else:
-        write_private_file(target, data, overwrite=args.overwrite)
-        ctx.err.print(f"Exported {what} to {target} (readable by you only).")
+        with _terminate_as_interrupt():
+            removed = write_private_file(target, data, overwrite=args.overwrite)
+        _say_leftovers(ctx, removed, target.parent)
+        ctx.err.print(f"Exported {what} to {printable(target)} (readable by you only).")
     return 0
 
 
@@ -363,7 +418,7 @@ def cmd_import(ctx: Context) -> int:
     try:
         raw = source.read_bytes()
     except OSError as error:
-        raise UsageError(f"Cannot read {source}: {error.strerror}.") from None
+        raise UsageError(f"Cannot read {printable(source)}: {error.strerror}.") from None
     # Validate everything before asking for the passphrase.
     if ctx.args.format == "jrnl":
         reflections = parse_jrnl(raw)
@@ -403,8 +458,8 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 
 def _print_backup(ctx: Context, summary: BackupSummary) -> None:
-    ctx.out.print(f"Made: {summary.made_at or 'unknown'}")
-    ctx.out.print(f"Journal created: {summary.journal_created_at}")
+    ctx.out.print(f"Made: {printable(summary.made_at or 'unknown')}")
+    ctx.out.print(f"Journal created: {printable(summary.journal_created_at)}")
     ctx.out.print(f"Holds: {describe_counts(summary.counts)}")
     ctx.out.print(f"Size: {summary.size_bytes / 1_000_000:.1f} MB")
 
@@ -422,7 +477,7 @@ def cmd_backup(ctx: Context) -> int:
         if ctx.args.overwrite:
             raise UsageError("--verify only reads the backup; it takes no --overwrite.")
         if not target.is_file():
-            raise UsageError(f"There is no backup file {target}.")
+            raise UsageError(f"There is no backup file {printable(target)}.")
         passphrase = _backup_passphrase(ctx)
         summary = _busy(
             ctx,
@@ -431,7 +486,7 @@ def cmd_backup(ctx: Context) -> int:
                 target, passphrase, policy=ctx.policy, scratch=scratch_near(ctx.home)
             ),
         )
-        ctx.out.print(f"Backup: {target}")
+        ctx.out.print(f"Backup: {printable(target)}")
         _print_backup(ctx, summary)
         ctx.out.print("Header authentic; cipher and database integrity checks passed.")
         return 0
@@ -442,7 +497,7 @@ def cmd_backup(ctx: Context) -> int:
             "Writing and verifying the backup…",
             lambda: create_backup(journal, target, overwrite=ctx.args.overwrite),
         )
-    ctx.out.print(f"Backup written to {target} and verified.")
+    ctx.out.print(f"Backup written to {printable(target)} and verified.")
     _print_backup(ctx, summary)
     ctx.out.print("It opens with the journal's current passphrase. It is encrypted; keep it safe.")
     return 0
@@ -454,7 +509,7 @@ def cmd_restore(ctx: Context) -> int:
 
     source = Path(ctx.args.file)
     if not source.is_file():
-        raise UsageError(f"There is no backup file {source}.")
+        raise UsageError(f"There is no backup file {printable(source)}.")
     if (ctx.home / HEADER_NAME).exists():
         ProcessLock(ctx.home).release()  # "in use" is said before the passphrase is asked
     passphrase = _backup_passphrase(ctx)
@@ -464,23 +519,25 @@ def cmd_restore(ctx: Context) -> int:
         lambda: prepare_restore(ctx.home, source, passphrase, policy=ctx.policy),
     )
     with prepared:
-        ctx.out.print(f"The backup {source} is intact.")
+        ctx.out.print(f"The backup {printable(source)} is intact.")
         _print_backup(ctx, prepared.summary)
         if prepared.replaces_journal:
             ctx.err.print(
-                f"Restoring replaces the journal in {ctx.home}. That journal is not deleted: it "
-                f"is moved to a folder beside it, named {ctx.home.name}.replaced-<date-time>."
+                f"Restoring replaces the journal in {printable(ctx.home)}. That journal is not "
+                "deleted: it is moved to a folder beside it, named "
+                f"{printable(ctx.home.name)}.replaced-<date-time>."
             )
             if not confirm("Restore this backup?", assume_yes=ctx.args.yes):
                 ctx.err.print("Nothing was restored.")
                 return 0
         result = prepared.install()
     result.journal.close()
-    ctx.out.print(f"Restored into {ctx.home}. It opens with the backup's passphrase.")
+    ctx.out.print(f"Restored into {printable(ctx.home)}. It opens with the backup's passphrase.")
     if result.replaced_kept_in is not None:
         ctx.out.print(
-            f"The journal it replaced is kept in {result.replaced_kept_in} (still encrypted, "
-            "with its own passphrase). Delete that folder once you are sure you do not need it."
+            f"The journal it replaced is kept in {printable(result.replaced_kept_in)} (still "
+            "encrypted, with its own passphrase). Delete that folder once you are sure you do "
+            "not need it."
         )
     return 0
 
@@ -545,15 +602,17 @@ def cmd_digest(ctx: Context) -> int:
         raise UsageError("--since is after --until.")
     target: Path | None = Path(args.output) if args.output else None
     _refuse_existing(target, args.overwrite)
-    if target is not None and not _consent_to_plaintext(ctx, f" to {target}"):
+    if target is not None and not _consent_to_plaintext(ctx, f" to {printable(target)}"):
         return 0
     with ctx.open_journal() as journal:
         digest = supervision_digest(journal, args.since, args.until)
     if target is None:
         _write_stdout(digest.text.encode())
     else:
-        write_private_file(target, digest.text.encode(), overwrite=args.overwrite)
-        ctx.err.print(f"Wrote the digest to {target} (readable by you only).")
+        with _terminate_as_interrupt():
+            removed = write_private_file(target, digest.text.encode(), overwrite=args.overwrite)
+        _say_leftovers(ctx, removed, target.parent)
+        ctx.err.print(f"Wrote the digest to {printable(target)} (readable by you only).")
     ctx.err.print(
         f"{_count(digest.reflections, 'reflection')}, "
         f"{_count(digest.sessions, 'linked session')}, "
@@ -584,7 +643,7 @@ def _run_app(home: Path, policy: KdfPolicy, demo_passphrase: str | None = None) 
     app = PeerJournalApp(home, policy=policy, demo_passphrase=demo_passphrase)
     code = app.run()
     if app.exit_message:
-        Console(stderr=True, highlight=False).print(Text(app.exit_message))
+        Console(stderr=True, highlight=False).print(Text(printable(app.exit_message)))
     return int(code or app.return_code or 0)
 
 
@@ -746,8 +805,9 @@ def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLIC
         handler: Callable[[Context], int] = args.handler
         return handler(ctx)
     except JournalError as error:
-        # Messages can quote a name from an import file: no escape sequences reach the terminal.
-        err.print(Text(sanitize_text(error.message)))
+        # Messages can quote a path or a name from an import file: every control character
+        # in them is shown escaped, so no escape sequence reaches the terminal.
+        err.print(Text(printable(error.message)))
         return error.exit_code
     except KeyboardInterrupt:
         err.print("Interrupted; nothing more was changed.")

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfParams
+from peerjournal.core.printable import printable
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.dialogs import discard_changes_dialog
 
@@ -158,7 +159,7 @@ class SettingsScreen(Screen[Settings | None]):
         params = self.journal.vault.header.params
         return Content.assemble(
             ("Journal folder: ", "bold"),
-            str(self.journal.home),
+            printable(self.journal.home),
             "\n",
             ("Key derivation: ", "bold"),
             kdf_description(params),

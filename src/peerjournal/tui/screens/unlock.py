@@ -20,6 +20,7 @@ from peerjournal.core.errors import JournalError, WrongPassphrase
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, assess
+from peerjournal.core.printable import printable
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import PasswordInput, plain_line
@@ -104,7 +105,7 @@ class UnlockScreen(_GateScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="gate"):
             yield Static("peerjournal is locked", classes="gate-title")
-            yield Static(plain_line(f"Journal: {self.vault.home}"), classes="gate-muted")
+            yield Static(plain_line(f"Journal: {printable(self.vault.home)}"), classes="gate-muted")
             if self.demo_passphrase:
                 yield Static("A demo journal with made-up notes, removed when you quit.")
                 yield Static(
@@ -168,7 +169,9 @@ class CreateScreen(_GateScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="gate"):
             yield Static("Create your private journal", classes="gate-title")
-            yield Static(plain_line(f"It will live in {self.home}"), classes="gate-muted")
+            yield Static(
+                plain_line(f"It will live in {printable(self.home)}"), classes="gate-muted"
+            )
             yield Static(LOSS_WARNING, id="loss-warning")
             yield Static("New passphrase", classes="field-label")
             yield PasswordInput(id="passphrase", placeholder="several words you will remember")
