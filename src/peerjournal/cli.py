@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -37,7 +38,16 @@ from peerjournal.core.exchange import (
 from peerjournal.core.hardening import harden_process
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
-from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
+from peerjournal.core.passphrase import (
+    LOSS_WARNING,
+    PASSPHRASE_RULES,
+    assess,
+    is_weak,
+    meter_text,
+    require_acceptable,
+    seconds_per_guess,
+    weak_existing_message,
+)
 from peerjournal.core.printable import printable
 from peerjournal.core.vault import Vault
 
@@ -110,29 +120,27 @@ def existing_passphrase(fd: int | None) -> str:
     return read_line_from_fd(fd) if fd is not None else _ask("Passphrase: ")
 
 
-def new_passphrase(fd: int | None, err: Console, *, what: str = "passphrase") -> str:
-    """A new passphrase: asked twice on a terminal, checked for length either way."""
+def new_passphrase(
+    fd: int | None, err: Console, policy: KdfPolicy, *, what: str = "passphrase"
+) -> str:
+    """A new passphrase that today's rule accepts: asked twice on a terminal, with the rules
+    first and the estimator's words after each try; from a descriptor, checked the same way."""
     if fd is not None:
         chosen = read_line_from_fd(fd)
-    else:
-        err.print(LOSS_WARNING)
-        while True:
-            chosen = _ask(f"New {what}: ")
-            assessment = assess(chosen)
-            if not assessment.acceptable:
-                err.print(f"{assessment.label.capitalize()}: {assessment.feedback}")
-                continue
-            err.print(f"Strength: {assessment.label}. {assessment.feedback}")
-            if _ask(f"Repeat the new {what}: ") == chosen:
-                break
-            err.print("The two entries differ; please try again.")
-    assessment = assess(chosen)
-    if not assessment.acceptable:
-        raise UsageError(
-            f"The new {what} is {assessment.label}: at least {MIN_LENGTH} characters, "
-            "not a common password."
-        )
-    return chosen
+        require_acceptable(chosen, what=what)
+        return chosen
+    err.print(LOSS_WARNING)
+    err.print(f"Rules: {PASSPHRASE_RULES}")
+    per_guess = seconds_per_guess(policy)
+    while True:
+        chosen = _ask(f"New {what}: ")
+        assessment = assess(chosen)
+        err.print(meter_text(assessment, per_guess))
+        if not assessment.acceptable:
+            continue
+        if _ask(f"Repeat the new {what}: ") == chosen:
+            return chosen
+        err.print("The two entries differ; please try again.")
 
 
 def confirm(question: str, *, assume_yes: bool) -> bool:
@@ -159,18 +167,28 @@ class Context:
         # markup=False: paths and user text are printed as they are, never parsed as markup.
         self.out = Console(highlight=False, soft_wrap=True, markup=False)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+        self.weak_passphrase = False
 
-    def open_journal(self, *, policy: KdfPolicy | None = None) -> Journal:
+    def open_journal(
+        self, *, policy: KdfPolicy | None = None, assess_passphrase: bool = False
+    ) -> Journal:
         """Find and lock the journal first (so 'no journal' and 'in use' come before the
-        passphrase prompt), then unlock it."""
+        passphrase prompt), then unlock it.
+
+        With `assess_passphrase`, `weak_passphrase` says afterwards whether today's rule would
+        refuse the passphrase; the estimate runs beside the key derivation, not after it.
+        """
         vault = Vault.locate(self.home, policy=policy or self.policy)
         try:
             passphrase = existing_passphrase(self.args.passphrase_fd)
-            if self.err.is_terminal:
-                with self.err.status("Unlocking…"):
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                weak = pool.submit(is_weak, passphrase) if assess_passphrase else None
+                if self.err.is_terminal:
+                    with self.err.status("Unlocking…"):
+                        vault.unlock(passphrase)
+                else:
                     vault.unlock(passphrase)
-            else:
-                vault.unlock(passphrase)
+                self.weak_passphrase = weak is not None and weak.result()
             return Journal(vault)
         except BaseException:
             vault.close()
@@ -178,7 +196,7 @@ class Context:
 
 
 def cmd_init(ctx: Context) -> int:
-    passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err)
+    passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err, ctx.policy)
     if ctx.err.is_terminal:
         with ctx.err.status("Creating the journal (tuning the key derivation to this machine)…"):
             journal = Journal.create(ctx.home, passphrase, policy=ctx.policy)
@@ -199,7 +217,7 @@ def cmd_check(ctx: Context) -> int:
 
     # Open with a permissive floor so a weak journal can be *reported*; the cap still holds.
     permissive = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
-    with ctx.open_journal(policy=permissive) as journal:
+    with ctx.open_journal(policy=permissive, assess_passphrase=True) as journal:
         report = journal.check(ctx.policy.floor)
         counts = journal.counts()
     params, floor = report.params, ctx.policy.floor
@@ -220,6 +238,8 @@ def cmd_check(ctx: Context) -> int:
         "Entries: "
         + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items())
     )
+    if ctx.weak_passphrase:  # advice, not a problem: the journal itself is fine
+        ctx.out.print(weak_existing_message("run 'peerjournal passwd'"))
     if report.ok:
         ctx.out.print("Header authentic; cipher and database integrity checks passed.")
         return 0
@@ -234,7 +254,7 @@ def cmd_passwd(ctx: Context) -> int:
     # strength (`check` recommends this); the new settings come from the normal policy.
     lenient = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
     with ctx.open_journal(policy=lenient) as journal:
-        new = new_passphrase(ctx.args.new_passphrase_fd, ctx.err, what="passphrase")
+        new = new_passphrase(ctx.args.new_passphrase_fd, ctx.err, ctx.policy)
         if ctx.err.is_terminal:
             with ctx.err.status("Re-encrypting the journal with the new passphrase…"):
                 journal.change_passphrase(new, ctx.policy)
