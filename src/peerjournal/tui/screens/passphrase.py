@@ -122,20 +122,15 @@ class ChangePassphraseScreen(Screen[bool]):
     ChangePassphraseScreen .busy LoadingIndicator {
         display: block;
     }
+    ChangePassphraseScreen .change-label {
+        color: $text-muted;
+    }
     ChangePassphraseScreen PasswordInput {
-        border: none;
-        height: 1;
-        padding: 0 1;
         background: $boost;
     }
-    ChangePassphraseScreen PasswordInput:focus {
-        background: $primary 30%;
-    }
-    ChangePassphraseScreen Button {
-        height: 1;
-        min-width: 10;
-        border: none;
-        margin: 1 1 0 1;
+    ChangePassphraseScreen Center {
+        height: auto;
+        margin-top: 1;
     }
     """
 
@@ -161,17 +156,21 @@ class ChangePassphraseScreen(Screen[bool]):
                 classes="gate-muted",
             )
             yield Static(rules_text(), id="rules", classes="gate-muted")
-            yield Static("Current passphrase", classes="field-label")
-            yield PasswordInput(id="current")
-            yield Static("New passphrase", classes="field-label")
-            yield PasswordInput(id="new", placeholder="several words you will remember")
+            yield Static("Current passphrase", classes="change-label")
+            yield PasswordInput(id="current", compact=True)
+            yield Static("New passphrase", classes="change-label")
+            yield PasswordInput(
+                id="new", placeholder="several words you will remember", compact=True
+            )
             yield StrengthMeter(self._policy(), id="strength")
-            yield Static("The new passphrase again", classes="field-label")
-            yield PasswordInput(id="repeat")
+            yield Static("The new passphrase again", classes="change-label")
+            yield PasswordInput(id="repeat", compact=True)
             yield LoadingIndicator()
             yield Static("", classes="gate-status")
             with Center():
-                yield Button("Change passphrase", id="change-button", variant="primary")
+                yield Button(
+                    "Change passphrase", id="change-button", variant="primary", compact=True
+                )
 
     def on_mount(self) -> None:
         self.query_one("#current", PasswordInput).focus()
