@@ -9,10 +9,14 @@ This module never imports textual; the TUI is imported only when it is asked for
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,17 +28,28 @@ from peerjournal import __version__
 from peerjournal.core.errors import JournalError, UsageError
 from peerjournal.core.exchange import (
     PLAINTEXT_WARNING,
+    check_export_target,
     export_json_bytes,
     import_records,
+    leftovers_message,
     parse_export,
     read_import_file,
     write_private_file,
 )
 from peerjournal.core.journal import Journal, parse_query
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
-from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
+from peerjournal.core.passphrase import (
+    LOSS_WARNING,
+    PASSPHRASE_RULES,
+    assess,
+    is_weak,
+    meter_text,
+    require_acceptable,
+    seconds_per_guess,
+    weak_existing_message,
+)
 from peerjournal.core.platform import harden_process
-from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.printable import printable
 from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 
@@ -107,29 +122,27 @@ def existing_passphrase(fd: int | None) -> str:
     return read_line_from_fd(fd) if fd is not None else _ask("Passphrase: ")
 
 
-def new_passphrase(fd: int | None, err: Console, *, what: str = "passphrase") -> str:
-    """A new passphrase: asked twice on a terminal, checked for length either way."""
+def new_passphrase(
+    fd: int | None, err: Console, policy: KdfPolicy, *, what: str = "passphrase"
+) -> str:
+    """A new passphrase that today's rule accepts: asked twice on a terminal, with the rules
+    first and the estimator's words after each try; from a descriptor, checked the same way."""
     if fd is not None:
         chosen = read_line_from_fd(fd)
-    else:
-        err.print(LOSS_WARNING)
-        while True:
-            chosen = _ask(f"New {what}: ")
-            assessment = assess(chosen)
-            if not assessment.acceptable:
-                err.print(f"{assessment.label.capitalize()}: {assessment.feedback}")
-                continue
-            err.print(f"Strength: {assessment.label}. {assessment.feedback}")
-            if _ask(f"Repeat the new {what}: ") == chosen:
-                break
-            err.print("The two entries differ; please try again.")
-    assessment = assess(chosen)
-    if not assessment.acceptable:
-        raise UsageError(
-            f"The new {what} is {assessment.label}: at least {MIN_LENGTH} characters, "
-            "not a common password."
-        )
-    return chosen
+        require_acceptable(chosen, what=what)
+        return chosen
+    err.print(LOSS_WARNING)
+    err.print(f"Rules: {PASSPHRASE_RULES}")
+    per_guess = seconds_per_guess(policy)
+    while True:
+        chosen = _ask(f"New {what}: ")
+        assessment = assess(chosen)
+        err.print(meter_text(assessment, per_guess))
+        if not assessment.acceptable:
+            continue
+        if _ask(f"Repeat the new {what}: ") == chosen:
+            return chosen
+        err.print("The two entries differ; please try again.")
 
 
 def confirm(question: str, *, assume_yes: bool) -> bool:
@@ -156,18 +169,28 @@ class Context:
         # markup=False: paths and user text are printed as they are, never parsed as markup.
         self.out = Console(highlight=False, soft_wrap=True, markup=False)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+        self.weak_passphrase = False
 
-    def open_journal(self, *, policy: KdfPolicy | None = None) -> Journal:
+    def open_journal(
+        self, *, policy: KdfPolicy | None = None, assess_passphrase: bool = False
+    ) -> Journal:
         """Find and lock the journal first (so 'no journal' and 'in use' come before the
-        passphrase prompt), then unlock it."""
+        passphrase prompt), then unlock it.
+
+        With `assess_passphrase`, `weak_passphrase` says afterwards whether today's rule would
+        refuse the passphrase; the estimate runs beside the key derivation, not after it.
+        """
         vault = Vault.locate(self.home, policy=policy or self.policy)
         try:
             passphrase = existing_passphrase(self.args.passphrase_fd)
-            if self.err.is_terminal:
-                with self.err.status("Unlocking…"):
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                weak = pool.submit(is_weak, passphrase) if assess_passphrase else None
+                if self.err.is_terminal:
+                    with self.err.status("Unlocking…"):
+                        vault.unlock(passphrase)
+                else:
                     vault.unlock(passphrase)
-            else:
-                vault.unlock(passphrase)
+                self.weak_passphrase = weak is not None and weak.result()
             return Journal(vault)
         except BaseException:
             vault.close()
@@ -175,7 +198,7 @@ class Context:
 
 
 def cmd_init(ctx: Context) -> int:
-    passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err)
+    passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err, ctx.policy)
     if ctx.err.is_terminal:
         with ctx.err.status("Creating the journal (tuning the key derivation to this machine)…"):
             journal = Journal.create(ctx.home, passphrase, policy=ctx.policy)
@@ -183,7 +206,7 @@ def cmd_init(ctx: Context) -> int:
         journal = Journal.create(ctx.home, passphrase, policy=ctx.policy)
     with journal:
         params = journal.vault.header.params
-        ctx.out.print(f"Created an encrypted journal in {ctx.home}")
+        ctx.out.print(f"Created an encrypted journal in {printable(ctx.home)}")
         ctx.out.print(
             f"Argon2id: {params.memory_kib // 1024} MiB, {params.iterations} passes, "
             f"{params.parallelism} lanes."
@@ -196,11 +219,11 @@ def cmd_check(ctx: Context) -> int:
 
     # Open with a permissive floor so a weak journal can be *reported*; the cap still holds.
     permissive = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
-    with ctx.open_journal(policy=permissive) as journal:
+    with ctx.open_journal(policy=permissive, assess_passphrase=True) as journal:
         report = journal.check(ctx.policy.floor)
         counts = journal.counts()
     params, floor = report.params, ctx.policy.floor
-    ctx.out.print(f"Journal: {ctx.home} (generation {report.generation})")
+    ctx.out.print(f"Journal: {printable(ctx.home)} (generation {report.generation})")
     ctx.out.print(
         f"Key derivation: Argon2id, {params.memory_kib} KiB, t={params.iterations}, "
         f"p={params.parallelism}"
@@ -217,6 +240,8 @@ def cmd_check(ctx: Context) -> int:
         "Entries: "
         + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items())
     )
+    if ctx.weak_passphrase:  # advice, not a problem: the journal itself is fine
+        ctx.out.print(weak_existing_message("run 'peerjournal passwd'"))
     if report.ok:
         ctx.out.print("Header authentic; cipher and database integrity checks passed.")
         return 0
@@ -231,7 +256,7 @@ def cmd_passwd(ctx: Context) -> int:
     # strength (`check` recommends this); the new settings come from the normal policy.
     lenient = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
     with ctx.open_journal(policy=lenient) as journal:
-        new = new_passphrase(ctx.args.new_passphrase_fd, ctx.err, what="passphrase")
+        new = new_passphrase(ctx.args.new_passphrase_fd, ctx.err, ctx.policy)
         if ctx.err.is_terminal:
             with ctx.err.status("Re-encrypting the journal with the new passphrase…"):
                 journal.change_passphrase(new, ctx.policy)
@@ -282,8 +307,46 @@ def _write_stdout(data: bytes) -> None:
 
 
 def _refuse_existing(target: Path | None, overwrite: bool) -> None:
-    if target is not None and target.exists() and not overwrite:
-        raise UsageError(f"{target} already exists; choose another name or add --overwrite.")
+    """Refuse a target file before any passphrase is asked: a folder, a name too long, a
+    missing folder, or (without --overwrite) a file that exists."""
+    if target is None:
+        return
+    check_export_target(target, overwrite=True)
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise UsageError(
+            f"{printable(target)} already exists; choose another name or add --overwrite."
+        )
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While plaintext is written: SIGTERM and SIGHUP stop us the way Ctrl-C does.
+
+    Their default action ends the process on the spot, leaving the hidden partial file behind;
+    as a KeyboardInterrupt, the write's own clean-up runs first. (Only SIGKILL and a power cut
+    remain; the next export into that folder removes what they left.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = ("SIGTERM", "SIGHUP")
+    wanted = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, interrupt) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _say_leftovers(ctx: Context, removed: int, folder: Path) -> None:
+    """Say that an earlier, killed export's hidden leftovers were removed (if any were)."""
+    if removed:
+        ctx.err.print(leftovers_message(removed, folder))
 
 
 def _consent_to_plaintext(ctx: Context, where: str) -> bool:
@@ -338,8 +401,14 @@ def cmd_export(ctx: Context) -> int:
     folder: Path | None = Path(args.split) if args.split else None
     _refuse_existing(target, args.overwrite)
     if folder is not None and folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} is not empty; --split needs a new or empty folder.")
-    where = f" to {target}" if target else f" into {folder}" if folder else " to the terminal"
+        raise UsageError(f"{printable(folder)} is not empty; --split needs a new or empty folder.")
+    where = (
+        f" to {printable(target)}"
+        if target
+        else f" into {printable(folder)}"
+        if folder
+        else " to the terminal"
+    )
     if not _consent_to_plaintext(ctx, where):
         return 0
     with ctx.open_journal() as journal:
@@ -351,13 +420,19 @@ def cmd_export(ctx: Context) -> int:
             files = [(name, text.encode()) for name, text in rendered.files]
     what = _count(count, "entry", "entries") if count is not None else "the journal"
     if folder is not None:
-        write_private_folder(folder, files)
-        ctx.err.print(f"Exported {what} into {folder}, one file each (readable by you only).")
+        with _terminate_as_interrupt():
+            removed = write_private_folder(folder, files)
+        _say_leftovers(ctx, removed, folder.parent)
+        ctx.err.print(
+            f"Exported {what} into {printable(folder)}, one file each (readable by you only)."
+        )
     elif target is None:
         _write_stdout(data)
     else:
-        write_private_file(target, data, overwrite=args.overwrite)
-        ctx.err.print(f"Exported {what} to {target} (readable by you only).")
+        with _terminate_as_interrupt():
+            removed = write_private_file(target, data, overwrite=args.overwrite)
+        _say_leftovers(ctx, removed, target.parent)
+        ctx.err.print(f"Exported {what} to {printable(target)} (readable by you only).")
     return 0
 
 
@@ -404,8 +479,8 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 
 def _print_backup(ctx: Context, summary: BackupSummary) -> None:
-    ctx.out.print(f"Made: {summary.made_at or 'unknown'}")
-    ctx.out.print(f"Journal created: {summary.journal_created_at}")
+    ctx.out.print(f"Made: {printable(summary.made_at or 'unknown')}")
+    ctx.out.print(f"Journal created: {printable(summary.journal_created_at)}")
     ctx.out.print(f"Holds: {describe_counts(summary.counts)}")
     ctx.out.print(f"Size: {summary.size_bytes / 1_000_000:.1f} MB")
 
@@ -423,7 +498,7 @@ def cmd_backup(ctx: Context) -> int:
         if ctx.args.overwrite:
             raise UsageError("--verify only reads the backup; it takes no --overwrite.")
         if not target.is_file():
-            raise UsageError(f"There is no backup file {target}.")
+            raise UsageError(f"There is no backup file {printable(target)}.")
         passphrase = _backup_passphrase(ctx)
         summary = _busy(
             ctx,
@@ -432,7 +507,7 @@ def cmd_backup(ctx: Context) -> int:
                 target, passphrase, policy=ctx.policy, scratch=scratch_near(ctx.home)
             ),
         )
-        ctx.out.print(f"Backup: {target}")
+        ctx.out.print(f"Backup: {printable(target)}")
         _print_backup(ctx, summary)
         ctx.out.print("Header authentic; cipher and database integrity checks passed.")
         return 0
@@ -443,9 +518,9 @@ def cmd_backup(ctx: Context) -> int:
             "Writing and verifying the backup…",
             lambda: create_backup(journal, target, overwrite=ctx.args.overwrite),
         )
-    ctx.out.print(f"Backup written to {target} and verified.")
+    ctx.out.print(f"Backup written to {printable(target)} and verified.")
     if summary.cleaned_notice:
-        ctx.err.print(summary.cleaned_notice)
+        ctx.err.print(printable(summary.cleaned_notice))
     _print_backup(ctx, summary)
     ctx.out.print("It opens with the journal's current passphrase. It is encrypted; keep it safe.")
     return 0
@@ -457,7 +532,7 @@ def cmd_restore(ctx: Context) -> int:
 
     source = Path(ctx.args.file)
     if not source.is_file():
-        raise UsageError(f"There is no backup file {source}.")
+        raise UsageError(f"There is no backup file {printable(source)}.")
     if (ctx.home / HEADER_NAME).exists():
         ProcessLock(ctx.home).release()  # "in use" is said before the passphrase is asked
     passphrase = _backup_passphrase(ctx)
@@ -467,23 +542,25 @@ def cmd_restore(ctx: Context) -> int:
         lambda: prepare_restore(ctx.home, source, passphrase, policy=ctx.policy),
     )
     with prepared:
-        ctx.out.print(f"The backup {source} is intact.")
+        ctx.out.print(f"The backup {printable(source)} is intact.")
         _print_backup(ctx, prepared.summary)
         if prepared.replaces_journal:
             ctx.err.print(
-                f"Restoring replaces the journal in {ctx.home}. That journal is not deleted: it "
-                f"is moved to a folder beside it, named {ctx.home.name}.replaced-<date-time>."
+                f"Restoring replaces the journal in {printable(ctx.home)}. That journal is not "
+                "deleted: it is moved to a folder beside it, named "
+                f"{printable(ctx.home.name)}.replaced-<date-time>."
             )
             if not confirm("Restore this backup?", assume_yes=ctx.args.yes):
                 ctx.err.print("Nothing was restored.")
                 return 0
         result = prepared.install()
     result.journal.close()
-    ctx.out.print(f"Restored into {ctx.home}. It opens with the backup's passphrase.")
+    ctx.out.print(f"Restored into {printable(ctx.home)}. It opens with the backup's passphrase.")
     if result.replaced_kept_in is not None:
         ctx.out.print(
-            f"The journal it replaced is kept in {result.replaced_kept_in} (still encrypted, "
-            "with its own passphrase). Delete that folder once you are sure you do not need it."
+            f"The journal it replaced is kept in {printable(result.replaced_kept_in)} (still "
+            "encrypted, with its own passphrase). Delete that folder once you are sure you do "
+            "not need it."
         )
     return 0
 
@@ -548,15 +625,17 @@ def cmd_digest(ctx: Context) -> int:
         raise UsageError("--since is after --until.")
     target: Path | None = Path(args.output) if args.output else None
     _refuse_existing(target, args.overwrite)
-    if target is not None and not _consent_to_plaintext(ctx, f" to {target}"):
+    if target is not None and not _consent_to_plaintext(ctx, f" to {printable(target)}"):
         return 0
     with ctx.open_journal() as journal:
         digest = supervision_digest(journal, args.since, args.until)
     if target is None:
         _write_stdout(digest.text.encode())
     else:
-        write_private_file(target, digest.text.encode(), overwrite=args.overwrite)
-        ctx.err.print(f"Wrote the digest to {target} (readable by you only).")
+        with _terminate_as_interrupt():
+            removed = write_private_file(target, digest.text.encode(), overwrite=args.overwrite)
+        _say_leftovers(ctx, removed, target.parent)
+        ctx.err.print(f"Wrote the digest to {printable(target)} (readable by you only).")
     ctx.err.print(
         f"{_count(digest.reflections, 'reflection')}, "
         f"{_count(digest.sessions, 'linked session')}, "
@@ -587,7 +666,7 @@ def _run_app(home: Path, policy: KdfPolicy, demo_passphrase: str | None = None) 
     app = PeerJournalApp(home, policy=policy, demo_passphrase=demo_passphrase)
     code = app.run()
     if app.exit_message:
-        Console(stderr=True, highlight=False).print(Text(app.exit_message))
+        Console(stderr=True, highlight=False).print(Text(printable(app.exit_message)))
     return int(code or app.return_code or 0)
 
 
@@ -748,12 +827,13 @@ def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLIC
             return cmd_tui(ctx)
         # A restore or backup a crash cut off is finished or undone first, and said.
         for notice in recover(ctx.home):
-            err.print(Text(sanitize_text(notice)))
+            err.print(Text(printable(notice)))
         handler: Callable[[Context], int] = args.handler
         return handler(ctx)
     except JournalError as error:
-        # Messages can quote a name from an import file: no escape sequences reach the terminal.
-        err.print(Text(sanitize_text(error.message)))
+        # Messages can quote a path or a name from an import file: every control character
+        # in them is shown escaped, so no escape sequence reaches the terminal.
+        err.print(Text(printable(error.message)))
         return error.exit_code
     except KeyboardInterrupt:
         err.print("Interrupted; nothing more was changed.")

@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from peerjournal.core.journal import Journal
+from peerjournal.core.kdf import KdfPolicy
 from peerjournal.tui.app import PeerJournalApp
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
@@ -61,6 +62,25 @@ def test_create_screen(snap_compare, fixed_home: Path, size: tuple[int, int]) ->
         await pilot.pause()
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_create_screen_with_a_weak_passphrase(
+    snap_compare, fixed_home: Path, size: tuple[int, int]
+) -> None:
+    """The meter's words (and the refusal) fit, at 80x24 too. A calibrating policy makes the
+    time per guess the calibration target (1 s), not a timing; nothing is created here."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        still(pilot)
+        await pilot.press(*"Summer2026!!")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("enter", *"Summer2026!!", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = PeerJournalApp(fixed_home, policy=KdfPolicy(floor=TEST_POLICY.floor), today=lambda: TODAY)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

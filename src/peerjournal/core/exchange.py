@@ -6,8 +6,10 @@ transaction: a malformed or truncated file changes nothing and the error names t
 problem and where it is; importing the same file twice adds nothing.
 
 Plaintext only ever reaches the disk through `write_private_file`, which the CLI calls after
-the user has been warned and has agreed: mode 0600, written under a temporary name and linked
-into place, so a full disk or a crash never leaves half an export behind.
+the user has been warned and has agreed: mode 0600, written under a hidden `.NAME.partial-PID`
+name and linked into place, so a full disk, an error or Ctrl-C never leaves half an export
+behind (the hidden file is removed on every way out). Only a kill -9 or a power cut can leave
+one; the next export into that folder removes it (`remove_stale_partials`) and says so.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import contextlib
 import errno
 import json
 import os
+import re
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from peerjournal.core import platform
-from peerjournal.core.errors import ImportFailed, InvalidRecord, JournalError, StorageFull
+from peerjournal.core.errors import (
+    ImportFailed,
+    InvalidRecord,
+    JournalError,
+    StorageFull,
+    UsageError,
+)
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
@@ -38,6 +46,7 @@ from peerjournal.core.models import (
     Session,
     record_from_dict,
 )
+from peerjournal.core.printable import printable
 
 EXPORT_FORMAT = "peerjournal-export"
 EXPORT_VERSION = 1
@@ -108,20 +117,20 @@ def read_import_file(path: Path) -> bytes:
     open itself.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | platform.O_NONBLOCK | platform.O_BINARY)
     except FileNotFoundError:
-        raise ImportFailed(f"There is no file {path}; nothing was imported.") from None
+        raise ImportFailed(f"There is no file {printable(path)}; nothing was imported.") from None
     except OSError as error:
         raise ImportFailed(
-            f"Cannot read {path} ({error.strerror}); nothing was imported."
+            f"Cannot read {printable(path)} ({error.strerror}); nothing was imported."
         ) from None
     with contextlib.ExitStack() as closing:
         closing.callback(os.close, fd)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ImportFailed(
-                f"{path} is not a regular file (a device, pipe or folder); give the export "
-                "file itself. Nothing was imported."
+                f"{printable(path)} is not a regular file (a device, pipe or folder); give "
+                "the export file itself. Nothing was imported."
             )
         if info.st_size > MAX_IMPORT_BYTES:
             raise ImportFailed(_TOO_LARGE)
@@ -221,28 +230,136 @@ def import_records(journal: Journal, records: Iterable[tuple[str, Record]]) -> I
 # Plaintext files
 
 
-def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write an explicit export: 0600, all or nothing, never replacing a file unless asked."""
+# Our unfinished plaintext files and folders: ".NAME.partial-PID" beside the target.
+_PARTIAL_NAME = re.compile(r"^\.(?P<name>.+)\.partial-(?P<pid>[1-9][0-9]{0,9})$")
+# Room kept in a file name for ".partial-" and a process id, so the hidden name fits too.
+_PARTIAL_SUFFIX_BYTES = len(".partial-") + 11
+_DEFAULT_NAME_MAX = 255
+
+
+def partial_name(name: str, pid: int | None = None) -> str:
+    """The hidden name an export is written under before it is moved to `name`.
+
+    A long `name` is shortened (by bytes, on a character boundary) so the hidden name fits
+    where `name` itself fits.
+    """
+    encoded = os.fsencode(name)
+    room = _DEFAULT_NAME_MAX - 1 - _PARTIAL_SUFFIX_BYTES
+    if len(encoded) > room:
+        name = os.fsdecode(encoded[:room].decode("utf-8", "ignore").encode())
+    return f".{name}.partial-{os.getpid() if pid is None else pid}"
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process `pid` exists (then its partial file may still be being written)."""
+    if pid == os.getpid():
+        return False  # ours are removed by their own writer; one left over is stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, someone else's; or a platform where we cannot ask
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> int:
+    """Remove unfinished exports of ours that an interrupted run left in `folder`.
+
+    A kill -9 or a power cut stops a write before its clean-up can run, leaving a hidden
+    `.NAME.partial-PID` file (or folder, for a one-file-per-entry export) of plaintext. Only
+    entries named exactly so, owned by this user, not symbolic links, and whose process is
+    gone, are removed. Returns how many were; 0 when the folder cannot be read.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _PARTIAL_NAME.match(entry.name)
+        if match is None or _process_alive(int(match.group("pid"))):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if info.st_uid != os.geteuid():
+                continue
+            if stat.S_ISREG(info.st_mode):
+                os.unlink(entry.path)
+            elif stat.S_ISDIR(info.st_mode):
+                shutil.rmtree(entry.path)
+            else:
+                continue
+        except OSError:
+            continue
+        removed += 1
+    return removed
+
+
+def leftovers_message(count: int, folder: Path) -> str:
+    """What to say after `remove_stale_partials` removed `count` leftovers (count > 0)."""
+    what = "an unfinished export" if count == 1 else f"{count} unfinished exports"
+    return (
+        f"Removed {what} that an interrupted run had left in {printable(folder)} "
+        "(hidden plaintext files)."
+    )
+
+
+def check_export_target(path: Path, *, overwrite: bool = False) -> None:
+    """Refuse, in a plain sentence, a target that cannot become a private export file."""
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise JournalError(f"{path} already exists; choose another name or allow overwriting.")
-    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    fd = platform.open_new_private_file(temporary)
+    name_max = _DEFAULT_NAME_MAX
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        name_max = os.pathconf(path.parent, "PC_NAME_MAX")
+    if len(os.fsencode(path.name)) > name_max:
+        raise UsageError(
+            f"The file name is too long for this file system (at most {name_max} bytes); "
+            "choose a shorter one."
+        )
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
     except OSError as error:
-        os.close(fd)
-        temporary.unlink(missing_ok=True)
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageFull(
-                "The disk is full, so the export was not written. Nothing was left behind."
-            ) from None
-        raise
-    os.close(fd)
+        raise UsageError(f"{printable(path)} cannot be used: {error.strerror}.") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{printable(path)} is a folder; give a file name.")
+        if not overwrite:
+            raise UsageError(
+                f"{printable(path)} already exists; choose another name or allow overwriting."
+            )
+    if not path.parent.is_dir():
+        raise UsageError(f"The folder {printable(path.parent)} does not exist.")
+
+
+def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> int:
+    """Write an explicit export: 0600, all or nothing, never replacing a file unless asked.
+
+    The data goes into a hidden `.NAME.partial-PID` file that is renamed into place at the
+    end. Whatever stops the write (an error, Ctrl-C, SIGTERM turned into an exception), the
+    hidden file is removed before the exception goes on. Leftovers of an earlier run that
+    was killed outright are removed first; returns how many (see `leftovers_message`).
+    """
+    path = Path(path)
+    check_export_target(path, overwrite=overwrite)
+    removed = remove_stale_partials(path.parent)
+    _write_file(path, data, overwrite=overwrite)
+    return removed
+
+
+def _write_file(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """The write itself: under the hidden name, fsync, rename; removed on every way out."""
+    temporary = path.with_name(partial_name(path.name))
     try:
+        fd = platform.open_new_private_file(temporary)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if overwrite:
             os.replace(temporary, path)
         else:
@@ -250,8 +367,19 @@ def write_private_file(path: Path, data: bytes, *, overwrite: bool = False) -> N
         with contextlib.suppress(OSError):
             _fsync_directory(path.parent)
     except FileExistsError:
-        raise JournalError(f"{path} already exists; choose another name.") from None
+        raise JournalError(f"{printable(path)} already exists; choose another name.") from None
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(
+                "The disk is full, so the export was not written. Nothing was left behind."
+            ) from None
+        if error.errno == errno.ENAMETOOLONG:
+            raise UsageError("The file name is too long; choose a shorter one.") from None
+        if error.errno == errno.EISDIR:
+            raise UsageError(f"{printable(path)} is a folder; give a file name.") from None
+        raise
     finally:
+        # Every way out, KeyboardInterrupt and SystemExit included: no plaintext left behind.
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
 
@@ -275,32 +403,42 @@ def _rename_no_clobber(source: Path, target: Path) -> None:
 _fsync_directory = platform.fsync_directory
 
 
-def write_private_folder(folder: Path, files: list[tuple[str, bytes]]) -> None:
+def write_private_folder(folder: Path, files: list[tuple[str, bytes]]) -> int:
     """Write an explicit export of several files: a new 0700 folder of 0600 files, all or none.
 
-    The files are written into a hidden folder beside `folder` and renamed into place at the
-    end. `folder` must not exist, or be an empty folder (which is replaced).
+    The files are written into a hidden `.NAME.partial-PID` folder beside `folder` and renamed
+    into place at the end; on every way out (Ctrl-C included) the hidden folder is removed.
+    `folder` must not exist, or be an empty folder (which is replaced). Leftovers of an earlier
+    run that was killed outright are removed first; returns how many.
     """
     folder = Path(folder)
+    shown = printable(folder)
+    if len(os.fsencode(folder.name)) > _DEFAULT_NAME_MAX:
+        raise UsageError("The folder name is too long; choose a shorter one.")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise JournalError(f"{folder} exists and is not a folder; choose a new folder name.")
+        raise JournalError(f"{shown} exists and is not a folder; choose a new folder name.")
     if folder.exists() and any(folder.iterdir()):
-        raise JournalError(f"{folder} is not empty; choose a new or empty folder.")
+        raise JournalError(f"{shown} is not empty; choose a new or empty folder.")
     if not folder.parent.is_dir():
-        raise JournalError(f"The folder {folder.parent} does not exist.")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+        raise JournalError(f"The folder {printable(folder.parent)} does not exist.")
+    removed = remove_stale_partials(folder.parent)
+    temporary = folder.with_name(partial_name(folder.name))
     try:
-        platform.restrict_to_owner(temporary, folder=True)  # mkdtemp's 0700 is POSIX only
+        os.mkdir(temporary, 0o700)
+        platform.restrict_to_owner(temporary, folder=True)  # mode 0700 is POSIX only
         for name, data in files:
             if Path(name).name != name or name.startswith("."):
                 raise ValueError(f"not a plain file name: {name!r}")
-            write_private_file(temporary / name, data)
+            _write_file(temporary / name, data, overwrite=False)
         os.rename(temporary, folder)  # replaces an empty folder; fails if one appeared
     except OSError as error:
-        shutil.rmtree(temporary, ignore_errors=True)
         if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
-            raise JournalError(f"{folder} is not empty; choose a new or empty folder.") from None
+            raise JournalError(f"{shown} is not empty; choose a new or empty folder.") from None
+        if error.errno == errno.ENAMETOOLONG:
+            raise UsageError("The folder name is too long; choose a shorter one.") from None
         raise
-    except BaseException:
+    finally:
+        # Every way out, KeyboardInterrupt and SystemExit included (after a successful rename
+        # there is nothing left here to remove).
         shutil.rmtree(temporary, ignore_errors=True)
-        raise
+    return removed

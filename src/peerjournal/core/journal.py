@@ -29,8 +29,9 @@ from peerjournal.core.errors import (
     NotFound,
     SearchCancelled,
     StorageFull,
+    WrongPassphrase,
 )
-from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy
+from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy, derive_keys
 from peerjournal.core.models import (
     BY_KIND,
     TIMELINE_KINDS,
@@ -314,7 +315,16 @@ class Journal:
         return self._vault.check(floor)
 
     @_serialised
-    def change_passphrase(self, new_passphrase: str, policy: KdfPolicy | None = None) -> None:
+    def change_passphrase(
+        self, new_passphrase: str, policy: KdfPolicy | None = None, *, current: str | None = None
+    ) -> None:
+        """Re-key under `new_passphrase`. With `current` (the app asks for it, so a walk-away
+        moment cannot change it), only if that opens this journal: else WrongPassphrase and
+        nothing changes."""
+        if current is not None:
+            header = self._vault.header
+            if not header.verifies(derive_keys(current, header.salt, header.params)):
+                raise WrongPassphrase()
         self._vault.change_passphrase(new_passphrase, policy)
 
     # ---- transactions and errors

@@ -87,6 +87,7 @@ class PeerJournalApp(App[int]):
         self._last_activity = clock()
         self._locking = False
         self._pending_notice: str | None = None
+        self.weak_passphrase_noted = False  # "your passphrase is weak" is said once per run
 
     # ---- start
 

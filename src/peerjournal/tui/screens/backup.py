@@ -40,9 +40,15 @@ from peerjournal.core.backup import (
     set_auto_backup,
 )
 from peerjournal.core.errors import JournalError
-from peerjournal.core.exchange import PLAINTEXT_WARNING, export_json_bytes, write_private_file
+from peerjournal.core.exchange import (
+    PLAINTEXT_WARNING,
+    export_json_bytes,
+    leftovers_message,
+    write_private_file,
+)
 from peerjournal.core.journal import Journal
 from peerjournal.core.markdown import EntryFilter, render_markdown
+from peerjournal.core.printable import printable
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
@@ -87,7 +93,7 @@ def summary_text(summary: BackupSummary) -> str:
     """What a verified backup holds, in a few lines."""
     made = friendly_when(summary.made_at) if summary.made_at else "unknown"
     return (
-        f"Backup written to {summary.path} and verified.\n"
+        f"Backup written to {printable(summary.path)} and verified.\n"
         f"Made: {made} · {summary.size_bytes / 1_000_000:.1f} MB\n"
         f"Holds: {describe_counts(summary.counts)}\n"
         "It opens with the journal's current passphrase. It is encrypted; keep it safe."
@@ -97,7 +103,7 @@ def summary_text(summary: BackupSummary) -> str:
 def auto_text(settings: AutoBackupSettings) -> str:
     if settings.folder is None:
         return "Now: off."
-    return f"Now: on, into {settings.folder}, keeping the last {settings.keep}."
+    return f"Now: on, into {printable(settings.folder)}, keeping the last {settings.keep}."
 
 
 def default_backup_path(today: date) -> str:
@@ -135,9 +141,9 @@ def check_target(path: Path, journal_home: Path) -> bool:
     restore refuses a folder holding anything but a journal.
     """
     if path.is_dir():
-        raise TargetProblem(f"{path} is a folder; give a file name.")
+        raise TargetProblem(f"{printable(path)} is a folder; give a file name.")
     if not path.parent.is_dir():
-        raise TargetProblem(f"The folder {path.parent} does not exist.")
+        raise TargetProblem(f"The folder {printable(path.parent)} does not exist.")
     if _inside(path.parent, journal_home):
         raise TargetProblem("Choose a folder outside the journal's own folder.")
     return path.exists() or path.is_symlink()
@@ -145,7 +151,7 @@ def check_target(path: Path, journal_home: Path) -> bool:
 
 def check_auto_folder(folder: Path, journal_home: Path) -> None:
     if not folder.is_dir():
-        raise TargetProblem(f"The folder {folder} does not exist.")
+        raise TargetProblem(f"The folder {printable(folder)} does not exist.")
     if _inside(folder, journal_home):
         raise TargetProblem(
             "Backups inside the journal's own folder would be lost with it; choose another."
@@ -153,18 +159,26 @@ def check_auto_folder(folder: Path, journal_home: Path) -> None:
 
 
 def write_export(journal: Journal, fmt: str, path: Path, *, overwrite: bool) -> str:
-    """Render the whole journal as `fmt` and write it privately; say what was written."""
+    """Render the whole journal as `fmt` and write it privately; say what was written (and
+    that an earlier, interrupted export's hidden leftovers were removed, if any were)."""
     if fmt == "json":
         data, what = export_json_bytes(journal), "the whole journal"
     else:
         rendered = render_markdown(journal, EntryFilter())
         data, what = rendered.document.encode(), entries_text(rendered.entries)
-    write_private_file(path, data, overwrite=overwrite)
-    return what
+    removed = write_private_file(path, data, overwrite=overwrite)
+    said = (
+        f"Exported {what} to {printable(path)} (readable by you only). "
+        "Delete it when you no longer need it."
+    )
+    if removed:
+        said += "\n" + leftovers_message(removed, path.parent)
+    return said
 
 
 def _os_message(error: OSError, what: str) -> str:
-    return f"{what} could not be written ({error.strerror or error}). Nothing was changed."
+    reason = printable(str(error.strerror or error))
+    return f"{what} could not be written ({reason}). Nothing was changed."
 
 
 @dataclass(frozen=True)
@@ -187,13 +201,15 @@ async def take_auto_backup(
     try:
         summary = await call(node, run_auto_backup, journal)
     except JournalError as error:
-        problem = f"No automatic backup was made: {error.message}"
+        problem = f"No automatic backup was made: {printable(error.message)}"
     except OSError as error:
         problem = "No automatic backup was made: " + _os_message(error, "The backup")
     else:
         if summary is not None and announce:
             node.app.notify(
-                f"Automatic backup written to {summary.path.parent}.", markup=False, timeout=4
+                f"Automatic backup written to {printable(summary.path.parent)}.",
+                markup=False,
+                timeout=4,
             )
         return AutoBackupOutcome(summary)
     if announce:
@@ -407,7 +423,7 @@ class BackupScreen(Screen[None]):
             path, exists = target
             if exists and not await self.app.push_screen_wait(
                 ConfirmScreen(
-                    f"{path} already exists. Replace it with a new backup?",
+                    f"{printable(path)} already exists. Replace it with a new backup?",
                     yes="Replace",
                     danger=True,
                 )
@@ -418,7 +434,7 @@ class BackupScreen(Screen[None]):
             try:
                 summary = await call(self, create_backup, self.journal, path, overwrite=exists)
             except JournalError as error:
-                self._say("backup-result", error.message, error=True)
+                self._say("backup-result", printable(error.message), error=True)
                 return
             except OSError as error:
                 self._say("backup-result", _os_message(error, "The backup"), error=True)
@@ -476,7 +492,7 @@ class BackupScreen(Screen[None]):
                 self._say("auto-result", str(problem), error=True)
                 return
             except JournalError as error:
-                self._say("auto-result", error.message, error=True)
+                self._say("auto-result", printable(error.message), error=True)
                 return
         self._show_auto(settings)
         self._say(
@@ -513,9 +529,9 @@ class BackupScreen(Screen[None]):
             if target is None:
                 return
             path, exists = target
-            question = PLAINTEXT_WARNING.format(where=f" to {path}")
+            question = PLAINTEXT_WARNING.format(where=f" to {printable(path)}")
             if exists:
-                question += f"\n\n{path.name} already exists and will be replaced."
+                question += f"\n\n{printable(path.name)} already exists and will be replaced."
             if not await self.app.push_screen_wait(
                 ConfirmScreen(
                     question + "\n\nExport anyway?",
@@ -527,18 +543,14 @@ class BackupScreen(Screen[None]):
                 self._say("export-result", "Nothing was exported.")
                 return
             try:
-                what = await call(self, write_export, self.journal, fmt, path, overwrite=exists)
+                said = await call(self, write_export, self.journal, fmt, path, overwrite=exists)
             except JournalError as error:
-                self._say("export-result", error.message, error=True)
+                self._say("export-result", printable(error.message), error=True)
                 return
             except OSError as error:
                 self._say("export-result", _os_message(error, "The export"), error=True)
                 return
-        self._say(
-            "export-result",
-            f"Exported {what} to {path} (readable by you only). "
-            "Delete it when you no longer need it.",
-        )
+        self._say("export-result", said)
 
 
 __all__ = [

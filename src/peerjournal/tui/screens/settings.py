@@ -1,4 +1,5 @@
-"""SettingsScreen: idle lock and retention, plus where the journal lives and how it is keyed.
+"""SettingsScreen: idle lock and retention, where the journal lives and how it is keyed, and a
+way to change the passphrase (`ChangePassphraseScreen`).
 
 Settings are stored inside the encrypted journal (`Journal.setting` / `set_setting`), read and
 written in thread workers. Saving the idle timeout also applies it to the running app. The
@@ -10,19 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfParams
+from peerjournal.core.printable import printable
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.dialogs import discard_changes_dialog
+from peerjournal.tui.screens.passphrase import ChangePassphraseScreen
 
 IDLE_KEY = "idle_minutes"
 IDLE_DEFAULT = 5
@@ -113,6 +116,9 @@ class SettingsScreen(Screen[Settings | None]):
         margin-top: 1;
         color: $text-muted;
     }
+    SettingsScreen #change-passphrase {
+        margin-top: 1;
+    }
     """
 
     BINDINGS = [
@@ -151,6 +157,7 @@ class SettingsScreen(Screen[Settings | None]):
             )
             yield Static("", id="settings-error")
             yield Static(self._location_text(), id="settings-location", classes="settings-info")
+            yield Button("Change passphrase…", id="change-passphrase")
         yield Footer()
 
     def _location_text(self) -> Content:
@@ -158,7 +165,7 @@ class SettingsScreen(Screen[Settings | None]):
         params = self.journal.vault.header.params
         return Content.assemble(
             ("Journal folder: ", "bold"),
-            str(self.journal.home),
+            printable(self.journal.home),
             "\n",
             ("Key derivation: ", "bold"),
             kdf_description(params),
@@ -167,6 +174,14 @@ class SettingsScreen(Screen[Settings | None]):
     def on_mount(self) -> None:
         self.query_one("#idle-minutes", Input).focus()
         self.load()
+
+    @on(Button.Pressed, "#change-passphrase")
+    def _change_passphrase(self) -> None:
+        def changed(done: bool | None) -> None:
+            if done:  # new key settings: show them
+                self.query_one("#settings-location", Static).update(self._location_text())
+
+        self.app.push_screen(ChangePassphraseScreen(self.journal), changed)
 
     @work(exclusive=True, group="settings")
     async def load(self) -> None:

@@ -7,6 +7,7 @@ chance to retry; a damaged journal is named and the app exits cleanly without to
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +20,12 @@ from textual.widgets import Button, LoadingIndicator, Static
 from peerjournal.core.errors import JournalError, WrongPassphrase
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
-from peerjournal.core.passphrase import LOSS_WARNING, assess
+from peerjournal.core.passphrase import LOSS_WARNING, assess, is_weak, weak_existing_message
+from peerjournal.core.printable import printable
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import PasswordInput, plain_line
+from peerjournal.tui.screens.passphrase import NOT_ACCEPTED, StrengthMeter, rules_text
 
 if TYPE_CHECKING:
     from peerjournal.tui.app import PeerJournalApp
@@ -67,6 +70,10 @@ class _GateScreen(Screen[None]):
     .gate-muted {
         color: $text-muted;
     }
+    .gate-label {
+        margin-top: 1;
+        color: $text-muted;
+    }
     """
 
     @property
@@ -104,7 +111,7 @@ class UnlockScreen(_GateScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="gate"):
             yield Static("peerjournal is locked", classes="gate-title")
-            yield Static(plain_line(f"Journal: {self.vault.home}"), classes="gate-muted")
+            yield Static(plain_line(f"Journal: {printable(self.vault.home)}"), classes="gate-muted")
             if self.demo_passphrase:
                 yield Static("A demo journal with made-up notes, removed when you quit.")
                 yield Static(
@@ -129,6 +136,11 @@ class UnlockScreen(_GateScreen):
     @work(exclusive=True, group="unlock")
     async def unlock(self, passphrase: str) -> None:
         self.set_busy(True, "Unlocking… deriving your key takes about a second.")
+        # Whether today's rule would refuse this passphrase: estimated beside the key
+        # derivation, and said once per run of the app (not at every unlock after idle).
+        weak: asyncio.Future[bool] | None = None
+        if not self.pj_app.weak_passphrase_noted and not self.demo_passphrase:
+            weak = asyncio.ensure_future(call(self, is_weak, passphrase))
         try:
             if self.journal is not None:
                 await call(self, self.journal.unlock, passphrase)
@@ -149,6 +161,14 @@ class UnlockScreen(_GateScreen):
         finally:
             del passphrase
         self.set_busy(False)
+        if weak is not None and await weak:
+            self.pj_app.weak_passphrase_noted = True
+            self.pj_app.notify(
+                weak_existing_message("Settings → Change passphrase, or 'peerjournal passwd'"),
+                title="About your passphrase",
+                markup=False,
+                timeout=15,
+            )
         self.pj_app.journal_ready(journal)
 
 
@@ -158,7 +178,45 @@ def _unlock_new(vault: Vault, passphrase: str) -> Journal:
 
 
 class CreateScreen(_GateScreen):
-    """First run: choose a passphrase (twice) and create the journal."""
+    """First run: choose a passphrase (twice) and create the journal.
+
+    The rules are on screen from the start, and the meter's words appear under the field; on
+    a short terminal (under 30 rows, e.g. 80x24) the fields and the button are one row each,
+    so everything fits without scrolling.
+    """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    DEFAULT_CSS = """
+    CreateScreen.-short .gate {
+        width: 76;
+        max-width: 100%;
+        padding: 0 1;
+    }
+    CreateScreen.-short .gate-title {
+        margin: 0;
+    }
+    CreateScreen.-short .gate-label {
+        margin-top: 0;
+    }
+    CreateScreen.-short PasswordInput {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+    CreateScreen.-short PasswordInput:focus {
+        background: $primary 25%;
+    }
+    CreateScreen.-short Center {
+        height: auto;
+        margin-top: 1;
+    }
+    CreateScreen.-short #create-button {
+        height: 1;
+        border: none;
+        min-width: 18;
+    }
+    """
 
     def __init__(self, home: Path, policy: KdfPolicy) -> None:
         super().__init__(id="create")
@@ -168,12 +226,15 @@ class CreateScreen(_GateScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="gate"):
             yield Static("Create your private journal", classes="gate-title")
-            yield Static(plain_line(f"It will live in {self.home}"), classes="gate-muted")
+            yield Static(
+                plain_line(f"It will live in {printable(self.home)}"), classes="gate-muted"
+            )
             yield Static(LOSS_WARNING, id="loss-warning")
-            yield Static("New passphrase", classes="field-label")
+            yield Static(rules_text(), id="rules", classes="gate-muted")
+            yield Static("New passphrase", classes="gate-label")
             yield PasswordInput(id="passphrase", placeholder="several words you will remember")
-            yield Static("", id="strength", classes="gate-muted")
-            yield Static("The same passphrase again", classes="field-label")
+            yield StrengthMeter(self.policy, id="strength")
+            yield Static("The same passphrase again", classes="gate-label")
             yield PasswordInput(id="repeat")
             yield LoadingIndicator()
             yield Static("", classes="gate-status")
@@ -185,12 +246,7 @@ class CreateScreen(_GateScreen):
 
     @on(PasswordInput.Changed, "#passphrase")
     def strength(self, event: PasswordInput.Changed) -> None:
-        label = self.query_one("#strength", Static)
-        if not event.value:
-            label.update("")
-            return
-        assessment = assess(event.value)
-        label.update(plain_line(f"Strength: {assessment.label}. {assessment.feedback}"))
+        self.query_one(StrengthMeter).show_for(event.value)
 
     @on(PasswordInput.Submitted, "#passphrase")
     def next_field(self) -> None:
@@ -199,11 +255,16 @@ class CreateScreen(_GateScreen):
     @on(PasswordInput.Submitted, "#repeat")
     @on(Button.Pressed, "#create-button")
     def submit(self) -> None:
+        self.check_and_create()
+
+    @work(exclusive=True, group="create-check")
+    async def check_and_create(self) -> None:
+        """Apply the rule (in a worker: the estimator takes a moment), then create."""
         first = self.query_one("#passphrase", PasswordInput)
         second = self.query_one("#repeat", PasswordInput)
-        assessment = assess(first.value)
+        assessment = await call(self, assess, first.value)
         if not assessment.acceptable:
-            self.say(assessment.feedback, error=True)
+            self.say(NOT_ACCEPTED, error=True)
             first.focus()
             return
         if first.value != second.value:
