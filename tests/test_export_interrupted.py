@@ -213,6 +213,7 @@ def test_sigterm_during_the_write_is_cleaned_up_like_ctrl_c(
         real_fsync(fd)
 
     monkeypatch.setattr(exchange.os, "fsync", fsync)
+
     # Without the CLI's own handler, this one would swallow the signal and the test fails
     # cleanly (rather than SIGTERM ending the test run).
     def ignore(signum: int, frame: object) -> None:
