@@ -143,7 +143,12 @@ def test_a_killed_exports_leftovers_are_removed_by_the_next_export(
     stale_folder.mkdir()
     (stale_folder / "a.md").write_text(SECRET)
     # Not ours by name, or still being written by a live process: left alone.
-    kept = [out / ".notes.partial-abc", out / "notes.partial-123", out / partial_name("x", 1)]
+    kept = [
+        out / ".notes.partial-abc",
+        out / "notes.partial-123",
+        out / partial_name("x", 1),  # pid 1 is running
+        out / partial_name("b.pjbackup", gone),  # an (encrypted) backup's: not an export
+    ]
     for path in kept:
         path.write_text("keep")
 

@@ -234,6 +234,7 @@ def import_records(journal: Journal, records: Iterable[tuple[str, Record]]) -> I
 _PARTIAL_NAME = re.compile(r"^\.(?P<name>.+)\.partial-(?P<pid>[1-9][0-9]{0,9})$")
 # Room kept in a file name for ".partial-" and a process id, so the hidden name fits too.
 _PARTIAL_SUFFIX_BYTES = len(".partial-") + 11
+_BACKUP_SUFFIX = ".pjbackup"  # backup.create_backup names its partials the same way
 _DEFAULT_NAME_MAX = 255
 
 
@@ -278,7 +279,9 @@ def remove_stale_partials(folder: Path) -> int:
         return 0
     for entry in entries:
         match = _PARTIAL_NAME.match(entry.name)
-        if match is None or _process_alive(int(match.group("pid"))):
+        if match is None or match.group("name").endswith(_BACKUP_SUFFIX):
+            continue  # not an export (a backup's partial is encrypted, and backup's business)
+        if _process_alive(int(match.group("pid"))):
             continue
         try:
             info = entry.stat(follow_symlinks=False)
