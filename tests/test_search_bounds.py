@@ -155,6 +155,22 @@ def test_cancel_searches_stops_only_the_running_one(
     assert journal.is_unlocked
 
 
+def test_close_stops_a_running_search_too(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_searchable(journal)
+    started = threading.Event()
+    never_ending_search(monkeypatch, started)
+    outcome: list[object] = []
+    worker = threading.Thread(target=search_into, args=(journal, outcome))
+    worker.start()
+    assert started.wait(GUARD_SECONDS)
+    journal.close()  # quitting the app must not wait for a search either
+    worker.join(GUARD_SECONDS)
+    assert len(outcome) == 1 and isinstance(outcome[0], SearchCancelled)
+    assert not journal.is_unlocked
+
+
 async def test_the_idle_lock_happens_while_a_long_search_runs(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
