@@ -68,6 +68,7 @@ from peerjournal.core.recovery import (
     RESTORE_MARKER,
     RestorePlan,
     free_name,
+    recover,
     remove_if_no_journal,
     write_restore_marker,
 )
@@ -683,17 +684,29 @@ class PreparedRestore:
                     os.rename(aside, home)
                     raise
         except OSError as error:
-            if not (home / RESTORE_MARKER).exists():  # nothing was swapped: say so, tidy up
+            if os.path.lexists(home / RESTORE_MARKER):
+                # Swapped, but the replaced journal could not be renamed: it stays under the
+                # staging name (so it must not be removed as a staged copy), and the marker
+                # stays too, so the next start moves it aside.
+                self._staging = None
                 self.discard()
                 raise BackupFailed(
-                    f"The restored journal could not be put in place ({error.strerror}); "
-                    "nothing was changed."
+                    f"The backup was restored, but the journal it replaced could not be moved "
+                    f"aside ({error.strerror}); it is kept in {staging} for now."
                 ) from None
-            # Swapped, but the replaced journal could not be renamed: it stays under the
-            # staging name, and the marker stays too, so the next start moves it aside.
+            if not os.path.lexists(home):
+                # Half-way through two renames, and putting the journal back failed too: let
+                # go of the folders as they are and settle them as the next start would.
+                self._staging = None
+                self.discard()
+                settled = " ".join(recover(home))
+                raise BackupFailed(
+                    f"The restored journal could not be put in place ({error.strerror}). {settled}"
+                ) from None
+            self.discard()
             raise BackupFailed(
-                f"The backup was restored, but the journal it replaced could not be moved "
-                f"aside ({error.strerror}); it is kept in {staging} for now."
+                f"The restored journal could not be put in place ({error.strerror}); "
+                "nothing was changed."
             ) from None
 
     def _put_back(self, aside: Path | None, stamp: str) -> Path:
