@@ -240,7 +240,7 @@ def test_a_restore_into_an_empty_place_cut_off_before_the_swap_leaves_nothing_be
     assert os.listdir(home.parent) == []
 
 
-def test_the_cli_and_the_app_say_what_was_recovered(
+def test_the_cli_says_what_was_recovered(
     live: Path,
     backup_file: Path,
     monkeypatch: pytest.MonkeyPatch,
