@@ -444,8 +444,8 @@ def cmd_backup(ctx: Context) -> int:
             lambda: create_backup(journal, target, overwrite=ctx.args.overwrite),
         )
     ctx.out.print(f"Backup written to {target} and verified.")
-    if summary.cleaned_notice:
-        ctx.err.print(summary.cleaned_notice)
+    if summary.cleaned_notice:  # names found on disk: no control characters reach the terminal
+        ctx.err.print(Text(sanitize_text(summary.cleaned_notice)))
     _print_backup(ctx, summary)
     ctx.out.print("It opens with the journal's current passphrase. It is encrypted; keep it safe.")
     return 0
