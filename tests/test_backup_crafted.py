@@ -20,12 +20,12 @@ from typing import NamedTuple
 import pytest
 
 from peerjournal.core import backup as backup_module
-from peerjournal.core.backup import create_backup, prepare_restore, verify_backup
+from peerjournal.core.backup import prepare_restore, verify_backup
 from peerjournal.core.errors import BackupDamaged, StorageFull
-from peerjournal.core.journal import Journal
+from tests import test_backup as backup_tests
 from tests.clirun import run_cli
 from tests.conftest import PASSPHRASE, TEST_POLICY, files_under
-from tests.test_backup import fill, members_of, snapshot
+from tests.test_backup import members_of, snapshot
 
 HUGE = 64 * 1024**3 - 1  # just under the old limit on a database member
 # Enough for everything these tests legitimately write; a regression that writes a crafted
@@ -33,19 +33,8 @@ HUGE = 64 * 1024**3 - 1  # just under the old limit on a database member
 WRITE_GUARD_BYTES = 64 * 1024 * 1024
 
 
-@pytest.fixture
-def filled(home: Path) -> Path:
-    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
-        fill(journal)
-    return home
-
-
-@pytest.fixture
-def made(filled: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "journal.pjbackup"
-    with Journal.open(filled, PASSPHRASE, policy=TEST_POLICY) as journal:
-        create_backup(journal, target)
-    return target
+filled = backup_tests.filled  # the same fixtures as the other backup tests
+made = backup_tests.made
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from peerjournal.core import backup as backup_module
-from peerjournal.core import swap
+from peerjournal.core import platform
 from peerjournal.core.backup import create_backup, prepare_restore
-from peerjournal.core.errors import JournalDamaged, WrongPassphrase
+from peerjournal.core.errors import BackupFailed, JournalDamaged, WrongPassphrase
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Session, new_id, now_iso
 from peerjournal.core.recovery import RESTORE_MARKER, recover
@@ -78,7 +78,7 @@ def exchange_works(folder: Path) -> bool:
     second.mkdir()
     (first / "a").touch()
     try:
-        return swap.exchange(first, second) and (second / "a").exists()
+        return platform.exchange_folders(first, second) and (second / "a").exists()
     finally:
         shutil.rmtree(first)
         shutil.rmtree(second)
@@ -90,7 +90,7 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_pa
         if not exchange_works(tmp_path):
             pytest.skip("this system or file system cannot exchange two folders")
     else:
-        monkeypatch.setattr(swap, "exchange", lambda first, second: False)
+        monkeypatch.setattr(platform, "exchange_folders", lambda first, second: False)
     return str(request.param)
 
 
@@ -240,14 +240,14 @@ def test_a_restore_into_an_empty_place_cut_off_before_the_swap_leaves_nothing_be
     assert os.listdir(home.parent) == []
 
 
-def test_the_cli_and_the_app_say_what_was_recovered(
+def test_the_cli_says_what_was_recovered(
     live: Path,
     backup_file: Path,
     monkeypatch: pytest.MonkeyPatch,
     locks: list[ProcessLock],
     run,
 ) -> None:
-    monkeypatch.setattr(swap, "exchange", lambda first, second: False)
+    monkeypatch.setattr(platform, "exchange_folders", lambda first, second: False)
     crash_restore_at("moved_aside", live, backup_file, monkeypatch, locks)
     assert not live.exists()  # the moment the old code left: "There is no journal"
     result = run("--home", str(live), "check")
@@ -294,18 +294,18 @@ def test_exchange_falls_back_when_the_system_cannot(
         ctypes.set_errno(errno.EINVAL)  # e.g. a file system without RENAME_EXCHANGE
         return -1
 
-    monkeypatch.setattr(swap, "_renameat2", refusing)
-    assert swap.exchange(first, second) is False
-    monkeypatch.setattr(swap, "_renameat2", None)  # another OS, or an old C library
-    assert swap.exchange(first, second) is False
+    monkeypatch.setattr(platform, "_renameat2", lambda: refusing)
+    assert platform.exchange_folders(first, second) is False
+    monkeypatch.setattr(platform, "_renameat2", lambda: None)  # another OS, or an old C library
+    assert platform.exchange_folders(first, second) is False
 
     def failing(*args: object) -> int:
         ctypes.set_errno(errno.ENOENT)
         return -1
 
-    monkeypatch.setattr(swap, "_renameat2", failing)
+    monkeypatch.setattr(platform, "_renameat2", lambda: failing)
     with pytest.raises(FileNotFoundError):
-        swap.exchange(first, tmp_path / "missing")
+        platform.exchange_folders(first, tmp_path / "missing")
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,3 +368,61 @@ def test_a_partial_backup_left_by_a_crash_is_removed_by_the_next_backup(
     assert "Removed 2 unfinished backup files" in result.err
     assert not stale.exists() and not empty.exists()
     assert alive.exists() and foreign.exists()
+
+
+def failing_renames(monkeypatch: pytest.MonkeyPatch, *rules: tuple[str, str]) -> list[str]:
+    """Make renames fail (EIO), once per rule: (source name prefix, target name prefix)."""
+    real_rename = os.rename
+    pending, failed = list(rules), []
+
+    def rename(source: os.PathLike[str] | str, target: os.PathLike[str] | str) -> None:
+        names = (Path(source).name, Path(target).name)
+        for rule in pending:
+            if names[0].startswith(rule[0]) and names[1].startswith(rule[1]):
+                pending.remove(rule)
+                failed.append(" -> ".join(names))
+                raise OSError(errno.EIO, "Input/output error")
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    return failed
+
+
+def test_a_swapped_journal_that_cannot_be_moved_aside_is_never_removed(
+    live: Path, backup_file: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if not exchange_works(tmp_path):
+        pytest.skip("this system or file system cannot exchange two folders")
+    failed = failing_renames(monkeypatch, (".journal.restoring-", "journal.replaced-"))
+    prepared = prepare_restore(live, backup_file, OTHER_PASSPHRASE, policy=TEST_POLICY)
+    with prepared, pytest.raises(BackupFailed, match="could not be moved aside"):
+        prepared.install()
+    monkeypatch.undo()
+    assert failed  # the rename did fail
+    staged = [name for name in siblings(live) if ".restoring-" in name]
+    assert len(staged) == 1  # the replaced journal, still under the staging name: kept
+    assert notes_of(live.parent / staged[0], PASSPHRASE) == ["live one"]
+    notices = recover(live)
+    assert len(notices) == 1 and "finished" in notices[0]
+    assert notes_of(live, OTHER_PASSPHRASE) == ["also from the backup", "from the backup"]
+    kept = [name for name in siblings(live) if name.startswith("journal.replaced-")]
+    assert len(kept) == 1 and notes_of(live.parent / kept[0], PASSPHRASE) == ["live one"]
+    assert_settled(live)
+
+
+def test_two_renames_that_fail_half_way_put_the_journal_back_at_once(
+    live: Path, backup_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(platform, "exchange_folders", lambda first, second: False)
+    # Moving the copy in fails, and so does the first attempt to move the journal back.
+    failed = failing_renames(
+        monkeypatch, (".journal.restoring-", "journal"), ("journal.replaced-", "journal")
+    )
+    prepared = prepare_restore(live, backup_file, OTHER_PASSPHRASE, policy=TEST_POLICY)
+    with prepared, pytest.raises(BackupFailed, match="put back"):
+        prepared.install()
+    monkeypatch.undo()
+    assert len(failed) == 2
+    assert notes_of(live, PASSPHRASE) == ["live one"]
+    assert siblings(live) == []
+    assert_settled(live)

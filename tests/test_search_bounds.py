@@ -106,6 +106,14 @@ def never_ending_search(
     monkeypatch.setattr(Journal, "_search_progress", progress)
 
 
+def search_into(journal: Journal, outcome: list[object]) -> None:
+    """Search for "housing"; append the hits, or the SearchCancelled that stopped it."""
+    try:
+        outcome.append(journal.search("housing"))
+    except SearchCancelled as error:
+        outcome.append(error)
+
+
 def test_lock_interrupts_a_running_search_and_returns(
     journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -113,14 +121,7 @@ def test_lock_interrupts_a_running_search_and_returns(
     started = threading.Event()
     never_ending_search(monkeypatch, started)
     outcome: list[object] = []
-
-    def search() -> None:
-        try:
-            outcome.append(journal.search("housing"))
-        except SearchCancelled as error:
-            outcome.append(error)
-
-    worker = threading.Thread(target=search)
+    worker = threading.Thread(target=search_into, args=(journal, outcome))
     worker.start()
     assert started.wait(GUARD_SECONDS), "the search never ran its query"
     journal.lock()  # must not wait for the search to finish on its own
@@ -143,14 +144,7 @@ def test_cancel_searches_stops_only_the_running_one(
     started = threading.Event()
     never_ending_search(monkeypatch, started)
     outcome: list[object] = []
-
-    def search() -> None:
-        try:
-            outcome.append(journal.search("housing"))
-        except SearchCancelled as error:
-            outcome.append(error)
-
-    worker = threading.Thread(target=search)
+    worker = threading.Thread(target=search_into, args=(journal, outcome))
     worker.start()
     assert started.wait(GUARD_SECONDS)
     journal.cancel_searches()
@@ -159,6 +153,22 @@ def test_cancel_searches_stops_only_the_running_one(
     monkeypatch.undo()
     assert len(journal.search("housing")) == 40  # the next search runs normally
     assert journal.is_unlocked
+
+
+def test_close_stops_a_running_search_too(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_searchable(journal)
+    started = threading.Event()
+    never_ending_search(monkeypatch, started)
+    outcome: list[object] = []
+    worker = threading.Thread(target=search_into, args=(journal, outcome))
+    worker.start()
+    assert started.wait(GUARD_SECONDS)
+    journal.close()  # quitting the app must not wait for a search either
+    worker.join(GUARD_SECONDS)
+    assert len(outcome) == 1 and isinstance(outcome[0], SearchCancelled)
+    assert not journal.is_unlocked
 
 
 async def test_the_idle_lock_happens_while_a_long_search_runs(
@@ -174,14 +184,8 @@ async def test_the_idle_lock_happens_while_a_long_search_runs(
         started = threading.Event()
         never_ending_search(monkeypatch, started)
         outcome: list[object] = []
-
-        def search(journal: Journal) -> None:
-            try:
-                outcome.append(journal.search("housing"))
-            except SearchCancelled as error:
-                outcome.append(error)
-
-        app.run_worker(functools.partial(search, app.journal), thread=True, group="journal")
+        search = functools.partial(search_into, app.journal, outcome)
+        app.run_worker(search, thread=True, group="journal")
         # Wait off the event loop, which must stay free to run the worker (and the app).
         assert await asyncio.to_thread(started.wait, GUARD_SECONDS)
         now[0] += 61

@@ -519,8 +519,8 @@ def cmd_backup(ctx: Context) -> int:
             lambda: create_backup(journal, target, overwrite=ctx.args.overwrite),
         )
     ctx.out.print(f"Backup written to {printable(target)} and verified.")
-    if summary.cleaned_notice:
-        ctx.err.print(printable(summary.cleaned_notice))
+    if summary.cleaned_notice:  # names found on disk: no control characters reach the terminal
+        ctx.err.print(Text(printable(summary.cleaned_notice)))
     _print_backup(ctx, summary)
     ctx.out.print("It opens with the journal's current passphrase. It is encrypted; keep it safe.")
     return 0

@@ -18,9 +18,9 @@ anything is opened. Verification derives the keys from the passphrase (a wrong o
 `BackupDamaged` (exit 4).
 
 A restore verifies the whole backup first, in a folder beside the journal's, then swaps the
-two folders: in one step where the system can (`swap.exchange`, Linux's RENAME_EXCHANGE),
-else with two renames. The current journal folder becomes `<home>.replaced-<time>` and the
-verified one becomes `<home>`. At every moment both journals exist completely on disk, and a
+two folders: in one step where the system can (`platform.exchange_folders`, Linux's
+RENAME_EXCHANGE), else with two renames. The current journal folder becomes
+`<home>.replaced-<time>` and the verified one becomes `<home>`. At every moment both journals exist completely on disk, and a
 marker inside the restored copy lets the next start (`recovery.recover`) finish or undo a
 swap that a crash cut off. The restored journal is opened before the call returns; if it
 does not open, the previous one is put back. The replaced journal is kept (it still opens
@@ -49,7 +49,7 @@ from typing import IO, Any
 
 import sqlcipher3
 
-from peerjournal.core import platform, swap
+from peerjournal.core import platform
 from peerjournal.core.errors import (
     BackupDamaged,
     BackupFailed,
@@ -68,6 +68,7 @@ from peerjournal.core.recovery import (
     RESTORE_MARKER,
     RestorePlan,
     free_name,
+    recover,
     remove_if_no_journal,
     write_restore_marker,
 )
@@ -669,7 +670,7 @@ class PreparedRestore:
         try:
             if aside is None:
                 os.rename(staging, home)
-            elif swap.exchange(staging, home):
+            elif platform.exchange_folders(staging, home):
                 _restore_step("exchanged")
                 os.rename(staging, aside)  # the replaced journal, under the staging name now
             else:
@@ -681,24 +682,36 @@ class PreparedRestore:
                     os.rename(aside, home)
                     raise
         except OSError as error:
-            if not (home / RESTORE_MARKER).exists():  # nothing was swapped: say so, tidy up
+            if os.path.lexists(home / RESTORE_MARKER):
+                # Swapped, but the replaced journal could not be renamed: it stays under the
+                # staging name (so it must not be removed as a staged copy), and the marker
+                # stays too, so the next start moves it aside.
+                self._staging = None
                 self.discard()
                 raise BackupFailed(
-                    f"The restored journal could not be put in place ({error.strerror}); "
-                    "nothing was changed."
+                    f"The backup was restored, but the journal it replaced could not be moved "
+                    f"aside ({error.strerror}); it is kept in {staging} for now."
                 ) from None
-            # Swapped, but the replaced journal could not be renamed: it stays under the
-            # staging name, and the marker stays too, so the next start moves it aside.
+            if not os.path.lexists(home):
+                # Half-way through two renames, and putting the journal back failed too: let
+                # go of the folders as they are and settle them as the next start would.
+                self._staging = None
+                self.discard()
+                settled = " ".join(recover(home))
+                raise BackupFailed(
+                    f"The restored journal could not be put in place ({error.strerror}). {settled}"
+                ) from None
+            self.discard()
             raise BackupFailed(
-                f"The backup was restored, but the journal it replaced could not be moved "
-                f"aside ({error.strerror}); it is kept in {staging} for now."
+                f"The restored journal could not be put in place ({error.strerror}); "
+                "nothing was changed."
             ) from None
 
     def _put_back(self, aside: Path | None, stamp: str) -> Path:
         """The restored journal did not open: move it out, put the replaced one back."""
         home = self.home
         failed = free_name(home.parent, f"{home.name}.failed-restore-{stamp}")
-        if aside is not None and swap.exchange(home, aside):
+        if aside is not None and platform.exchange_folders(home, aside):
             _restore_step("failed_exchanged")
             os.rename(aside, failed)
         else:

@@ -285,7 +285,7 @@ def remove_stale_partials(folder: Path) -> int:
             continue
         try:
             info = entry.stat(follow_symlinks=False)
-            if info.st_uid != os.geteuid():
+            if platform.foreign_owner(info) is not None:
                 continue
             if stat.S_ISREG(info.st_mode):
                 os.unlink(entry.path)
@@ -311,9 +311,7 @@ def leftovers_message(count: int, folder: Path) -> str:
 def check_export_target(path: Path, *, overwrite: bool = False) -> None:
     """Refuse, in a plain sentence, a target that cannot become a private export file."""
     path = Path(path)
-    name_max = _DEFAULT_NAME_MAX
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        name_max = os.pathconf(path.parent, "PC_NAME_MAX")
+    name_max = platform.name_max(path.parent, default=_DEFAULT_NAME_MAX)
     if len(os.fsencode(path.name)) > name_max:
         raise UsageError(
             f"The file name is too long for this file system (at most {name_max} bytes); "

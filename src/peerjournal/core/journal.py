@@ -230,7 +230,7 @@ class Journal:
         # without the mutex, changed under this small lock of their own.
         self._stop_guard = threading.Lock()
         self._search_epoch = 0  # a search started in an older epoch stops
-        self._locks_waiting = 0  # while a lock() waits, every search stops
+        self._locks_waiting = 0  # while a lock() or close() waits, every search stops
         schema.migrate(vault.connection)
 
     # ---- lifecycle
@@ -268,18 +268,24 @@ class Journal:
         A search running in another thread is stopped first (it raises SearchCancelled), and
         so is any search that starts while this waits: locking never waits behind a search.
         """
-        with self._stop_guard:
-            self._locks_waiting += 1
-            self._search_epoch += 1
-        try:
+        with self._searches_stopped():
             self._lock()
-        finally:
-            with self._stop_guard:
-                self._locks_waiting -= 1
 
     @_serialised
     def _lock(self) -> None:
         self._vault.lock()
+
+    @contextlib.contextmanager
+    def _searches_stopped(self) -> Iterator[None]:
+        """While the block runs (waiting for the journal's lock), every search stops."""
+        with self._stop_guard:
+            self._locks_waiting += 1
+            self._search_epoch += 1
+        try:
+            yield
+        finally:
+            with self._stop_guard:
+                self._locks_waiting -= 1
 
     def cancel_searches(self) -> None:
         """Stop the search running now, if any (it raises SearchCancelled). From any thread,
@@ -300,8 +306,13 @@ class Journal:
         self._vault.unlock(passphrase)
         schema.migrate(self._vault.connection)
 
-    @_serialised
     def close(self) -> None:
+        """Lock, and let go of the directory lock. Like `lock()`, stops a running search."""
+        with self._searches_stopped():
+            self._close()
+
+    @_serialised
+    def _close(self) -> None:
         self._vault.close()
 
     def __enter__(self) -> Journal:

@@ -329,6 +329,17 @@ def foreign_owner(status: os.stat_result) -> int | None:
 # Durable renames
 
 
+def name_max(folder: Path, *, default: int) -> int:
+    """The longest file name, in bytes, that `folder`'s file system takes (`default` where the
+    system cannot say: Windows, or a `pathconf` error)."""
+    if sys.platform == "win32":
+        return default
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError):
+        return default
+
+
 def fsync_directory(directory: Path) -> None:
     """Make a rename or a new file in `directory` durable (POSIX).
 
@@ -409,3 +420,56 @@ def harden_process() -> tuple[str, ...]:
         elif sys.platform == "darwin" and libc.ptrace(PT_DENY_ATTACH, 0, None, 0) == 0:
             applied.append("PT_DENY_ATTACH")
     return tuple(applied)
+
+
+# --------------------------------------------------------------------------------------------
+# Swapping two folders in one step
+
+_AT_FDCWD = -100  # Linux's value
+_RENAME_EXCHANGE = 1 << 1
+# errno values that mean "this system or file system cannot exchange", not "this swap failed".
+_EXCHANGE_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _renameat2() -> Any | None:
+    """Linux's `renameat2` from the C library already loaded, or None (glibc before 2.28, musl
+    before 1.2.3, or another system)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = _libc().renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    )
+    function.restype = ctypes.c_int
+    return function
+
+
+def exchange_folders(first: Path, second: Path) -> bool:
+    """Swap what two existing paths name, atomically: both names exist before and after, and
+    no moment exists at which one is missing (Linux 3.15+, `RENAME_EXCHANGE`). A restore uses it
+    to put a verified journal in place of the current one.
+
+    False when this system or file system cannot (some network and FUSE file systems say
+    EINVAL; macOS and Windows have no such call here): nothing changed, and the caller falls
+    back to two renames, which the restore's marker (core/recovery.py) lets the next start
+    finish or undo. OSError for a real failure (a missing path, no permission).
+    """
+    function = _renameat2()
+    if function is None:
+        return False
+    result = function(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _EXCHANGE_UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))

@@ -98,11 +98,7 @@ def read_restore_marker(folder: Path, name: str) -> RestorePlan | None:
 
 def _fsync(folder: Path) -> None:
     with contextlib.suppress(OSError):  # some file systems (FAT) cannot fsync a folder
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        platform.fsync_directory(folder)
 
 
 @contextlib.contextmanager
