@@ -20,9 +20,9 @@ anything is opened. Verification derives the keys from the passphrase (a wrong o
 A restore verifies the whole backup first, in a folder beside the journal's, then swaps the
 two folders: in one step where the system can (`platform.exchange_folders`, Linux's
 RENAME_EXCHANGE), else with two renames. The current journal folder becomes
-`<home>.replaced-<time>` and the verified one becomes `<home>`. At every moment both journals exist completely on disk, and a
-marker inside the restored copy lets the next start (`recovery.recover`) finish or undo a
-swap that a crash cut off. The restored journal is opened before the call returns; if it
+`<home>.replaced-<time>` and the verified one becomes `<home>`. At every moment both
+journals exist completely on disk, and a marker inside the restored copy lets the next start
+(`recovery.recover`) finish or undo a swap that a crash cut off. The restored journal is opened before the call returns; if it
 does not open, the previous one is put back. The replaced journal is kept (it still opens
 with its old passphrase) and its folder is reported, for the user to delete once they are
 sure.
