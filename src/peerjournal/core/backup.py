@@ -22,10 +22,10 @@ two folders: in one step where the system can (`platform.exchange_folders`, Linu
 RENAME_EXCHANGE), else with two renames. The current journal folder becomes
 `<home>.replaced-<time>` and the verified one becomes `<home>`. At every moment both
 journals exist completely on disk, and a marker inside the restored copy lets the next start
-(`recovery.recover`) finish or undo a swap that a crash cut off. The restored journal is opened before the call returns; if it
-does not open, the previous one is put back. The replaced journal is kept (it still opens
-with its old passphrase) and its folder is reported, for the user to delete once they are
-sure.
+(`recovery.recover`) finish or undo a swap that a crash cut off. The restored journal is
+opened before the call returns; if it does not open, the previous one is put back. The
+replaced journal is kept (it still opens with its old passphrase) and its folder is reported,
+for the user to delete once they are sure.
 """
 
 from __future__ import annotations
