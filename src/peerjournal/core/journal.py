@@ -29,6 +29,7 @@ from peerjournal.core.models import (
     BY_KIND,
     TIMELINE_KINDS,
     Alias,
+    ConfidentialityEvent,
     FollowUp,
     Record,
     Session,
@@ -405,6 +406,21 @@ class Journal:
             (alias_id, limit),
         ).fetchall()
         return [self._record_from_row(Session, row) for row in rows]
+
+    @_serialised
+    def confidentiality_events(
+        self, *, alias_id: str | None = None, session_id: str | None = None, limit: int = 200
+    ) -> list[ConfidentialityEvent]:
+        """The confidentiality events of an alias or of a session, newest first."""
+        column, value = ("session_id", session_id) if session_id else ("alias_id", alias_id)
+        if not value:
+            return []
+        rows = self._conn.execute(
+            f"SELECT {', '.join(_columns(ConfidentialityEvent))} FROM confidentiality_events "  # noqa: S608
+            f"WHERE {column} = ? ORDER BY sort_ts DESC LIMIT ?",
+            (value, limit),
+        ).fetchall()
+        return [self._record_from_row(ConfidentialityEvent, row) for row in rows]
 
     # ---- follow-ups
 
