@@ -3,6 +3,7 @@
 The pseudonym, what else they are called (nicknames and short forms, which the supervision
 digest removes like the pseudonym), the themes of the work together, whether they know the
 supporter outside work (a dual relationship), whether, when and how the limits of
+confidentiality were explained, what they agreed to (a consent note) and free notes.
 Status (active or closed) is changed on the aliases screen.
 Opened with `e` on the aliases screen; a new alias is usually made quicker, by name only.
 """
