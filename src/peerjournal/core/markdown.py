@@ -124,6 +124,8 @@ class RenderContext:
     session_ref: Callable[[str | None], str | None]
     text: Callable[[str], str] = _same
     precise_times: bool = True
+    when: Callable[[str], str] | None = None  # how a record's time is shown, if not as written
+    omit: frozenset[str] = frozenset()  # fields left out (the digest leaves out their words)
 
 
 def journal_context(journal: Journal) -> RenderContext:
@@ -241,13 +243,15 @@ class _Entry:
 
 
 def _when(value: str, ctx: RenderContext) -> str:
+    if ctx.when is not None:
+        return ctx.when(value)
     return show_time(value, precise=ctx.precise_times)
 
 
 def _render_session(s: Session, entry: _Entry, label: str) -> None:
     ctx = entry.ctx
     entry.heading(_when(s.occurred_at, ctx), label, alias=ctx.alias_label(s.alias_id))
-    shape = [s.modality, _words(s.method), s.setting]
+    shape = [s.modality, _words(s.method)] + ([] if "setting" in ctx.omit else [s.setting])
     if s.duration_min:
         shape.append(f"{s.duration_min} min")
     entry.fact(" · ".join(shape).capitalize())
@@ -264,7 +268,8 @@ def _render_session(s: Session, entry: _Entry, label: str) -> None:
     entry.fact("; ".join(shared).capitalize() if shared else None)
     entry.tags(s.tags)
     for name, title in SESSION_TEXT_FIELDS:
-        entry.section(title, getattr(s, name))
+        if name not in ctx.omit:
+            entry.section(title, getattr(s, name))
 
 
 def _render_reflection(r: Reflection, entry: _Entry, label: str) -> None:
