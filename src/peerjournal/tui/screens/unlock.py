@@ -157,6 +157,13 @@ def _unlock_new(vault: Vault, passphrase: str) -> Journal:
     return Journal(vault)
 
 
+# Said once, calmly, where a journal is created: what this journal is, and what it is not.
+OFFICIAL_RECORD_BOUNDARY = (
+    "This is your private practice journal, not your organisation's record: what must be "
+    "recorded officially goes in their system, as their procedures say."
+)
+
+
 class CreateScreen(_GateScreen):
     """First run: choose a passphrase (twice) and create the journal."""
 
@@ -170,6 +177,7 @@ class CreateScreen(_GateScreen):
             yield Static("Create your private journal", classes="gate-title")
             yield Static(plain_line(f"It will live in {self.home}"), classes="gate-muted")
             yield Static(LOSS_WARNING, id="loss-warning")
+            yield Static(OFFICIAL_RECORD_BOUNDARY, id="boundary", classes="gate-muted")
             yield Static("New passphrase", classes="field-label")
             yield PasswordInput(id="passphrase", placeholder="several words you will remember")
             yield Static("", id="strength", classes="gate-muted")
