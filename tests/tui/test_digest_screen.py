@@ -88,9 +88,7 @@ async def test_the_digest_is_de_identified_literal_and_read_only(
         assert "River" not in shown and "river" not in shown.lower()
         assert HOSTILE_STORED in shown  # markup and brackets stay words
         assert "zqxprivate" not in shown
-        assert text_of(app, "digest-summary").startswith(
-            "1 reflection, 1 linked session, 1 name;"
-        )
+        assert text_of(app, "digest-summary").startswith("1 reflection, 1 linked session, 1 name;")
         assert app.is_running
     after = {path: path.stat().st_size for path in files_under(tmp_path)}
     assert after.keys() == before.keys()  # not a file written unasked
@@ -138,7 +136,7 @@ async def test_review_then_present_and_save(filled: Journal, tmp_path: Path) -> 
         Reflection(
             id=new_id(),
             occurred_on=(TODAY - timedelta(days=1)).isoformat(),
-            body="Her GP said the Zopiclone helps. She said \"never again\".",
+            body='Her GP said the Zopiclone helps. She said "never again".',
             for_supervision=True,
         )
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -323,7 +323,8 @@ class DigestScreen(Screen[None]):
     def _switch_changed(self, event: Checkbox.Changed) -> None:
         name = (event.checkbox.id or "").removeprefix("with-")
         if name in _SWITCHES:
-            self.options = replace(self.options, **{name: event.value})
+            changes: dict[str, Any] = {name: event.value}
+            self.options = replace(self.options, **changes)
             self.query_one("#digest-left-out", Static).update(left_out_text(self.options))
             self.reviewed = False
             self.show_digest()
@@ -381,8 +382,7 @@ class DigestScreen(Screen[None]):
         if self.listed:
             listing.highlighted = min(highlighted or 0, len(self.listed) - 1)
         listing.border_title = (
-            f"Review: {_count(len(self.listed), 'candidate', 'candidates')} "
-            "(space: keep/redact)"
+            f"Review: {_count(len(self.listed), 'candidate', 'candidates')} (space: keep/redact)"
         )
 
     def _review_state(self) -> str:
