@@ -665,6 +665,9 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
         names = fill_every_text_field(form, HOSTILE)
+        for required, value in REQUIRED_TO_SAVE.get(kind, {}).items():
+            if required not in names:
+                set_field(form, required, value)
         await pilot.pause()
         for name in names:
             form.query_one(f"#{name}").focus()
@@ -680,7 +683,7 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
         elif name.startswith("follow_up"):
             (follow_up,) = all_of(journal, FollowUp)
             assert follow_up.action == HOSTILE_STORED
-        elif name in ("tags", "themes"):
+        elif name in ("tags", "themes", "also_known_as"):
             assert all("\x1b" not in tag for tag in getattr(record, name))
         else:
             assert getattr(record, name) == HOSTILE_STORED, name
@@ -799,7 +802,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("session", "goal_focus"),
         ("reflection", "title"),
         ("checkin", "mood"),
-        ("confidentiality_event", "disclosed_minimum"),
+        ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
     ],
 )
@@ -900,6 +903,8 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         await pilot.press("y")  # and write the reflection
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)  # asked first: on top
         await app_settle(app, pilot)
+        set_field(event_form, "category", "risk_to_self")
+        set_field(event_form, "notes", "A plan for tonight; we called together.")
         set_field(event_form, "consulted_role", "supervisor")
         await save_form(pilot)
         reflection_form = await wait_for_screen(pilot, ReflectionForm)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from peerjournal.core.journal import Journal
+from peerjournal.core.models import ConfidentialityEvent, Session
 from peerjournal.tui.app import PeerJournalApp
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
@@ -153,5 +154,83 @@ def test_alias_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> No
             await pilot.pause()
         still(pilot)
         await pilot.pause()
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+async def _settled(pilot: Pilot[object]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    still(pilot)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("occasion", ["limits_reached", "concern"])
+@pytest.mark.parametrize("size", SIZES)
+def test_confidentiality_form(
+    snap_compare, fixed_home: Path, size: tuple[int, int], occasion: str
+) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        sessions = [s for s in app.journal.all_records(Session) if s.safety_flag != "none"]
+        session = next(
+            s for s in sessions if (s.safety_flag == "concern") == (occasion == "concern")
+        )
+        await app.open_form(
+            "confidentiality_event",
+            session_id=session.id,
+            alias_id=session.alias_id,
+            occasion=occasion,
+        )
+        await _settled(pilot)
+        app.screen.query_one("#at_date", Input).value = "2026-11-27"
+        app.screen.query_one("#at_time", Input).value = "14:00"
+        await pilot.pause()
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_digest_review(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.app.run_action("digest")
+        await _settled(pilot)
+        pilot.app.screen.query_one("#digest-since").value = "2026-09-01"  # type: ignore[attr-defined]
+        pilot.app.screen.query_one("#digest-since").focus()
+        await pilot.press("enter")
+        await _settled(pilot)
+        pilot.app.screen.query_one("#digest-candidates").focus()
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_aliases_with_events(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        await pilot.press("a")
+        await _settled(pilot)
+        # The alias whose session reached the limits of confidentiality.
+        (event,) = [
+            e
+            for e in app.journal.all_records(ConfidentialityEvent)
+            if e.occasion == "limits_reached"
+        ]
+        listing = app.screen.query_one("#alias-list", OptionList)
+        listing.highlighted = listing.get_option_index(event.alias_id or "")
+        await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
