@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import ConfidentialityEvent, Session
+from peerjournal.core.models import ConfidentialityEvent, Reflection, Session
 from peerjournal.tui.app import PeerJournalApp
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
@@ -44,10 +44,13 @@ def fixed_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def still(pilot: Pilot[object]) -> None:
     pilot.app.animation_level = "none"  # no smooth scrolling caught half-way
-    for widget in pilot.app.query(Input):
+    for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
-    for area in pilot.app.query(TextArea):
+        # A blink tick already queued can hide the cursor after blinking stops: pin it on.
+        widget._cursor_visible = True
+    for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+        area._cursor_visible = True
 
 
 def make(home: Path) -> PeerJournalApp:
@@ -201,6 +204,17 @@ def test_digest_review(snap_compare, fixed_home: Path, size: tuple[int, int]) ->
 
     async def run_before(pilot: Pilot[object]) -> None:
         await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        app.journal.save(  # something left for the review to list
+            Reflection(
+                id="0b9a2f7e-1c3d-4e5f-8a9b-0c1d2e3f4a99",
+                occurred_on="2026-11-26",
+                title="Before supervision",
+                body='They saw the GP on Tuesday about 30 tablets; "never again", they said.',
+                for_supervision=True,
+            )
+        )
         await pilot.app.run_action("digest")
         await _settled(pilot)
         pilot.app.screen.query_one("#digest-since").value = "2026-09-01"  # type: ignore[attr-defined]

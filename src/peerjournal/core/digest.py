@@ -50,17 +50,13 @@ class DigestOptions:
 LEFT_OUT: dict[str, tuple[str, str, str]] = {
     "their_words": (
         "their words",
-        "a person's own words are what others recognise most easily",
+        "their own words are the easiest to recognise",
         "--with-their-words",
     ),
-    "setting": (
-        "the setting",
-        '"home" or "office" says where someone was met',
-        "--with-setting",
-    ),
+    "setting": ("the setting", '"home" says where someone lives', "--with-setting"),
     "exact_dates": (
         "exact dates",
-        "an exact day can point to one person in a small community; the week is shown",
+        "one day can point to one person; the week is shown",
         "--exact-dates",
     ),
 }

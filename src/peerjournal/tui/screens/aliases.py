@@ -228,9 +228,7 @@ def session_content(session: Session) -> Content:
 
 def event_content(event: ConfidentialityEvent) -> Content:
     """One line about a confidentiality event: when, what kind, and what happened."""
-    what = choice_label("occasion", event.occasion)
-    if event.occasion == "concern":
-        what = "Concern: consultation"
+    what = "Concern: consultation" if event.occasion == "concern" else "Limits reached"
     parts: list[str | tuple[str, str]] = [
         (friendly_when(event.at), "bold"),
         "  ",
@@ -284,9 +282,14 @@ class AliasesScreen(EntryListScreen):
         height: 1fr;
         border: round $primary 40%;
     }
-    AliasesScreen #alias-follow-ups, AliasesScreen #alias-events {
+    AliasesScreen #alias-follow-ups {
         height: auto;
-        max-height: 8;
+        max-height: 7;
+        border: round $primary 40%;
+    }
+    AliasesScreen #alias-events {
+        height: auto;
+        max-height: 4;
         border: round $primary 40%;
     }
     AliasesScreen OptionList:focus {

@@ -43,10 +43,7 @@ from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.followups import today_for
 
 DEFAULT_DAYS = 30
-NOTICE = (
-    "De-identified: people become [name 1], [name 2]…; places, contacts and numbers are "
-    "removed. Review what is left before it leaves."
-)
+NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."
 REVIEW_FIRST = "Review the candidates first, then press ctrl+r (done reviewing)."
 _SWITCHES = {"their_words": "Their words", "setting": "Setting", "exact_dates": "Exact dates"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -387,8 +384,8 @@ class DigestScreen(Screen[None]):
 
     def _review_state(self) -> str:
         if self.reviewed:
-            return "Reviewed: f shows it full screen, s saves it."
-        return "Review what is left, then ctrl+r."
+            return "Reviewed: f full screen, s save."
+        return "Review, then ctrl+r."
 
     # ---- reviewing
 

@@ -65,10 +65,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
         "other": "Other",
     },
     "template": {key: name for key, (name, _) in REFLECTION_TEMPLATES.items()},
-    "occasion": {
-        "limits_reached": "Limits of confidentiality reached",
-        "concern": "Concern: a consultation",
-    },
+    "occasion": {"limits_reached": "Limits reached", "concern": "Concern"},
     "person_involvement": {
         "": "Not recorded",
         "told_before": "Told before it was shared",
@@ -125,7 +122,7 @@ FIELD_LABELS: dict[str, str] = {
     "consulted_role": "Who I consulted (a role, not a name)",
     "disclosed_minimum": "What minimum was shared",
     "occasion": "What this records",
-    "disclosed_to": "Shared with (a role or agency, never a name)",
+    "disclosed_to": "Shared with (a role or agency)",
     "reason": "Why",
     "person_involvement": "The person's involvement",
     "person_involvement_note": "Why they were, or were not, told",

@@ -158,10 +158,7 @@ def _unlock_new(vault: Vault, passphrase: str) -> Journal:
 
 
 # Said once, calmly, where a journal is created: what this journal is, and what it is not.
-OFFICIAL_RECORD_BOUNDARY = (
-    "This is your private practice journal, not your organisation's record: what must be "
-    "recorded officially goes in their system, as their procedures say."
-)
+OFFICIAL_RECORD_BOUNDARY = "A private practice journal, not your organisation's record."
 
 
 class CreateScreen(_GateScreen):
