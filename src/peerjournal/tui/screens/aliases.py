@@ -110,7 +110,7 @@ class AliasNameScreen(ModalScreen[str | None]):
         height: auto;
     }
     AliasNameScreen #limits-on {
-        width: 16;
+        width: 18;
     }
     AliasNameScreen #limits-note {
         width: 1fr;
@@ -132,7 +132,7 @@ class AliasNameScreen(ModalScreen[str | None]):
     def _show_error(self, message: str) -> None:
         self.query_one("#alias-name-error", Static).update(Content(message))
 
-    @on(Input.Submitted, "#alias-name")
+    @on(Input.Submitted)
     def _submitted(self) -> None:
         self.save()
 

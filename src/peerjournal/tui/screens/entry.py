@@ -194,7 +194,7 @@ class EntryScreen(Screen[str | None]):
     BINDINGS = [
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
-        Binding("v", "view_event", "Its event", show=False),
+        Binding("v", "view_event", "Its event"),
         Binding("escape", "back", "Back"),
     ]
 
