@@ -30,7 +30,7 @@ EXPECTED_COUNTS = {
     "reflection": 9,
     "follow_up": 14,
     "checkin": 30,
-    "confidentiality_event": 1,
+    "confidentiality_event": 2,
 }
 KINDS: tuple[type[Record], ...] = (
     Alias,
@@ -115,9 +115,15 @@ def test_sessions_cover_groups_and_both_safety_flags(demo: Journal) -> None:
     assert groups and all(s.alias_id is None for s in groups)
     assert sum(s.safety_flag == "concern" for s in sessions) == 1
     (limits,) = [s for s in sessions if s.safety_flag == "limits_reached"]
-    (event,) = demo.all_records(ConfidentialityEvent)
+    (concern,) = [s for s in sessions if s.safety_flag == "concern"]
+    events = {e.occasion: e for e in demo.all_records(ConfidentialityEvent)}
+    assert sorted(events) == ["concern", "limits_reached"]
+    event = events["limits_reached"]
     assert event.session_id == limits.id and event.alias_id == limits.alias_id
-    assert event.person_told and event.limits_explained_before
+    assert event.person_involvement == "told_before" and event.limits_explained_before
+    assert event.official_record == "yes" and event.disclosed_to and event.notes
+    consultation = events["concern"]
+    assert consultation.session_id == concern.id and consultation.outcome
     assert all(s.strengths and s.next_steps for s in sessions)
     assert len({s.goal_focus for s in sessions}) == len(sessions)  # nobody repeats a visit
 

@@ -1,4 +1,5 @@
-"""The supervision digest: pseudonyms become Person A, B, ...; identifiers are redacted."""
+"""The supervision digest: people become [name 1], [name 2] ...; identifiers are redacted;
+less goes out by default; events are counted; the review keeps and redacts words."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from peerjournal.core.digest import (
-    Pseudonyms,
-    identifiers_in,
-    person_label,
-    supervision_digest,
-)
+from peerjournal.core.digest import LEFT_OUT, DigestOptions, supervision_digest
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Alias, Reflection, Session, new_id, template_body
+from peerjournal.core.models import (
+    Alias,
+    ConfidentialityEvent,
+    Reflection,
+    Session,
+    new_id,
+    template_body,
+)
+from peerjournal.core.privacy import find_identifiers
 from tests.clirun import run_cli
 from tests.conftest import PASSPHRASE, TEST_POLICY, files_under
 
@@ -98,63 +102,112 @@ def source_identifiers(journal: Journal) -> set[str]:
     for session in journal.all_records(Session):
         texts += [session.goal_focus, session.their_words, session.notes]
     for text in texts:
-        found |= {hint.text for hint in identifiers_in(text, PSEUDONYMS)}
+        found |= {hint.text for hint in find_identifiers(text, PSEUDONYMS)}
     return found
 
 
 def test_the_digest_holds_no_pseudonym_and_no_identifier(journal: Journal, aliases) -> None:
-    digest = supervision_digest(journal, since=date(2026, 11, 1), until=date(2026, 11, 30))
+    digest = supervision_digest(
+        journal,
+        since=date(2026, 11, 1),
+        until=date(2026, 11, 30),
+        options=DigestOptions(their_words=True),
+    )
     text = digest.text
     for pseudonym in PSEUDONYMS:
-        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, pseudonym.split())) + r"(?!\w)"
-        assert not re.search(pattern, text, re.IGNORECASE), pseudonym
+        for part in pseudonym.split():  # every part, alone too
+            assert not re.search(rf"(?<!\w){part}(?!\w)", text, re.IGNORECASE), part
     found = source_identifiers(journal)
     assert set(IDENTIFIERS) <= found  # the nudges do find them in the notes
     for identifier in found:
         assert identifier not in text, identifier
-    assert identifiers_in(text, list(digest.people)) == []
     assert "jo.smith" not in text and "943 476" not in text and "Lopez" not in text
 
 
-def test_aliases_become_people_in_order_of_first_appearance(journal: Journal, aliases) -> None:
-    text = supervision_digest(journal, since=date(2026, 11, 1)).text
+def test_people_keep_one_label_from_first_mention(journal: Journal, aliases) -> None:
+    text = supervision_digest(
+        journal, since=date(2026, 11, 1), options=DigestOptions(their_words=True)
+    ).text
     # River appears first (the title), Sky Blue next (the body), Jo last.
-    assert "## 2026-11-20 · Reflection: After Person A's group" in text
-    assert "Person A's story stayed with me. Person A and Person B met." in text
-    assert "### 2026-11-18 · Session (linked) with Person B" in text
-    assert "Person C's flat at [redacted address] is not safe" in text
-    assert "Person B again; I felt stuck. Person C did not come." in text
-    assert "Session (linked, also above) with Person B" in text
-    assert "Email [redacted email] about the NHS number [redacted id number]." in text
-    assert "- Tags: Person A" in text  # a tag naming an alias is replaced too
-    assert "15:30" not in text  # no times of day
+    assert "## week of 16 Nov 2026 · Reflection: After [name 1] group" in text
+    assert "[name 1] story stayed with me. [name 1] and [name 2] met." in text
+    assert "### week of 16 Nov 2026 · Session (linked) with [name 2]" in text
+    assert "[name 4] flat at [address] is not safe" in text
+    assert "[name 2] again; I felt stuck. [name 4] did not come." in text
+    assert "Session (linked, also above) with [name 2]" in text
+    assert "[name 2] wants to call [name 3] on [phone]" in text  # "sky blue", lower case
+    assert "Email [email] about the NHS number [number]." in text
+    assert "- Tags: [name 1]" in text  # a tag naming an alias is replaced too
+    assert "15:30" not in text and "2026-11-18" not in text  # the week, not the day
+
+
+def test_less_goes_out_by_default_and_says_why(journal: Journal, aliases) -> None:
+    digest = supervision_digest(journal, since=date(2026, 11, 1))
+    text = digest.text
+    assert "not safe" not in text and "Their words" not in text  # their words left out
+    assert "· community" not in text  # the setting left out
+    for what, why, flag in LEFT_OUT.values():
+        assert f"- Left out: {what} ({why}; {flag} adds it)." in text
+    full = supervision_digest(
+        journal,
+        since=date(2026, 11, 1),
+        options=DigestOptions(their_words=True, setting=True, exact_dates=True),
+    ).text
+    assert "not safe" in full and "· community" in full and "2026-11-18" in full
+    assert "Left out" not in full
 
 
 def test_only_reflections_for_supervision_in_the_range(journal: Journal, aliases) -> None:
     digest = supervision_digest(journal, since=date(2026, 11, 1), until=date(2026, 11, 30))
     assert digest.reflections == 2 and digest.sessions == 1
-    assert digest.people == ("Person A", "Person B", "Person C")
+    assert digest.people == ("[name 1]", "[name 2]", "[name 3]", "[name 4]")
     assert "PRIVATE" not in digest.text and "September" not in digest.text
     everything = supervision_digest(journal)
-    assert everything.reflections == 3 and "September thoughts about Person A" in everything.text
+    assert everything.reflections == 3 and "September thoughts about [name 1]" in everything.text
     nothing = supervision_digest(journal, since=date(2027, 1, 1))
     assert nothing.reflections == 0 and "No reflections are marked" in nothing.text
 
 
-def test_labels_and_pseudonym_matching() -> None:
-    assert [person_label(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
-        "Person A",
-        "Person B",
-        "Person Z",
-        "Person AA",
-        "Person AB",
-        "Person ZZ",
-        "Person AAA",
-    ]
-    names = Pseudonyms({"1": "River", "2": "River Song", "3": "Ana-Lu"})
-    assert names.replace("River Song met river.") == "Person A met Person B."
-    assert names.replace("Riverside and ana-lu’s mum") == "Riverside and Person C’s mum"
-    assert names.replace("River\nSong") == "Person A"
+def test_events_are_counted_and_only_those_for_supervision_shown(journal: Journal, aliases) -> None:
+    river = aliases["River"].id
+    journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            alias_id=river,
+            at="2026-11-19T10:00:00+00:00",
+            category="risk_to_self",
+            notes="River told me of a plan; SECRET-DETAIL",
+        )
+    )
+    journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            alias_id=river,
+            at="2026-11-20T10:00:00+00:00",
+            occasion="concern",
+            outcome="We decided River's worry stays between us",
+            for_supervision=True,
+        )
+    )
+    digest = supervision_digest(journal, since=date(2026, 11, 1), until=date(2026, 11, 30))
+    assert digest.events == {"limits_reached": 1, "concern": 1} and digest.events_shown == 1
+    text = digest.text
+    assert "1 time the limits of confidentiality were reached, 1 concern" in text
+    assert "SECRET-DETAIL" not in text
+    assert "We decided [name 1] worry stays between us" in text
+    assert "River" not in text
+    assert supervision_digest(journal, since=date(2026, 12, 1)).events == {}
+
+
+def test_the_review_keeps_and_redacts_words(journal: Journal, aliases) -> None:
+    digest = supervision_digest(journal, since=date(2026, 11, 1))
+    words = {candidate.word for candidate in digest.candidates}
+    assert "NHS" in words  # a capitalised word that stayed, to look at
+    kept = supervision_digest(
+        journal, since=date(2026, 11, 1), options=DigestOptions(redact=("NHS",))
+    )
+    assert "NHS" not in kept.text and "[redacted]" in kept.text
+    assert "NHS" not in {candidate.word for candidate in kept.candidates}
 
 
 def test_cli_digest_to_the_terminal_writes_nothing(
@@ -172,7 +225,7 @@ def test_cli_digest_to_the_terminal_writes_nothing(
     before = sorted(p.name for p in home.iterdir())
     code, out, err = run_cli(capsys, "--home", str(home), "digest", "--since", "2026-11-01")
     assert code == 0, err
-    assert out.startswith("# Supervision digest") and "Person B" in out
+    assert out.startswith("# Supervision digest") and "[name 2]" in out
     assert "PLAINTEXT" not in err and "2 reflections" in err and "redacted" in err
     assert files_under(private_tmpdir) == [] and list(workdir.iterdir()) == []
     assert sorted(p.name for p in home.iterdir()) == before
@@ -189,8 +242,27 @@ def test_cli_digest_to_a_file_warns_and_asks(
     code, out, err = run_cli(capsys, "--home", str(home), "digest", "-o", str(target), "--yes")
     assert code == 0, err
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert "Person A" in target.read_text() and "River" not in target.read_text()
+    assert "[name 1]" in target.read_text() and "River" not in target.read_text()
     bad = run_cli(
         capsys, "--home", str(home), "digest", "--since", "2026-12-01", "--until", "2026-11-01"
     )
     assert bad[0] == 2
+
+
+def test_cli_candidates_keep_and_the_defaults(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        fill(journal)
+    base = ("--home", str(home), "digest", "--since", "2026-11-01")
+    code, out, err = run_cli(capsys, *base, "--candidates")
+    assert code == 0, err
+    assert "capitalised\tNHS\t" in out and "to review" in err
+    code, out, err = run_cli(capsys, *base, "--redact", "NHS")
+    assert code == 0 and "NHS" not in out
+    code, out, err = run_cli(capsys, *base)
+    assert "not safe" not in out and "--with-their-words adds it" in out
+    code, out, err = run_cli(capsys, *base, "--with-their-words", "--exact-dates")
+    assert "not safe" in out and "2026-11-18" in out
+    code, out, err = run_cli(capsys, *base, "--keep", "Lopez", "--with-their-words")
+    assert "Lopez" in out  # the supporter's explicit choice

@@ -29,7 +29,14 @@ from tests.conftest import PASSPHRASE, TEST_POLICY
 
 def fill(journal: Journal) -> None:
     river = journal.save(
-        Alias(id=new_id(), pseudonym="River", themes=["housing"], limits_explained_on="2026-01-05")
+        Alias(
+            id=new_id(),
+            pseudonym="River",
+            themes=["housing"],
+            also_known_as=["Riv", "the Rover"],
+            limits_explained_on="2026-01-05",
+            limits_explained_note="risk to life, safeguarding, court orders",
+        )
     )
     session = journal.save(
         Session(
@@ -83,8 +90,27 @@ def fill(journal: Journal) -> None:
             category="risk_to_self",
             limits_explained_before=True,
             consulted_role="supervisor",
+            disclosed_to="crisis team",
             disclosed_minimum="risk only",
-            person_told=True,
+            reason="a plan for tonight",
+            person_involvement="told_before",
+            person_involvement_note="they were in the room",
+            official_record="yes",
+            outcome="crisis team visited",
+            how_it_landed="shaken, then steadier",
+            for_supervision=True,
+            notes="they described a plan",
+        )
+    )
+    journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            at="2026-11-22T10:00:00+00:00",
+            occasion="concern",
+            category="risk_to_self",
+            consulted_role="supervisor",
+            outcome="no disclosure; check in on Friday",
+            reason="no plan, protective factors",
         )
     )
 
@@ -96,7 +122,7 @@ def records_of(document: dict) -> dict:
 def test_export_has_the_documented_shape(journal: Journal) -> None:
     fill(journal)
     document = export_document(journal)
-    assert document["format"] == "peerjournal-export" and document["version"] == 1
+    assert document["format"] == "peerjournal-export" and document["version"] == 2
     assert set(document) == {
         "format",
         "version",
@@ -142,6 +168,40 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "status",
         "done_at",
     ]
+    assert list(document["aliases"][0]) == [
+        "id",
+        "pseudonym",
+        "status",
+        "themes",
+        "also_known_as",
+        "knows_me_outside_work",
+        "consent_note",
+        "limits_explained_on",
+        "limits_explained_note",
+        "notes",
+        "created_at",
+        "updated_at",
+    ]
+    assert list(document["confidentiality_events"][0]) == [
+        "id",
+        "session_id",
+        "alias_id",
+        "at",
+        "occasion",
+        "category",
+        "limits_explained_before",
+        "consulted_role",
+        "disclosed_to",
+        "disclosed_minimum",
+        "reason",
+        "person_involvement",
+        "person_involvement_note",
+        "official_record",
+        "outcome",
+        "how_it_landed",
+        "for_supervision",
+        "notes",
+    ]
     json.dumps(document)  # serialisable as is
 
 
@@ -151,10 +211,10 @@ def test_export_import_export_gives_the_same_records(journal: Journal, tmp_path:
     raw = json.dumps(first).encode()
     with Journal.create(tmp_path / "other", PASSPHRASE, policy=TEST_POLICY) as other:
         summary = import_records(other, parse_export(raw))
-        assert summary.total_added == 7
+        assert summary.total_added == 8
         assert records_of(export_document(other)) == records_of(first)
         again = import_records(other, parse_export(raw))
-        assert again.total_added == 0 and again.total_unchanged == 7
+        assert again.total_added == 0 and again.total_unchanged == 8
         assert records_of(export_document(other)) == records_of(first)
 
 
@@ -267,3 +327,93 @@ def test_records_imported_without_timestamps_reimport_cleanly(
     with Journal.create(tmp_path / "copy", PASSPHRASE, policy=TEST_POLICY) as other:
         assert import_records(other, parse_export(exported)).total_added == 2
         assert records_of(export_document(other)) == records_of(export_document(journal))
+
+
+# --------------------------------------------------------------------------------------------
+# Export format versions: version 1 files import unchanged, forever
+
+V1_FILE = Path(__file__).parent / "fixtures" / "export-v1.json"
+V1_EVENT, V1_EMPTY_EVENT = (
+    "0b9a2f7e-1c3d-4e5f-8a9b-0c1d2e3f4a06",
+    "0b9a2f7e-1c3d-4e5f-8a9b-0c1d2e3f4a07",
+)
+
+
+def test_a_version_1_file_imports_with_defaults_for_the_new_fields(journal: Journal) -> None:
+    summary = import_records(journal, parse_export(V1_FILE.read_bytes()))
+    assert summary.total_added == 7
+    alias = journal.get(Alias, "0b9a2f7e-1c3d-4e5f-8a9b-0c1d2e3f4a01")
+    assert alias.also_known_as == [] and alias.limits_explained_note == ""
+    assert alias.limits_explained_on == "2026-01-05"
+    told = journal.get(ConfidentialityEvent, V1_EVENT)
+    # person_told true: told, when not recorded; the rest as written.
+    assert told.person_involvement == "told" and told.occasion == "limits_reached"
+    assert (told.category, told.consulted_role, told.disclosed_minimum, told.notes) == (
+        "risk_to_self",
+        "supervisor",
+        "risk only",
+        "made the call together",
+    )
+    assert told.limits_explained_before and not told.for_supervision
+    assert told.official_record == "" and told.disclosed_to == ""
+    # person_told false was an unticked box, not a decision: not recorded.
+    assert journal.get(ConfidentialityEvent, V1_EMPTY_EVENT).person_involvement == ""
+
+
+def test_a_version_1_file_round_trips_through_version_2(journal: Journal, tmp_path: Path) -> None:
+    import_records(journal, parse_export(V1_FILE.read_bytes()))
+    first = export_document(journal)
+    assert first["version"] == 2
+    assert "person_told" not in first["confidentiality_events"][0]
+    raw = json.dumps(first).encode()
+    with Journal.create(tmp_path / "other", PASSPHRASE, policy=TEST_POLICY) as other:
+        import_records(other, parse_export(raw))
+        assert records_of(export_document(other)) == records_of(first)
+    # Importing the version 1 file again over its own import changes nothing.
+    again = import_records(journal, parse_export(V1_FILE.read_bytes()))
+    assert again.total_unchanged == 7 and again.total_updated == 0
+
+
+@pytest.mark.parametrize(
+    ("version", "section", "field", "value"),
+    [
+        (1, "aliases", "also_known_as", ["Riv"]),  # a version 2 field in a version 1 file
+        (1, "confidentiality_events", "occasion", "concern"),
+        (2, "confidentiality_events", "person_told", True),  # gone in version 2
+    ],
+)
+def test_each_version_accepts_only_its_own_fields(
+    journal: Journal, version: int, section: str, field: str, value: object
+) -> None:
+    document = json.loads(V1_FILE.read_text())
+    if version == 2:
+        import_records(journal, parse_export(V1_FILE.read_bytes()))
+        document = export_document(journal)
+    document[section][0][field] = value
+    with pytest.raises(ImportFailed, match=f"unknown field '{field}'"):
+        parse_export(json.dumps(document).encode())
+
+
+@pytest.mark.parametrize("version", [0, 3, "2", True, None])
+def test_unknown_export_versions_are_refused(version: object) -> None:
+    document = json.loads(V1_FILE.read_text())
+    document["version"] = version
+    with pytest.raises(ImportFailed, match="unsupported export version"):
+        parse_export(json.dumps(document).encode())
+
+
+def test_version_1_person_told_must_be_a_boolean() -> None:
+    document = json.loads(V1_FILE.read_text())
+    document["confidentiality_events"][0]["person_told"] = "yes"
+    with pytest.raises(ImportFailed, match="'person_told' must be true or false"):
+        parse_export(json.dumps(document).encode())
+
+
+def test_version_2_values_are_checked() -> None:
+    document = json.loads(V1_FILE.read_text())
+    document["version"] = 2
+    event = document["confidentiality_events"][0]
+    del event["person_told"]
+    event["official_record"] = "maybe"
+    with pytest.raises(ImportFailed, match="official_record"):
+        parse_export(json.dumps(document).encode())

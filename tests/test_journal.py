@@ -287,14 +287,15 @@ def test_every_kind_shows_its_title_and_preview_and_follows_edits(journal: Journ
         reflection.id: ("2026-01-03", "Reflection (self disclosure)", "marker"),
         checkin.id: (checkin.at, "Check-in · mood 2, energy 4, stress 5", ""),
         follow_up.id: ("2026-01-06", "Follow-up · me, open", "marker call"),
-        event.id: (event.at, "Confidentiality · risk to self", ""),
+        event.id: (event.at, "Confidentiality · risk to self", "marker"),  # what happened
     }
     # The preview falls back from the focus to the notes to the support offered.
     session.goal_focus, session.duration_min, session.safety_flag = "the focus", None, "none"
     reflection.title, reflection.for_supervision, reflection.body = "Tired", True, "marker again"
     checkin.self_care, checkin.mood = "a walk", 4
     follow_up.owner, follow_up.status = "them", "done"
-    event.category, event.disclosed_minimum = "abuse", "only what was needed"
+    # An event's preview falls back from what happened to the outcome to what was shared.
+    event.category, event.notes, event.disclosed_minimum = "abuse", "", "only what was needed"
     for record in (session, reflection, checkin, follow_up, event):
         journal.save(record)
     shown = _shown(journal)
@@ -532,3 +533,31 @@ def test_only_one_spelling_of_times_and_ids_is_accepted(
         journal.save(session)
     with pytest.raises(InvalidRecord, match="due_on"):
         journal.save(FollowUp(id=new_id(), due_on="2026-W47-5"))
+
+
+def test_events_are_found_by_category_and_occasion_words_and_every_text(journal: Journal) -> None:
+    event = journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            at=at(2),
+            category="third_party_request",
+            disclosed_to="the court",
+            notes="a letter came",
+            how_it_landed="uneasy",
+        )
+    )
+    concern = journal.save(
+        ConfidentialityEvent(id=new_id(), at=at(3), occasion="concern", outcome="keep it")
+    )
+    for words, found in (
+        ("third party request", [event.id]),
+        ("court", [event.id]),
+        ("uneasy", [event.id]),
+        ("confidentiality", [concern.id, event.id]),
+        ("concern", [concern.id]),
+        ("limits reached", [event.id]),
+    ):
+        assert sorted(h.id for h in journal.search(words)) == sorted(found), words
+    assert journal.timeline(kinds=["confidentiality_event"]).items[0].title == (
+        "Concern · consultation, other"
+    )

@@ -232,3 +232,41 @@ def test_cli_json_export_takes_no_filters(run, journal: Journal, tmp_path: Path)
         "--home", str(home), "export", "--format", "markdown", "--alias", "Nobody", "--yes"
     )
     assert unknown.code == 2 and "no alias" in unknown.err
+
+
+def test_an_event_shows_every_field_it_has(journal: Journal) -> None:
+    event = journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            at="2026-11-03T11:00:00+00:00",
+            category="abuse",
+            disclosed_to="children's services duty team",
+            person_involvement="told_after",
+            person_involvement_note="they had left before I could",
+            official_record="not_applicable",
+            reason="a child at risk",
+            outcome="a visit was arranged",
+            how_it_landed="heavy",
+            for_supervision=True,
+            notes="they described bruising",
+        )
+    )
+    text = render_markdown(journal, EntryFilter()).document
+    for words in (
+        "Confidentiality event",
+        "Category: abuse",
+        "Shared with: children's services duty team",
+        "The person was told after it was shared",
+        "Recorded in the organisation's system: not applicable",
+        "For supervision",
+        "What happened\n\nthey described bruising",
+        "Why\n\na child at risk",
+        "Their involvement\n\nthey had left before I could",
+        "Outcome\n\na visit was arranged",
+        "How this landed on me\n\nheavy",
+    ):
+        assert words in text, words
+    event.occasion, event.outcome = "concern", "not to share"
+    journal.save(event)
+    text = render_markdown(journal, EntryFilter()).document
+    assert "Concern: consultation" in text and "What we decided\n\nnot to share" in text

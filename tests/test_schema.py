@@ -19,6 +19,7 @@ from peerjournal.core.models import (
     Reflection,
     Session,
     new_id,
+    sort_key_micros,
 )
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
@@ -47,13 +48,71 @@ def _older_journal(home: Path, version: int, monkeypatch: pytest.MonkeyPatch) ->
             tags.append((later.id, "grief", 0))
             old.save(CheckIn(id=new_id(), at=_at(13), self_care="a walk"))
             old.save(FollowUp(id=new_id(), due_on="2025-03-30", action="call back"))
-            old.save(ConfidentialityEvent(id=new_id(), at=_at(15), disclosed_minimum="minimum"))
+            _old_event(old, at=_at(15), told=1, minimum="minimum", notes="")
             # Tags as the version-2 code stored them (today's save() writes version 3 columns).
             with old.transaction():
                 old.vault.connection.executemany(
                     "INSERT INTO tags (entry_id, tag, position) VALUES (?, ?, ?)", tags
                 )
     return ids
+
+
+def _old_event(
+    old: Journal, *, at: str, told: int, minimum: str, notes: str, category: str = "other"
+) -> str:
+    """A confidentiality event as schema versions 1 to 5 stored it (with `person_told`)."""
+    event_id = new_id()
+    event = ConfidentialityEvent(id=event_id, at=at)
+    with old.transaction():
+        old.vault.connection.execute(
+            "INSERT INTO confidentiality_events (id, at, sort_ts, category, consulted_role, "
+            "disclosed_minimum, person_told, notes) VALUES (?, ?, ?, ?, 'duty manager', ?, ?, ?)",
+            (event_id, at, sort_key_micros(event), category, minimum, told, notes),
+        )
+    return event_id
+
+
+def test_a_version_5_journal_gets_complete_findable_events(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:5])
+        patch.setattr(schema, "LATEST_VERSION", 5)
+        with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as old:
+            told = _old_event(
+                old,
+                at=_at(1),
+                told=1,
+                minimum="the risk",
+                notes="we called",
+                category="risk_to_others",
+            )
+            unticked = _old_event(
+                old, at=_at(2), told=0, minimum="", notes="", category="risk_to_others"
+            )
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        first = journal.get(ConfidentialityEvent, told)
+        assert first.person_involvement == "told" and first.notes == "we called"
+        assert first.occasion == "limits_reached" and first.official_record == ""
+        assert journal.get(ConfidentialityEvent, unticked).person_involvement == ""
+        # Findable by the words of its category and occasion, as well as by its text.
+        assert {h.id for h in journal.search("risk to others")} == {told, unticked}
+        assert {h.id for h in journal.search("limits reached")} == {told, unticked}
+        assert [h.id for h in journal.search("called")] == [told]
+        page = journal.timeline(kinds=["confidentiality_event"])
+        assert [(i.id, i.title, i.preview) for i in page.items] == [
+            (unticked, "Confidentiality · risk to others", ""),
+            (told, "Confidentiality · risk to others", "we called"),
+        ]
+        first.how_it_landed = "heavy, then lighter"
+        first.occasion = "concern"
+        journal.save(first)
+        assert [h.id for h in journal.search("lighter")] == [told]
+        assert (
+            journal.timeline(kinds=["confidentiality_event"]).items[1].title.startswith("Concern")
+        )
+        assert journal.check(TEST_POLICY.floor).ok
 
 
 def test_a_new_journal_is_at_the_latest_version(journal: Journal) -> None:

@@ -618,17 +618,37 @@ def cmd_purge(ctx: Context) -> int:
 
 
 def cmd_digest(ctx: Context) -> int:
-    from peerjournal.core.digest import supervision_digest
+    from peerjournal.core.digest import DigestOptions, supervision_digest
 
     args = ctx.args
     if args.since and args.until and args.since > args.until:
         raise UsageError("--since is after --until.")
     target: Path | None = Path(args.output) if args.output else None
+    if args.candidates and target is not None:
+        raise UsageError("--candidates prints the list only; leave out -o.")
     _refuse_existing(target, args.overwrite)
     if target is not None and not _consent_to_plaintext(ctx, f" to {printable(target)}"):
         return 0
+    options = DigestOptions(
+        their_words=args.with_their_words,
+        setting=args.with_setting,
+        exact_dates=args.exact_dates,
+        keep=tuple(args.keep or ()),
+        redact=tuple(args.redact or ()),
+    )
     with ctx.open_journal() as journal:
-        digest = supervision_digest(journal, args.since, args.until)
+        digest = supervision_digest(journal, args.since, args.until, options)
+    if args.candidates:
+        lines = [
+            f"{candidate.kind}\t{candidate.word}\t{candidate.count}\t{candidate.context}"
+            for candidate in digest.candidates
+        ]
+        _write_stdout(("\n".join(lines) + "\n" if lines else "").encode())
+        ctx.err.print(
+            f"{_count(len(digest.candidates), 'candidate')} left to review (kind, word, times, "
+            "context). Keep one with --keep WORD, redact one with --redact WORD."
+        )
+        return 0
     if target is None:
         _write_stdout(digest.text.encode())
     else:
@@ -639,8 +659,9 @@ def cmd_digest(ctx: Context) -> int:
     ctx.err.print(
         f"{_count(digest.reflections, 'reflection')}, "
         f"{_count(digest.sessions, 'linked session')}, "
-        f"{_count(len(digest.people), 'person', 'people')}; "
-        f"{_count(digest.redactions, 'likely identifier')} redacted. "
+        f"{_count(len(digest.people), 'name')}; "
+        f"{_count(digest.redactions, 'identifier')} redacted; "
+        f"{_count(len(digest.candidates), 'candidate')} to review (--candidates). "
         "Read it through before you share it."
     )
     return 0
@@ -811,6 +832,32 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("-o", "--output", metavar="FILE", help="PLAINTEXT file (asks first)")
     digest.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     digest.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    digest.add_argument(
+        "--candidates",
+        action="store_true",
+        help="list what is left to review (capitalised words, numbers, quotes) with context",
+    )
+    digest.add_argument(
+        "--keep", action="append", metavar="WORD", help="never redact WORD (repeatable)"
+    )
+    digest.add_argument(
+        "--redact", action="append", metavar="WORD", help="always redact WORD (repeatable)"
+    )
+    digest.add_argument(
+        "--with-their-words",
+        action="store_true",
+        help="include their words (left out: verbatim quotes are easily recognised)",
+    )
+    digest.add_argument(
+        "--with-setting",
+        action="store_true",
+        help='include the setting (left out: "home" says where someone was met)',
+    )
+    digest.add_argument(
+        "--exact-dates",
+        action="store_true",
+        help="show exact dates (left out: the week is shown; a day can point to one person)",
+    )
     return parser
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, Reflection, Session, new_id
@@ -63,8 +63,8 @@ def test_dates_are_iso_or_blank() -> None:
 
 
 def test_headings_are_styled_and_everything_else_is_literal() -> None:
-    content = digest_content("# Title\n\nPerson A: [@click=app.quit]x[/] **b**\n## Sub")
-    assert content.plain == "Title\n\nPerson A: [@click=app.quit]x[/] **b**\nSub"
+    content = digest_content("# Title\n\n[name 1]: [@click=app.quit]x[/] **b**\n## Sub")
+    assert content.plain == "Title\n\n[name 1]: [@click=app.quit]x[/] **b**\nSub"
     styled = {content.plain[span.start : span.end] for span in content.spans}
     assert styled == {"Title", "Sub"}
     assert all("@click" not in str(span.style) for span in content.spans)
@@ -84,17 +84,14 @@ async def test_the_digest_is_de_identified_literal_and_read_only(
         )
         assert app.screen.query_one("#digest-until", Input).value == TODAY.isoformat()
         shown = text_of(app, "digest-text")
-        assert "Person A" in shown
+        assert "[name 1]" in shown
         assert "River" not in shown and "river" not in shown.lower()
         assert HOSTILE_STORED in shown  # markup and brackets stay words
         assert "zqxprivate" not in shown
-        assert text_of(app, "digest-summary").startswith(
-            "1 reflection, 1 linked session, 1 person;"
-        )
-        assert not list(app.screen.query(Button))  # nothing to save with
+        assert text_of(app, "digest-summary").startswith("1 reflection, 1 linked session, 1 name;")
         assert app.is_running
     after = {path: path.stat().st_size for path in files_under(tmp_path)}
-    assert after.keys() == before.keys()  # not a file written anywhere
+    assert after.keys() == before.keys()  # not a file written unasked
 
 
 async def test_enter_shows_another_range_and_bad_dates_say_why(filled: Journal) -> None:
@@ -129,3 +126,84 @@ async def test_enter_shows_another_range_and_bad_dates_say_why(filled: Journal) 
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]
+
+
+async def test_review_then_present_and_save(filled: Journal, tmp_path: Path) -> None:
+    from peerjournal.tui.screens.dialogs import ConfirmScreen
+    from peerjournal.tui.screens.digest import DigestPresentScreen, SavePathScreen
+
+    filled.save(
+        Reflection(
+            id=new_id(),
+            occurred_on=(TODAY - timedelta(days=1)).isoformat(),
+            body='Her GP said the Zopiclone helps. She said "never again".',
+            for_supervision=True,
+        )
+    )
+    target = tmp_path / "out" / "digest.md"
+    target.parent.mkdir()
+    app = HarnessApp(lambda: DigestScreen(filled))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DigestScreen)
+        words = [c.word for c in screen.listed]
+        assert "GP" in words and "never again" in words
+        # Nothing leaves before the review.
+        screen.query_one("#digest-candidates").focus()
+        await pilot.press("f")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is screen
+        # Mark GP for redaction: the digest updates, GP stays listed as "redact".
+        listing = screen.query_one("#digest-candidates")
+        listing.highlighted = words.index("GP")  # type: ignore[attr-defined]
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "GP" not in text_of(app, "digest-text"), "redacted")
+        assert "[redacted]" in text_of(app, "digest-text")
+        assert "GP" in [c.word for c in screen.listed]
+        await pilot.press("enter")  # and back to keep
+        await wait_until(pilot, lambda: "GP" in text_of(app, "digest-text"), "kept")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "GP" not in text_of(app, "digest-text"), "redacted")
+        await pilot.press("ctrl+r")
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, DigestPresentScreen), "present")
+        presented = str(app.screen.query_one("#present-text", Static).content)
+        assert "[redacted]" in presented and "River" not in presented
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "back")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SavePathScreen), "path")
+        app.screen.query_one("#save-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "warning")
+        await pilot.press("escape")  # no: nothing written
+        await wait_until(pilot, lambda: app.screen is screen, "back")
+        assert not target.exists()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SavePathScreen), "path")
+        app.screen.query_one("#save-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "warning")
+        await pilot.press("y")
+        await wait_until(pilot, target.exists, "the file")
+    assert target.stat().st_mode & 0o777 == 0o600
+    saved = target.read_text()
+    assert "[redacted]" in saved and "GP" not in saved and "River" not in saved
+
+
+async def test_switches_say_why_and_change_the_digest(filled: Journal) -> None:
+    from textual.widgets import Checkbox
+
+    app = HarnessApp(lambda: DigestScreen(filled))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "Left out: the setting" in text_of(app, "digest-left-out")
+        assert "· community" not in text_of(app, "digest-text")
+        app.screen.query_one("#with-setting", Checkbox).value = True
+        await wait_until(pilot, lambda: "· community" in text_of(app, "digest-text"), "setting")
+        assert "Left out: the setting" not in text_of(app, "digest-left-out")
+        assert "week of" in text_of(app, "digest-text")
+        app.screen.query_one("#with-exact_dates", Checkbox).value = True
+        await wait_until(pilot, lambda: "week of" not in text_of(app, "digest-text"), "dates")

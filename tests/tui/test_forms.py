@@ -275,13 +275,14 @@ async def test_limits_reached_offers_a_confidentiality_event(journal: Journal) -
         await pilot.press("y")
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)
         await settle(pilot)
-        assert app.focused is event_form.query_one("#disclosed_minimum")
+        assert app.focused is event_form.query_one("#notes")
         assert "River" in str(event_form.query_one("#linked_session", Static).visual)
         set_field(event_form, "category", "risk_to_self")
+        set_field(event_form, "notes", "They told me of a plan for tonight.")
         set_field(event_form, "consulted_role", "my supervisor")
         set_field(event_form, "disclosed_minimum", "That there was a risk; nothing else.")
         set_field(event_form, "limits_explained_before", True)
-        set_field(event_form, "person_told", True)
+        set_field(event_form, "person_involvement", "told_before")
         await save_form(pilot)
 
     (session,) = all_of(journal, Session)
@@ -290,7 +291,7 @@ async def test_limits_reached_offers_a_confidentiality_event(journal: Journal) -
     assert event.category == "risk_to_self"
     assert event.consulted_role == "my supervisor"
     assert event.disclosed_minimum == "That there was a risk; nothing else."
-    assert event.limits_explained_before and event.person_told
+    assert event.limits_explained_before and event.person_involvement == "told_before"
 
 
 async def test_confidentiality_event_offer_can_wait(journal: Journal) -> None:
@@ -564,6 +565,12 @@ async def test_identifier_nudge_edit_returns_to_the_form_unsaved(journal: Journa
     assert session.notes == "Her email is jo.bloggs@example.org"
 
 
+# What a form needs before it gets as far as the identifier check.
+REQUIRED_TO_SAVE: dict[str, dict[str, str]] = {
+    "confidentiality_event": {"category": "other", "notes": "what happened"},
+}
+
+
 @pytest.mark.parametrize(
     ("kind", "name"),
     [
@@ -574,9 +581,14 @@ async def test_identifier_nudge_edit_returns_to_the_form_unsaved(journal: Journa
         ("reflection", "body"),
         ("checkin", "self_care"),
         ("confidentiality_event", "consulted_role"),
+        ("confidentiality_event", "disclosed_to"),
         ("confidentiality_event", "notes"),
+        ("confidentiality_event", "reason"),
+        ("confidentiality_event", "outcome"),
+        ("confidentiality_event", "how_it_landed"),
         ("alias", "consent_note"),
         ("alias", "notes"),
+        ("alias", "limits_explained_note"),
     ],
 )
 async def test_every_free_text_field_is_checked_for_identifiers(
@@ -585,6 +597,8 @@ async def test_every_free_text_field_is_checked_for_identifiers(
     app = form_app(journal, kind)
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
+        for required, value in REQUIRED_TO_SAVE.get(kind, {}).items():
+            set_field(form, required, value)
         set_field(form, name, "call 07700 900123")
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, NudgeScreen)
@@ -651,6 +665,9 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
         names = fill_every_text_field(form, HOSTILE)
+        for required, value in REQUIRED_TO_SAVE.get(kind, {}).items():
+            if required not in names:
+                set_field(form, required, value)
         await pilot.pause()
         for name in names:
             form.query_one(f"#{name}").focus()
@@ -666,7 +683,7 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
         elif name.startswith("follow_up"):
             (follow_up,) = all_of(journal, FollowUp)
             assert follow_up.action == HOSTILE_STORED
-        elif name in ("tags", "themes"):
+        elif name in ("tags", "themes", "also_known_as"):
             assert all("\x1b" not in tag for tag in getattr(record, name))
         else:
             assert getattr(record, name) == HOSTILE_STORED, name
@@ -723,7 +740,9 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     "confidentiality_event": {
         "category": "abuse",
         "limits_explained_before": True,
-        "person_told": True,
+        "person_involvement": "not_told",
+        "official_record": "not_applicable",
+        "for_supervision": True,
         "at_date": "2026-01-02",
         "at_time": "23:59",
     },
@@ -783,7 +802,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("session", "goal_focus"),
         ("reflection", "title"),
         ("checkin", "mood"),
-        ("confidentiality_event", "disclosed_minimum"),
+        ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
     ],
 )
@@ -884,6 +903,8 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         await pilot.press("y")  # and write the reflection
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)  # asked first: on top
         await app_settle(app, pilot)
+        set_field(event_form, "category", "risk_to_self")
+        set_field(event_form, "notes", "A plan for tonight; we called together.")
         set_field(event_form, "consulted_role", "supervisor")
         await save_form(pilot)
         reflection_form = await wait_for_screen(pilot, ReflectionForm)

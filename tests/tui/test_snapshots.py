@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
+from peerjournal.core.models import ConfidentialityEvent, Reflection, Session
 from peerjournal.tui.app import PeerJournalApp
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
@@ -44,10 +45,13 @@ def fixed_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def still(pilot: Pilot[object]) -> None:
     pilot.app.animation_level = "none"  # no smooth scrolling caught half-way
-    for widget in pilot.app.query(Input):
+    for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
-    for area in pilot.app.query(TextArea):
+        # A blink tick already queued can hide the cursor after blinking stops: pin it on.
+        widget._cursor_visible = True
+    for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+        area._cursor_visible = True
 
 
 def make(home: Path) -> PeerJournalApp:
@@ -173,5 +177,94 @@ def test_alias_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> No
             await pilot.pause()
         still(pilot)
         await pilot.pause()
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+async def _settled(pilot: Pilot[object]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    still(pilot)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("occasion", ["limits_reached", "concern"])
+@pytest.mark.parametrize("size", SIZES)
+def test_confidentiality_form(
+    snap_compare, fixed_home: Path, size: tuple[int, int], occasion: str
+) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        sessions = [s for s in app.journal.all_records(Session) if s.safety_flag != "none"]
+        session = next(
+            s for s in sessions if (s.safety_flag == "concern") == (occasion == "concern")
+        )
+        await app.open_form(
+            "confidentiality_event",
+            session_id=session.id,
+            alias_id=session.alias_id,
+            occasion=occasion,
+        )
+        await _settled(pilot)
+        app.screen.query_one("#at_date", Input).value = "2026-11-27"
+        app.screen.query_one("#at_time", Input).value = "14:00"
+        await pilot.pause()
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_digest_review(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        app.journal.save(  # something left for the review to list
+            Reflection(
+                id="0b9a2f7e-1c3d-4e5f-8a9b-0c1d2e3f4a99",
+                occurred_on="2026-11-26",
+                title="Before supervision",
+                body='They saw the GP on Tuesday about 30 tablets; "never again", they said.',
+                for_supervision=True,
+            )
+        )
+        await pilot.app.run_action("digest")
+        await _settled(pilot)
+        pilot.app.screen.query_one("#digest-since").value = "2026-09-01"  # type: ignore[attr-defined]
+        pilot.app.screen.query_one("#digest-since").focus()
+        await pilot.press("enter")
+        await _settled(pilot)
+        pilot.app.screen.query_one("#digest-candidates").focus()
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_aliases_with_events(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        await pilot.press("a")
+        await _settled(pilot)
+        # The alias whose session reached the limits of confidentiality.
+        (event,) = [
+            e
+            for e in app.journal.all_records(ConfidentialityEvent)
+            if e.occasion == "limits_reached"
+        ]
+        listing = app.screen.query_one("#alias-list", OptionList)
+        listing.highlighted = listing.get_option_index(event.alias_id or "")
+        await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)

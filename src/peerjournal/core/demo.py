@@ -543,8 +543,9 @@ _CONCERN_VISIT: dict[str, str] = {
     "next_steps": "Keep the crisis line number on the fridge; I will check in within two "
     "days as agreed.",
     "referrals": "Crisis line information given; encouraged a doctor's appointment.",
-    "notes": "Discussed with my supervisor afterwards. No confidentiality breach needed: "
-    "no plan, protective factors in place, agreed plan. Follow up as promised.",
+    "notes": "Talked it through with my supervisor afterwards, as the service's procedure "
+    "asks. We decided nothing needed to be shared beyond our agreement: no plan, protective "
+    "factors in place, a plan we made together. Follow up as promised.",
 }
 
 _LIMITS_VISIT: dict[str, str] = {
@@ -815,6 +816,8 @@ class _DemoBuilder:
             knows_me_outside_work=person.knows_me_outside_work,
             consent_note=person.consent_note,
             limits_explained_on=first_day.isoformat(),
+            limits_explained_note="Risk to their life or someone else's, harm to a child, "
+            "and a court order; that I talk with my supervisor without their name.",
             notes=person.notes,
         )
         alias.created_at = self.moment(first_day, 8, 30)
@@ -839,6 +842,23 @@ class _DemoBuilder:
             if person.pseudonym == "River" and index == 4:
                 session.shared_my_story = True
             sessions.append(session)
+            if flag == "concern":
+                extra.append(
+                    ConfidentialityEvent(
+                        id=self.new_id(),
+                        session_id=session.id,
+                        alias_id=alias.id,
+                        at=session.occurred_at,
+                        occasion="concern",
+                        category="risk_to_self",
+                        limits_explained_before=True,
+                        consulted_role="My supervisor",
+                        reason="No plan, protective factors in place, and a safety plan we "
+                        "made together; they asked me to keep it between us.",
+                        outcome="Not to share anything now; check in within two days as "
+                        "agreed, and talk again if anything changes.",
+                    )
+                )
             if flag == "limits_reached":
                 extra.append(
                     ConfidentialityEvent(
@@ -849,9 +869,18 @@ class _DemoBuilder:
                         category="risk_to_self",
                         limits_explained_before=True,
                         consulted_role="On-call supervisor",
+                        disclosed_to="Mental health crisis team",
                         disclosed_minimum="That the person was at immediate risk, the plan they "
                         "described, and where we were, so the crisis team could respond.",
-                        person_told=True,
+                        reason="A specific plan to end their life tonight: the service's "
+                        "procedure for risk to life, which I had explained at our first meeting.",
+                        person_involvement="told_before",
+                        person_involvement_note="I told them what I would share and why before "
+                        "making the call.",
+                        official_record="yes",
+                        outcome="The crisis team came within the hour; they stayed overnight.",
+                        how_it_landed="Shaky afterwards; relieved we did it together.",
+                        for_supervision=True,
                         notes="They were in the room for the call and agreed to speak to the "
                         "crisis worker themselves.",
                     )

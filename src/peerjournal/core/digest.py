@@ -1,128 +1,65 @@
-"""The supervision digest: reflections marked for supervision, de-identified for a supervisor.
+"""The supervision digest: what a supporter brings to supervision, de-identified, for another
+person to read.
 
-For the reflections marked "for supervision" in a date range, with the sessions they link to:
+For a date range it holds the reflections marked "for supervision" with the sessions they link
+to, a count of the confidentiality events in the range (and the detail of those marked for
+supervision), all rendered as Markdown and passed through one `deidentify.Redactor`, so every
+person keeps one label (`[name 1]`, `[name 2]` ...) from the first line to the last and
+places, organisations, contacts and numbers become `[place]`, `[organisation]`, `[phone]` ...
 
-- every alias becomes "Person A", "Person B", ... consistently, in order of first appearance;
-  pseudonyms are replaced wherever they appear in the text (any case, as whole words, also
-  before a possessive "'s"), not only where a record links to the alias;
-- every likely identifier the privacy nudges find (emails, phone numbers, addresses, birth
-  dates, ID numbers, names that are not an alias) becomes "[redacted <kind>]". The nudges run
-  after the pseudonyms are replaced, so "Person A" is not mistaken for a name, and again over
-  the finished digest until they find nothing;
-- everything else (the free text) is kept; dates are shown without times of day.
+Less goes out by default (`DigestOptions`): the session's "their words" (verbatim quotes) and
+its setting are left out and dates are shown as their week; each can be switched on, and the
+digest says what was left out and why (`LEFT_OUT`). Nothing about the supporter's own
+wellbeing is included. What the redactor cannot know (a story someone would recognise) is why
+`candidates` lists what is left to look at, for the review before anything leaves the app.
 
-What this cannot hide (docs/backup.md says it plainly): details the nudges do not recognise
-(a nickname in lower case, a rare illness, a workplace, a story someone would recognise),
-parts of a multi-word pseudonym used on their own, and pseudonyms that are ordinary words are
-replaced wherever that word appears. The digest is produced in memory; writing it anywhere is
-the caller's decision.
+The digest is produced in memory; writing it anywhere is the caller's decision.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
+from peerjournal.core.deidentify import Candidate, Redactor
 from peerjournal.core.errors import NotFound
 from peerjournal.core.journal import Journal
 from peerjournal.core.markdown import RenderContext, render_entry
-from peerjournal.core.models import Reflection, Session
-from peerjournal.core.privacy import IdentifierHint, find_identifiers
-
-MAX_REDACTION_ROUNDS = 8
-_HEADING_MARK = re.compile(r"^#{1,6}(?=\s)", re.MULTILINE)
-
-
-def person_label(index: int) -> str:
-    """0 -> 'Person A', 25 -> 'Person Z', 26 -> 'Person AA', like spreadsheet columns."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return f"Person {letters}"
+from peerjournal.core.models import (
+    REFLECTION_TEMPLATES,
+    ConfidentialityEvent,
+    Reflection,
+    Session,
+)
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+@dataclass(frozen=True)
+class DigestOptions:
+    """What goes into a digest beyond the default, and the words the review decided on."""
+
+    their_words: bool = False
+    setting: bool = False
+    exact_dates: bool = False
+    keep: tuple[str, ...] = ()  # words never redacted as proper nouns
+    redact: tuple[str, ...] = ()  # words always redacted
 
 
-class Pseudonyms:
-    """Aliases as "Person A", "Person B", ... in order of first appearance; text without them."""
-
-    def __init__(self, aliases: dict[str, str]) -> None:
-        """`aliases` maps alias id -> pseudonym (every alias in the journal)."""
-        self._labels: dict[str, str] = {}
-        self._by_key: dict[str, str] = {}
-        for alias_id, pseudonym in aliases.items():
-            if pseudonym.strip():
-                self._by_key.setdefault(_key(pseudonym), alias_id)
-        self.possible_labels = [person_label(i) for i in range(max(1, len(self._by_key)))]
-        alternatives = sorted(self._by_key, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(?:"
-                + "|".join(r"\s+".join(map(re.escape, key.split())) for key in alternatives)
-                + r")(?!\w)",
-                re.IGNORECASE,
-            )
-            if alternatives
-            else None
-        )
-
-    @property
-    def labels(self) -> list[str]:
-        """The labels handed out so far, in order."""
-        return list(self._labels.values())
-
-    def label(self, alias_id: str | None) -> str | None:
-        if not alias_id:
-            return None
-        if alias_id not in self._labels:
-            self._labels[alias_id] = person_label(len(self._labels))
-        return self._labels[alias_id]
-
-    def replace(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(self._substitute, text)
-
-    def _substitute(self, match: re.Match[str]) -> str:
-        key = _key(match.group())
-        # Where Unicode case folding and the regex's case matching disagree, the match still
-        # gets a label of its own: a pseudonym is never left in the text.
-        return self.label(self._by_key.get(key, f"unmatched:{key}")) or ""
-
-
-def identifiers_in(text: str, known: list[str]) -> list[IdentifierHint]:
-    """The privacy nudges' hits in Markdown `text`, read as a person reads it.
-
-    Heading markers are Markdown, not words: they are blanked (same length, so offsets hold)
-    before the nudges run, or a one-word heading such as "## Description" would read as a
-    capitalised word in mid-sentence, that is, as a name.
-    """
-    return find_identifiers(_HEADING_MARK.sub(lambda m: " " * len(m.group()), text), known)
-
-
-def redact_identifiers(text: str, known: list[str]) -> tuple[str, int]:
-    """Replace every likely identifier with "[redacted <kind>]"; return the text and how many.
-
-    Runs the nudges again on the result until they find nothing, since joining the pieces
-    around a redaction can make a new match.
-    """
-    total = 0
-    for _ in range(MAX_REDACTION_ROUNDS):
-        hints = identifiers_in(text, known)
-        if not hints:
-            return text, total
-        for hint in reversed(hints):
-            text = f"{text[: hint.start]}[redacted {hint.kind.replace('_', ' ')}]{text[hint.end :]}"
-        total += len(hints)
-    if identifiers_in(text, known):
-        raise RuntimeError("redaction did not settle")  # never seen; fail closed, not open
-    return text, total
+# What is left out by default: option -> (what, one line on why, the CLI flag that adds it).
+LEFT_OUT: dict[str, tuple[str, str, str]] = {
+    "their_words": (
+        "their words",
+        "their own words are the easiest to recognise",
+        "--with-their-words",
+    ),
+    "setting": ("the setting", '"home" says where someone lives', "--with-setting"),
+    "exact_dates": (
+        "exact dates",
+        "one day can point to one person; the week is shown",
+        "--exact-dates",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -132,8 +69,20 @@ class SupervisionDigest:
     until: date | None
     reflections: int
     sessions: int
-    people: tuple[str, ...]  # the labels used, in order
+    people: tuple[str, ...]  # the name labels used, in order ("[name 1]", ...)
     redactions: int
+    events: dict[str, int] = field(default_factory=dict)  # occasion -> count in the range
+    events_shown: int = 0  # marked for supervision, so shown in detail
+    candidates: tuple[Candidate, ...] = ()
+    options: DigestOptions = DigestOptions()
+
+
+def week_of(value: str) -> str:
+    """'2026-11-04T14:00:00+01:00' or '2026-11-04' -> 'week of 2 Nov 2026' (weeks start on
+    Monday)."""
+    day = date.fromisoformat(value[:10])
+    monday = day - timedelta(days=day.weekday())
+    return f"week of {monday.day} {monday.strftime('%b %Y')}"
 
 
 def _range_text(since: date | None, until: date | None) -> str:
@@ -168,25 +117,82 @@ def _supervision_reflections(
     return [journal.get(Reflection, reflection_id) for reflection_id in ids]
 
 
+def _micros(day: date) -> int:
+    return int(datetime.combine(day, time(0, 0)).astimezone().timestamp() * 1_000_000)
+
+
+def _events(
+    journal: Journal, since: date | None, until: date | None
+) -> tuple[dict[str, int], list[ConfidentialityEvent]]:
+    """Counts of the events in the range by occasion (one aggregate query), and the events
+    marked for supervision."""
+    clauses, params = ["1"], []
+    if since:
+        clauses.append("sort_ts >= ?")
+        params.append(_micros(since))
+    if until:
+        clauses.append("sort_ts < ?")
+        params.append(_micros(until + timedelta(days=1)))
+    where = " AND ".join(clauses)
+    with journal.locked_connection() as conn:
+        counts = dict(
+            conn.execute(
+                f"SELECT occasion, count(*) FROM confidentiality_events WHERE {where} "  # noqa: S608
+                "GROUP BY occasion",
+                params,
+            ).fetchall()
+        )
+        ids = [
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM confidentiality_events WHERE {where} "  # noqa: S608
+                "AND for_supervision = 1 ORDER BY sort_ts, id",
+                params,
+            )
+        ]
+    return counts, [journal.get(ConfidentialityEvent, event_id) for event_id in ids]
+
+
+# The words of the reflection templates' headings are ours, never names.
+_HEADING_WORDS = frozenset(
+    word
+    for _, sections in REFLECTION_TEMPLATES.values()
+    for section in sections
+    for word in re.findall(r"[^\W\d_]+", section)
+)
+
+
+def _people(journal: Journal) -> dict[str, list[str]]:
+    """Every alias's names: the pseudonym, then what they are also known as."""
+    return {alias.id: [alias.pseudonym, *alias.also_known_as] for alias in journal.list_aliases()}
+
+
+def _plural(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def supervision_digest(
-    journal: Journal, since: date | None = None, until: date | None = None
+    journal: Journal,
+    since: date | None = None,
+    until: date | None = None,
+    options: DigestOptions | None = None,
 ) -> SupervisionDigest:
     """Build the de-identified digest in memory (Markdown text); nothing is written anywhere."""
+    options = options or DigestOptions()
     reflections = _supervision_reflections(journal, since, until)
-    names = journal.alias_names()
-    pseudonyms = Pseudonyms(names)
-    known = pseudonyms.possible_labels
+    counts, detailed = _events(journal, since, until)
+    redactor = Redactor(
+        _people(journal), keep=options.keep, redact=options.redact, ordinary=_HEADING_WORDS
+    )
     redactions = 0
+    cleaned: list[str] = []  # the supporter's own text, redacted: where candidates come from
 
     def clean(text: str) -> str:
-        # Identifiers first, while the pseudonyms are there to tell the nudges they are not
-        # names (and so "jo.smith@..." is an email before "Jo" is replaced); then the
-        # pseudonyms; then the nudges again, with the labels known.
         nonlocal redactions
-        text, first = redact_identifiers(text, list(names.values()))
-        text, second = redact_identifiers(pseudonyms.replace(text), known)
-        redactions += first + second
-        return text
+        redacted = redactor.redact(text)
+        redactions += len(redacted.removals)
+        cleaned.append(redacted.text)
+        return redacted.text
 
     linked: dict[str, Session] = {}
     for reflection in reflections:
@@ -194,11 +200,14 @@ def supervision_digest(
             with contextlib.suppress(NotFound):  # a dangling link shows no session
                 linked[reflection.session_id] = journal.get(Session, reflection.session_id)
 
+    omit = frozenset(name for name in ("their_words", "setting") if not getattr(options, name))
     ctx = RenderContext(
-        alias_label=pseudonyms.label,
+        alias_label=redactor.person_label,
         session_ref=lambda session_id: "session below" if session_id in linked else None,
         text=clean,
         precise_times=False,
+        when=None if options.exact_dates else week_of,
+        omit=omit,
     )
     blocks: list[str] = []
     shown: set[str] = set()
@@ -209,25 +218,57 @@ def supervision_digest(
             label = "Session (linked, also above)" if session.id in shown else "Session (linked)"
             blocks.append(render_entry(session, ctx, level=3, label=label))
             shown.add(session.id)
-    people = len(pseudonyms.labels)
-    intro = (
-        f"# Supervision digest\n\nReflections marked for supervision {_range_text(since, until)}: "
-        f"{len(reflections)} reflection{'s' if len(reflections) != 1 else ''}, "
-        f"{len(linked)} linked session{'s' if len(linked) != 1 else ''}, "
-        f"{people} {'person' if people == 1 else 'people'}.\n\n"
-        "People appear as Person A, Person B, ... in order of first mention; likely "
-        "identifiers appear as [redacted ...]. Read it through before you share it: "
-        "it cannot hide everything.\n"
-    )
     if not reflections:
         blocks.append("No reflections are marked for supervision in this range.\n")
-    text, final = redact_identifiers(intro + "\n" + "\n".join(blocks), known)
+    blocks.append(_events_block(counts, detailed, ctx))
+    left_out = [
+        f"- Left out: {what} ({why}; {flag} adds it)."
+        for name, (what, why, flag) in LEFT_OUT.items()
+        if not getattr(options, name)
+    ]
+    intro = (
+        f"# Supervision digest\n\nReflections marked for supervision {_range_text(since, until)}: "
+        f"{_plural(len(reflections), 'reflection', 'reflections')}, "
+        f"{_plural(len(linked), 'linked session', 'linked sessions')}.\n\n"
+        "People appear as [name 1], [name 2], ... (the same person keeps the same number); "
+        "places, organisations, contacts and numbers as [place], [organisation], [phone] ... "
+        "Read it through before you share it: it cannot hide everything.\n"
+        + ("\n" + "\n".join(left_out) + "\n" if left_out else "")
+    )
+    text = intro + "\n" + "\n".join(blocks)
+    people = tuple(f"[name {n}]" for n in range(1, redactor.names_used + 1))
     return SupervisionDigest(
         text=text,
         since=since,
         until=until,
         reflections=len(reflections),
         sessions=len(linked),
-        people=tuple(pseudonyms.labels),
-        redactions=redactions + final,
+        people=people,
+        redactions=redactions,
+        events=counts,
+        events_shown=len(detailed),
+        candidates=tuple(redactor.candidates("\n".join(cleaned))),
+        options=options,
     )
+
+
+def _events_block(
+    counts: dict[str, int], detailed: list[ConfidentialityEvent], ctx: RenderContext
+) -> str:
+    """How many confidentiality events and consultations the range holds (counts only), and
+    the detail of those marked for supervision."""
+    limits, concerns = counts.get("limits_reached", 0), counts.get("concern", 0)
+    lines = [
+        "## Confidentiality events\n",
+        f"In this range: {_plural(limits, 'time', 'times')} the limits of confidentiality were "
+        f"reached, {_plural(concerns, 'concern', 'concerns')} talked through with someone. "
+        + (
+            f"{_plural(len(detailed), 'is', 'are')} marked for supervision and shown below; "
+            "the others are counted only.\n"
+            if detailed
+            else "None is marked for supervision, so they are counted only.\n"
+        ),
+    ]
+    blocks = ["\n".join(lines)]
+    blocks += [render_entry(event, ctx, level=3) for event in detailed]
+    return "\n".join(blocks)

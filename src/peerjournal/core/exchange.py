@@ -35,30 +35,19 @@ from peerjournal.core.errors import (
     StorageFull,
     UsageError,
 )
-from peerjournal.core.journal import Journal
-from peerjournal.core.models import (
-    Alias,
-    CheckIn,
-    ConfidentialityEvent,
-    FollowUp,
-    Record,
-    Reflection,
-    Session,
-    record_from_dict,
+from peerjournal.core.export_versions import EXPORT_FORMAT as EXPORT_FORMAT
+from peerjournal.core.export_versions import EXPORT_VERSION as EXPORT_VERSION
+from peerjournal.core.export_versions import SECTIONS as SECTIONS
+from peerjournal.core.export_versions import (
+    SUPPORTED_VERSIONS,
+    frozen_fields,
+    sections_in,
+    upgrade,
 )
+from peerjournal.core.journal import Journal
+from peerjournal.core.models import Record, record_from_dict
 from peerjournal.core.printable import printable
 
-EXPORT_FORMAT = "peerjournal-export"
-EXPORT_VERSION = 1
-# Order matters on import: records are written after the ones they refer to.
-SECTIONS: tuple[tuple[str, type[Record]], ...] = (
-    ("aliases", Alias),
-    ("sessions", Session),
-    ("reflections", Reflection),
-    ("follow_ups", FollowUp),
-    ("checkins", CheckIn),
-    ("confidentiality_events", ConfidentialityEvent),
-)
 MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
 _TOO_LARGE = "The import file is larger than 2 GiB, so it was not read; nothing was imported."
 # Shown before any plaintext export, by the CLI and the app alike ({where}: " to FILE").
@@ -174,22 +163,24 @@ def parse_export(raw: bytes) -> list[tuple[str, Record]]:
         raise ImportFailed("The import file is not a peerjournal export (no JSON object).")
     if document.get("format") != EXPORT_FORMAT:
         raise ImportFailed("The import file is not a peerjournal export (wrong 'format').")
-    if document.get("version") != EXPORT_VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
         raise ImportFailed("The import file comes from an unsupported export version.")
-    allowed = {"format", "version", "exported_at"} | {name for name, _ in SECTIONS}
+    sections = sections_in(version)
+    allowed = {"format", "version", "exported_at"} | {name for name, _ in sections}
     unknown = sorted(set(document) - allowed)
     if unknown:
         raise ImportFailed(f"The import file has an unknown field '{unknown[0]}'.")
     records: list[tuple[str, Record]] = []
     seen: set[str] = set()
-    for section, cls in SECTIONS:
+    for section, cls in sections:
         items = document.get(section, [])
         if not isinstance(items, list):
             raise ImportFailed(f"'{section}' must be a list; nothing was imported.")
         for index, item in enumerate(items):
             label = f"{section}[{index}]"
             try:
-                record = record_from_dict(cls, item, label)
+                record = record_from_dict(cls, _as_current(version, section, item, label), label)
             except InvalidRecord as error:
                 raise ImportFailed(f"{error.message} Nothing was imported.") from None
             if record.id in seen:
@@ -197,6 +188,18 @@ def parse_export(raw: bytes) -> list[tuple[str, Record]]:
             seen.add(record.id)
             records.append((label, record))
     return records
+
+
+def _as_current(version: int, section: str, item: Any, label: str) -> Any:
+    """A record of an older version's file, checked against that version's own fields and
+    then brought to the current shape; a current one as it is."""
+    fields = frozen_fields(version, section)
+    if fields is None or not isinstance(item, dict):
+        return item
+    unknown = sorted(set(item) - set(fields))
+    if unknown:
+        raise InvalidRecord(f"{label}: unknown field '{unknown[0]}' (export version {version}).")
+    return upgrade(version, section, item, label)
 
 
 def import_records(journal: Journal, records: Iterable[tuple[str, Record]]) -> ImportSummary:

@@ -36,6 +36,7 @@ from peerjournal.core.models import (
     BY_KIND,
     TIMELINE_KINDS,
     Alias,
+    ConfidentialityEvent,
     FollowUp,
     Record,
     Session,
@@ -466,7 +467,7 @@ class Journal:
         for f, value in zip(_fields(cls), row, strict=True):
             if f.type == "bool":
                 value = bool(value)
-            elif f.name == "themes":
+            elif f.name in _JSON_LIST_COLUMNS:
                 value = json.loads(value)
             values[f.name] = value
         if cls.HAS_TAGS:
@@ -522,6 +523,21 @@ class Journal:
             (alias_id, limit),
         ).fetchall()
         return [self._record_from_row(Session, row) for row in rows]
+
+    @_serialised
+    def confidentiality_events(
+        self, *, alias_id: str | None = None, session_id: str | None = None, limit: int = 200
+    ) -> list[ConfidentialityEvent]:
+        """The confidentiality events of an alias or of a session, newest first."""
+        column, value = ("session_id", session_id) if session_id else ("alias_id", alias_id)
+        if not value:
+            return []
+        rows = self._conn.execute(
+            f"SELECT {', '.join(_columns(ConfidentialityEvent))} FROM confidentiality_events "  # noqa: S608
+            f"WHERE {column} = ? ORDER BY sort_ts DESC LIMIT ?",
+            (value, limit),
+        ).fetchall()
+        return [self._record_from_row(ConfidentialityEvent, row) for row in rows]
 
     # ---- follow-ups
 
@@ -845,6 +861,10 @@ class Journal:
 # Row mapping
 
 
+# List fields stored as a JSON array in their own column (tags have a table of their own).
+_JSON_LIST_COLUMNS = ("themes", "also_known_as")
+
+
 def _fields(cls: type[Record]) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if f.name != "tags"]
 
@@ -857,7 +877,7 @@ def _row_of(record: Record) -> tuple[list[str], list[Any]]:
     columns, values = [], []
     for f in _fields(type(record)):
         value = getattr(record, f.name)
-        if f.name == "themes":
+        if f.name in _JSON_LIST_COLUMNS:
             value = json.dumps(value)
         elif isinstance(value, bool):
             value = int(value)
@@ -892,7 +912,11 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
     if kind == "follow_up":
         when, owner, status, text = fields
         return when, f"Follow-up · {owner}, {status}", _one_line(text)
-    when, category, text = fields
+    if len(fields) == 3:  # written before schema version 6; the migration rewrites them
+        fields = [fields[0], fields[1], "limits_reached", fields[2]]
+    when, category, occasion, text = fields
+    if occasion == "concern":
+        return when, "Concern · consultation, " + category.replace("_", " "), _one_line(text)
     return when, "Confidentiality · " + category.replace("_", " "), _one_line(text)
 
 

@@ -124,6 +124,8 @@ class RenderContext:
     session_ref: Callable[[str | None], str | None]
     text: Callable[[str], str] = _same
     precise_times: bool = True
+    when: Callable[[str], str] | None = None  # how a record's time is shown, if not as written
+    omit: frozenset[str] = frozenset()  # fields left out (the digest leaves out their words)
 
 
 def journal_context(journal: Journal) -> RenderContext:
@@ -241,13 +243,15 @@ class _Entry:
 
 
 def _when(value: str, ctx: RenderContext) -> str:
+    if ctx.when is not None:
+        return ctx.when(value)
     return show_time(value, precise=ctx.precise_times)
 
 
 def _render_session(s: Session, entry: _Entry, label: str) -> None:
     ctx = entry.ctx
     entry.heading(_when(s.occurred_at, ctx), label, alias=ctx.alias_label(s.alias_id))
-    shape = [s.modality, _words(s.method), s.setting]
+    shape = [s.modality, _words(s.method)] + ([] if "setting" in ctx.omit else [s.setting])
     if s.duration_min:
         shape.append(f"{s.duration_min} min")
     entry.fact(" · ".join(shape).capitalize())
@@ -264,7 +268,8 @@ def _render_session(s: Session, entry: _Entry, label: str) -> None:
     entry.fact("; ".join(shared).capitalize() if shared else None)
     entry.tags(s.tags)
     for name, title in SESSION_TEXT_FIELDS:
-        entry.section(title, getattr(s, name))
+        if name not in ctx.omit:
+            entry.section(title, getattr(s, name))
 
 
 def _render_reflection(r: Reflection, entry: _Entry, label: str) -> None:
@@ -294,19 +299,50 @@ def _render_follow_up(f: FollowUp, entry: _Entry, label: str) -> None:
     entry.section(None, f.action)
 
 
+EVENT_CHOICE_WORDS: dict[str, dict[str, str]] = {
+    "person_involvement": {
+        "told_before": "told before it was shared",
+        "told_after": "told after it was shared",
+        "told": "told (when not recorded)",
+        "not_told": "not told",
+    },
+    "official_record": {"yes": "yes", "no": "no", "not_applicable": "not applicable"},
+}
+# Titles of an event's text sections; a concern's outcome is what was decided.
+EVENT_TEXT_TITLES: dict[str, str] = {
+    "notes": "What happened",
+    "disclosed_minimum": "What was shared (the minimum)",
+    "reason": "Why",
+    "person_involvement_note": "Their involvement",
+    "outcome": "Outcome",
+    "how_it_landed": "How this landed on me",
+}
+
+
 def _render_confidentiality(e: ConfidentialityEvent, entry: _Entry, label: str) -> None:
     ctx = entry.ctx
+    if e.occasion == "concern" and label == _LABELS[e.KIND]:
+        label = "Concern: consultation"
     entry.heading(_when(e.at, ctx), label, alias=ctx.alias_label(e.alias_id))
     entry.fact("Category: " + _words(e.category))
-    entry.fact(
-        f"Limits explained beforehand: {_yes_no(e.limits_explained_before)} · "
-        f"person told: {_yes_no(e.person_told)}"
-    )
+    entry.fact(f"Limits explained beforehand: {_yes_no(e.limits_explained_before)}")
     entry.fact(f"Consulted: {ctx.text(e.consulted_role)}" if e.consulted_role else None)
+    entry.fact(f"Shared with: {ctx.text(e.disclosed_to)}" if e.disclosed_to else None)
+    if e.person_involvement:
+        entry.fact(
+            "The person was " + EVENT_CHOICE_WORDS["person_involvement"][e.person_involvement]
+        )
+    if e.official_record:
+        words = EVENT_CHOICE_WORDS["official_record"][e.official_record]
+        entry.fact(f"Recorded in the organisation's system: {words}")
+    entry.fact("For supervision" if e.for_supervision else None)
     linked = ctx.session_ref(e.session_id)
     entry.fact(f"During the {linked}" if linked else None)
-    entry.section("What was shared (the minimum)", e.disclosed_minimum)
-    entry.section("Notes", e.notes)
+    for name in ConfidentialityEvent.TEXT_FIELDS:
+        title = EVENT_TEXT_TITLES[name]
+        if name == "outcome" and e.occasion == "concern":
+            title = "What we decided"
+        entry.section(title, getattr(e, name))
 
 
 _LABELS = {
@@ -345,8 +381,10 @@ def render_alias(alias: Alias, *, level: int) -> str:
         + (" · knows me outside work" if alias.knows_me_outside_work else "")
     )
     entry.fact("Themes: " + ", ".join(alias.themes) if alias.themes else None)
+    entry.fact("Also known as: " + ", ".join(alias.also_known_as) if alias.also_known_as else None)
     if alias.limits_explained_on:
         entry.fact(f"Limits of confidentiality explained on {alias.limits_explained_on}")
+    entry.section("What the explanation covered", alias.limits_explained_note)
     entry.section("Consent", alias.consent_note)
     entry.section("Notes", alias.notes)
     return entry.render()

@@ -75,9 +75,13 @@ class Alias(Record):
     pseudonym: str = ""
     status: str = "active"
     themes: list[str] = field(default_factory=list)
+    # Nicknames and short forms the person is called by: redacted from a digest like the
+    # pseudonym itself; shown only on the alias page (export format version 2).
+    also_known_as: list[str] = field(default_factory=list)
     knows_me_outside_work: bool = False
     consent_note: str = ""
     limits_explained_on: str | None = None
+    limits_explained_note: str = ""  # what was covered when the limits were explained (v2)
     notes: str = ""
     created_at: str = ""
     updated_at: str = ""
@@ -241,26 +245,72 @@ class CheckIn(Record):
 
 @dataclass
 class ConfidentialityEvent(Record):
-    """When the limits of confidentiality were reached or challenged, and what was done."""
+    """When the limits of confidentiality were reached, or a concern was talked through, and
+    what was done.
+
+    `occasion` says which: "limits_reached" (something was, or had to be, shared) or "concern"
+    (the lighter safety flag: a short consultation record, where a decision not to disclose is
+    a decision worth recording). The fields after `consulted_role` came with export format
+    version 2; a version 1 `person_told` becomes `person_involvement` (see export_versions).
+    """
 
     KIND: ClassVar[str] = "confidentiality_event"
     TABLE: ClassVar[str] = "confidentiality_events"
     TIME_FIELD: ClassVar[str] = "at"
     REQUIRED: ClassVar[tuple[str, ...]] = ("id", "at")
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "occasion": ("limits_reached", "concern"),
         "category": ("risk_to_self", "risk_to_others", "abuse", "third_party_request", "other"),
+        # "" = not recorded; "told" = told, when not recorded (what a version 1 file says).
+        "person_involvement": ("", "told_before", "told_after", "told", "not_told"),
+        "official_record": ("", "yes", "no", "not_applicable"),
     }
-    LINE_FIELDS: ClassVar[frozenset[str]] = frozenset({"consulted_role"})
+    LINE_FIELDS: ClassVar[frozenset[str]] = frozenset({"consulted_role", "disclosed_to"})
+    # The free-text fields, in the order the form and the Markdown export show them.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "notes",
+        "disclosed_minimum",
+        "reason",
+        "person_involvement_note",
+        "outcome",
+        "how_it_landed",
+    )
 
     session_id: str | None = None
     alias_id: str | None = None
     at: str = ""
+    occasion: str = "limits_reached"
     category: str = "other"
     limits_explained_before: bool = False
     consulted_role: str = ""
+    disclosed_to: str = ""  # a role or an agency, never a person's name
     disclosed_minimum: str = ""
-    person_told: bool = False
-    notes: str = ""
+    reason: str = ""
+    person_involvement: str = ""
+    person_involvement_note: str = ""  # why they were or were not told
+    official_record: str = ""  # made in the organisation's own system?
+    outcome: str = ""  # for a concern: what we decided
+    how_it_landed: str = ""  # how this landed on me
+    for_supervision: bool = False
+    notes: str = ""  # what happened
+
+
+def event_problems(event: ConfidentialityEvent) -> list[str]:
+    """What a new confidentiality event still lacks, in words for the person filling it in.
+
+    Asked by the form before saving, not by `validate_record`: version 1 exports hold events
+    without these, and they must keep importing unchanged.
+    """
+    problems: list[str] = []
+    if event.occasion == "concern":
+        if not any(line.strip() for line in (event.outcome, event.notes)):
+            problems.append("Write at least one line of what you decided.")
+        return problems
+    if not event.category:
+        problems.append("Choose a category.")
+    if not event.notes.strip():
+        problems.append("Write at least one line of what happened.")
+    return problems
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
@@ -273,6 +323,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 )
 BY_KIND: dict[str, type[Record]] = {cls.KIND: cls for cls in RECORD_TYPES}
 TIMELINE_KINDS = ("session", "reflection", "checkin")
+# Every kind the timeline can show (its filter offers them); TIMELINE_KINDS is the default view.
+TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event")
 
 _DATETIME_FIELDS = {"occurred_at", "at", "created_at", "updated_at", "done_at"}
 _DATE_FIELDS = {"occurred_on", "due_on", "limits_explained_on"}
@@ -367,6 +419,16 @@ def clean_tags(tags: list[str]) -> list[str]:
     return list(seen)
 
 
+def clean_names(names: list[str]) -> list[str]:
+    """Sanitised single lines, trimmed, case kept, duplicates (ignoring case) removed."""
+    seen: dict[str, str] = {}
+    for name in names:
+        cleaned = sanitize_line(name).strip()[:MAX_LINE_CHARS]
+        if cleaned:
+            seen.setdefault(cleaned.casefold(), cleaned)
+    return list(seen.values())
+
+
 def validate_record(record: Record, label: str | None = None) -> Record:
     """Check every field of `record` in place: types, choices, ranges, times; sanitise text.
 
@@ -407,10 +469,11 @@ def validate_record(record: Record, label: str | None = None) -> Record:
                     raise ValueError("year out of range")
             except ValueError:
                 raise _problem(label, name, "must be a date like 2026-11-20") from None
-        if name in ("tags", "themes"):
+        if name in ("tags", "themes", "also_known_as"):
             if len(value) > MAX_TAGS:
                 raise _problem(label, name, f"has more than {MAX_TAGS} items")
-            setattr(record, name, clean_tags(value))
+            clean = clean_names if name == "also_known_as" else clean_tags
+            setattr(record, name, clean(value))
     if not _UUID_SHAPE.fullmatch(record.id):
         # One spelling only (lower-case, hyphenated), so one record never becomes two.
         raise _problem(label, "id", "must be a UUID like 6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f01")

@@ -28,6 +28,8 @@ __all__ = [
     "HINT_KINDS",
     "IdentifierHint",
     "find_identifiers",
+    "is_common_word",
+    "is_known_term",
     "sanitize_line",
     "sanitize_text",
 ]
@@ -754,6 +756,22 @@ def _in_vocabulary(word: str, vocabulary: frozenset[str]) -> bool:
             if part
         )
     return False
+
+
+def is_common_word(word: str) -> bool:
+    """True when `word` (any case), or a simple inflection of it, is an ordinary English word.
+
+    Words that are also common given names (Grace, Will, Hope, Rose) are not counted, so a
+    capitalised one is still taken for a name. Used by the digest's de-identification.
+    """
+    return _in_vocabulary(word, _COMMON_WORDS)
+
+
+def is_known_term(word: str) -> bool:
+    """True for capitalised words common in peer-support notes that are not people: days,
+    months, holidays, fellowships and services, faiths, medications, apps and shops,
+    nationalities and countries."""
+    return _in_vocabulary(word, _ALLOWED_WORDS)
 
 
 def _normalise_aliases(known_aliases: Iterable[str]) -> frozenset[str]:

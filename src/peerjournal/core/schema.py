@@ -380,7 +380,83 @@ CREATE INDEX aliases_names ON aliases(id, pseudonym);
 """
 )
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6 (issue 14): confidentiality events that are complete and findable, and what an
+# alias adds for the digest. Events gain the fields of export format version 2; `person_told`
+# (a checkbox that was false until ticked, so false never meant "decided not to tell") becomes
+# `person_involvement`: 'told' (when not recorded) or '' (not recorded). An event's search
+# title now holds its occasion and category as words ("limits reached", "risk to self") besides
+# the roles, and its body every text field; its summary says which occasion it was.
+_EVENT_TITLE = (
+    "'confidentiality ' || replace({row}.occasion, '_', ' ') || ' ' || "
+    "replace({row}.category, '_', ' ') || char(10) || {row}.consulted_role || char(10) || "
+    "{row}.disclosed_to"
+)
+_EVENT_BODY = " || char(10) || ".join(
+    f"{{row}}.{name}"
+    for name in (
+        "notes",
+        "disclosed_minimum",
+        "reason",
+        "person_involvement_note",
+        "outcome",
+        "how_it_landed",
+    )
+)
+_EVENT_SUMMARY = (
+    "json_array({row}.at, {row}.category, {row}.occasion, substr(coalesce(nullif({row}.notes, "
+    f"''), nullif({{row}}.outcome, ''), {{row}}.disclosed_minimum), 1, {SUMMARY_TEXT_CHARS}))"
+)
+_V6_CONFIDENTIALITY = f"""
+ALTER TABLE aliases ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE aliases ADD COLUMN limits_explained_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN occasion TEXT NOT NULL DEFAULT 'limits_reached';
+ALTER TABLE confidentiality_events ADD COLUMN disclosed_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN person_involvement TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN person_involvement_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN official_record TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN how_it_landed TEXT NOT NULL DEFAULT '';
+ALTER TABLE confidentiality_events ADD COLUMN for_supervision INTEGER NOT NULL DEFAULT 0;
+UPDATE confidentiality_events SET person_involvement = 'told' WHERE person_told = 1;
+ALTER TABLE confidentiality_events DROP COLUMN person_told;
+DROP TRIGGER confidentiality_events_ai;
+CREATE TRIGGER confidentiality_events_ai AFTER INSERT ON confidentiality_events BEGIN
+  INSERT INTO entries(id, kind, sort_ts, alias_id, summary)
+    VALUES (NEW.id, 'confidentiality_event', NEW.sort_ts, NEW.alias_id,
+            {_EVENT_SUMMARY.format(row="NEW")});
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_EVENT_TITLE.format(row="NEW")},
+            {_EVENT_BODY.format(row="NEW")});
+END;
+DROP TRIGGER confidentiality_events_au;
+CREATE TRIGGER confidentiality_events_au AFTER UPDATE ON confidentiality_events BEGIN
+  UPDATE entries SET sort_ts = NEW.sort_ts, alias_id = NEW.alias_id,
+      summary = {_EVENT_SUMMARY.format(row="NEW")}
+    WHERE id = NEW.id;
+  UPDATE tags SET sort_ts = NEW.sort_ts WHERE entry_id = NEW.id AND sort_ts <> NEW.sort_ts;
+END;
+DROP TRIGGER confidentiality_events_au_text;
+CREATE TRIGGER confidentiality_events_au_text AFTER UPDATE ON confidentiality_events
+  WHEN ({_EVENT_TITLE.format(row="OLD")}) IS NOT ({_EVENT_TITLE.format(row="NEW")})
+    OR ({_EVENT_BODY.format(row="OLD")}) IS NOT ({_EVENT_BODY.format(row="NEW")})
+BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_EVENT_TITLE.format(row="NEW")},
+            {_EVENT_BODY.format(row="NEW")});
+END;
+DELETE FROM entries_fts WHERE rowid IN
+  (SELECT rowid FROM entries WHERE kind = 'confidentiality_event');
+INSERT INTO entries_fts(rowid, title, body)
+  SELECT e.rowid, {_EVENT_TITLE.format(row="c")}, {_EVENT_BODY.format(row="c")}
+    FROM confidentiality_events c JOIN entries e ON e.id = c.id;
+UPDATE entries SET summary = (SELECT {_EVENT_SUMMARY.format(row="c")}
+    FROM confidentiality_events c WHERE c.id = entries.id)
+  WHERE kind = 'confidentiality_event';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6_CONFIDENTIALITY)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -22,25 +22,44 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import MAX_LINE_CHARS, Alias, FollowUp, Session, new_id
+from peerjournal.core.models import (
+    MAX_LINE_CHARS,
+    Alias,
+    ConfidentialityEvent,
+    FollowUp,
+    Session,
+    new_id,
+)
 from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.followups import follow_up_content, today_for
+from peerjournal.tui.screens.form_fields import choice_label
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
 SESSION_PREVIEW_CHARS = 60
 
-# Submits a pseudonym; returns an error message to show, or None when it was saved.
-SubmitName = Callable[[str], Awaitable[str | None]]
+
+@dataclasses.dataclass(frozen=True)
+class NewAlias:
+    """What the new-alias dialog asks: the pseudonym, and whether, when and how the limits of
+    confidentiality were explained (None and "" when not yet)."""
+
+    pseudonym: str
+    limits_explained_on: str | None = None
+    limits_explained_note: str = ""
+
+
+# Submits a new alias; returns an error message to show, or None when it was saved.
+SubmitName = Callable[[NewAlias], Awaitable[str | None]]
 
 
 class AliasNameScreen(ModalScreen[str | None]):
@@ -48,10 +67,11 @@ class AliasNameScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, submit: SubmitName) -> None:
+    def __init__(self, title: str, submit: SubmitName, *, today: date | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self._title = title
         self._submit = submit
+        self._today = (today or date.today()).isoformat()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="alias-name-dialog"):
@@ -62,6 +82,16 @@ class AliasNameScreen(ModalScreen[str | None]):
                 id="alias-name",
                 max_length=MAX_LINE_CHARS,
             )
+            yield Checkbox("I have explained the limits of confidentiality", id="limits-explained")
+            with Horizontal(id="limits-details"):
+                yield Input(
+                    self._today,
+                    placeholder="YYYY-MM-DD",
+                    id="limits-on",
+                    restrict=r"[0-9-]*",
+                    max_length=10,
+                )
+                yield Input(placeholder="What it covered (short)", id="limits-note")
             yield Static("", id="alias-name-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -76,10 +106,24 @@ class AliasNameScreen(ModalScreen[str | None]):
     AliasNameScreen #alias-name {
         margin-top: 1;
     }
+    AliasNameScreen #limits-details {
+        height: auto;
+    }
+    AliasNameScreen #limits-on {
+        width: 18;
+    }
+    AliasNameScreen #limits-note {
+        width: 1fr;
+    }
     """
 
     def on_mount(self) -> None:
         self.query_one("#alias-name", Input).focus()
+        self.query_one("#limits-details").display = False
+
+    @on(Checkbox.Changed, "#limits-explained")
+    def _limits_toggled(self, event: Checkbox.Changed) -> None:
+        self.query_one("#limits-details").display = event.value
 
     @property
     def error_text(self) -> str:
@@ -88,7 +132,7 @@ class AliasNameScreen(ModalScreen[str | None]):
     def _show_error(self, message: str) -> None:
         self.query_one("#alias-name-error", Static).update(Content(message))
 
-    @on(Input.Submitted, "#alias-name")
+    @on(Input.Submitted)
     def _submitted(self) -> None:
         self.save()
 
@@ -106,7 +150,17 @@ class AliasNameScreen(ModalScreen[str | None]):
         if not name:
             self._show_error("Type a pseudonym first.")
             return
-        error = await self._submit(name)
+        new = NewAlias(name)
+        if self.query_one("#limits-explained", Checkbox).value:
+            day = self.query_one("#limits-on", Input).value.strip()
+            try:
+                explained_on = date.fromisoformat(day).isoformat()
+            except ValueError:
+                self._show_error("Limits explained on: type a date like 2026-11-20.")
+                return
+            note = self.query_one("#limits-note", Input).value
+            new = NewAlias(name, explained_on, note)
+        error = await self._submit(new)
         if error:
             self._show_error(error)
             return
@@ -131,8 +185,18 @@ def alias_details(alias: Alias) -> Content:
         parts += ["  ·  ", ", ".join(sanitize_line(theme) for theme in alias.themes)]
     if alias.knows_me_outside_work:
         parts += ["\n", ("Knows me outside work (dual relationship).", "$warning")]
+    if alias.also_known_as:
+        parts += [
+            "\n",
+            ("Also known as: ", "dim"),
+            ", ".join(map(sanitize_line, alias.also_known_as)),
+        ]
     if alias.limits_explained_on:
         parts += ["\n", f"Limits of confidentiality explained on {alias.limits_explained_on}."]
+        if alias.limits_explained_note:
+            parts += [" ", ("Covered: ", "dim"), sanitize_line(alias.limits_explained_note)]
+    else:
+        parts += ["\n", ("Limits of confidentiality: no date recorded.", "dim")]
     if alias.consent_note:
         parts += ["\n", ("Consent: ", "dim"), sanitize_text(alias.consent_note)]
     if alias.notes:
@@ -159,6 +223,23 @@ def session_content(session: Session) -> Content:
         parts += ["  ", ("safety: " + session.safety_flag.replace("_", " "), "bold $error")]
     if preview:
         parts += ["\n", preview]
+    return Content.assemble(*parts)
+
+
+def event_content(event: ConfidentialityEvent) -> Content:
+    """One line about a confidentiality event: when, what kind, and what happened."""
+    what = "Concern: consultation" if event.occasion == "concern" else "Limits reached"
+    parts: list[str | tuple[str, str]] = [
+        (friendly_when(event.at), "bold"),
+        "  ",
+        (f"{what} · {choice_label('category', event.category)}", "$warning"),
+    ]
+    text = " ".join((event.notes or event.outcome or event.disclosed_minimum).split())
+    if text:
+        text = sanitize_line(text)
+        if len(text) > SESSION_PREVIEW_CHARS:
+            text = text[: SESSION_PREVIEW_CHARS - 1].rstrip() + "…"
+        parts += ["\n", text]
     return Content.assemble(*parts)
 
 
@@ -203,7 +284,12 @@ class AliasesScreen(EntryListScreen):
     }
     AliasesScreen #alias-follow-ups {
         height: auto;
-        max-height: 8;
+        max-height: 7;
+        border: round $primary 40%;
+    }
+    AliasesScreen #alias-events {
+        height: auto;
+        max-height: 4;
         border: round $primary 40%;
     }
     AliasesScreen OptionList:focus {
@@ -233,6 +319,7 @@ class AliasesScreen(EntryListScreen):
             with Vertical(id="alias-detail"):
                 yield Static("", id="alias-info")
                 yield OptionList(id="alias-sessions", markup=False)
+                yield OptionList(id="alias-events", markup=False)
                 yield OptionList(id="alias-follow-ups", markup=False)
         yield Footer()
 
@@ -240,6 +327,7 @@ class AliasesScreen(EntryListScreen):
         self.query_one("#alias-list", OptionList).border_title = "Aliases"
         self.query_one("#alias-sessions", OptionList).border_title = "Sessions"
         self.query_one("#alias-follow-ups", OptionList).border_title = "Follow-ups"
+        self.query_one("#alias-events", OptionList).border_title = "Confidentiality events"
         self.query_one("#alias-list", OptionList).focus()
         self.reload()
 
@@ -282,6 +370,7 @@ class AliasesScreen(EntryListScreen):
             Content("No aliases yet. Press n to add one. " + ALIAS_REMINDER)
         )
         self.query_one("#alias-sessions", OptionList).clear_options()
+        self.query_one("#alias-events", OptionList).clear_options()
         self.query_one("#alias-follow-ups", OptionList).clear_options()
 
     @on(OptionList.OptionHighlighted, "#alias-list")
@@ -302,6 +391,7 @@ class AliasesScreen(EntryListScreen):
         try:
             sessions = await call(self, self.journal.sessions_for_alias, alias_id)
             follow_ups = await call(self, self.journal.follow_ups, alias_id=alias_id, status=None)
+            events = await call(self, self.journal.confidentiality_events, alias_id=alias_id)
         except JournalError as error:
             self.notify(error.message, severity="error", markup=False)
             return
@@ -316,6 +406,12 @@ class AliasesScreen(EntryListScreen):
         else:
             session_list.add_option(Option(Content("No sessions yet."), disabled=True))
         session_list.border_title = f"Sessions ({len(sessions)})"
+        event_list = self.query_one("#alias-events", OptionList)
+        event_list.clear_options()
+        event_list.add_options(Option(event_content(e), id=e.id) for e in events)
+        if not events:
+            event_list.add_option(Option(Content("None recorded."), disabled=True))
+        event_list.border_title = f"Confidentiality events ({len(events)})"
         today = today_for(self)
         # Open ones first (soonest due), then what is finished.
         follow_ups.sort(key=lambda f: (f.status != "open", f.due_on))
@@ -340,6 +436,7 @@ class AliasesScreen(EntryListScreen):
         self.query_one("#alias-sessions", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#alias-sessions")
+    @on(OptionList.OptionSelected, "#alias-events")
     async def _session_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             await open_entry(self, self.journal, event.option.id)
@@ -357,10 +454,15 @@ class AliasesScreen(EntryListScreen):
     # ---- create, edit, close
 
     def action_new_alias(self) -> None:
-        self.app.push_screen(AliasNameScreen("New alias", self._create))
+        self.app.push_screen(AliasNameScreen("New alias", self._create, today=today_for(self)))
 
-    async def _create(self, name: str) -> str | None:
-        alias = Alias(id=new_id(), pseudonym=name)
+    async def _create(self, new: NewAlias) -> str | None:
+        alias = Alias(
+            id=new_id(),
+            pseudonym=new.pseudonym,
+            limits_explained_on=new.limits_explained_on,
+            limits_explained_note=new.limits_explained_note,
+        )
         try:
             saved = await call(self, self.journal.save, alias)
         except JournalError as error:

@@ -1,41 +1,51 @@
-"""DigestScreen: the de-identified supervision digest, shown large to read out or show.
+"""DigestScreen: prepare the de-identified supervision digest, review it, then present or save.
 
-A read-only view of `core.digest.supervision_digest` for a date range (two date fields,
-the last 30 days by default; Enter in either shows that range). Aliases become Person A, B,
-...; likely identifiers are redacted by the core, and the screen says so at the top.
+1. **Prepare**: a date range (the last 30 days by default; Enter in either field rebuilds it)
+   and three switches for what is left out by default (their words, the setting, exact dates),
+   with the one-line reason each is off (`core.digest.LEFT_OUT`).
+2. **Review**: every candidate the core lists (a capitalised word that stayed, a number, a
+   quoted phrase) with its context. Space or Enter marks one keep or redact; the digest below
+   is rebuilt at once, so the supporter sees the result. ctrl+r says the review is done.
+3. Only then: `f` presents it full screen (to read out or show), `s` saves it to a file, after
+   asking where and after the plaintext warning (0600, never replacing a file unasked).
 
-Nothing is written to disk from here: there is no save button, the digest lives in memory
-only. The Markdown is shown as plain text with its headings styled by hand, not with
-Textual's Markdown widget: that widget opens a clicked link with `app.open_url` (a link in a
-note would reach for the network), and it reads the text as Markdown, not as written. Every
-character of the digest reaches the screen as literal content.
+The digest lives in memory; the only file is the one the supporter asks for. The Markdown is
+shown as plain text with our own headings styled by hand, not with Textual's Markdown widget:
+that widget opens a clicked link with `app.open_url`, and it reads the text as Markdown, not as
+written. Every character of the digest reaches the screen as literal content.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from peerjournal.core.digest import SupervisionDigest, supervision_digest
+from peerjournal.core.deidentify import Candidate
+from peerjournal.core.digest import LEFT_OUT, DigestOptions, SupervisionDigest, supervision_digest
 from peerjournal.core.errors import JournalError
+from peerjournal.core.exchange import PLAINTEXT_WARNING, write_private_file
 from peerjournal.core.journal import Journal
-from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
+from peerjournal.tui.screens.backup import TargetProblem, check_target, target_path
+from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.followups import today_for
 
 DEFAULT_DAYS = 30
-NOTICE = (
-    "De-identified: aliases become Person A, B…; likely identifiers are redacted. "
-    "Read it over before you share it."
-)
+NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."
+REVIEW_FIRST = "Review the candidates first, then press ctrl+r (done reviewing)."
+_SWITCHES = {"their_words": "Their words", "setting": "Setting", "exact_dates": "Exact dates"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _HEADING_STYLES = {1: "bold underline $text-accent", 2: "bold $text-accent", 3: "bold"}
 
@@ -69,20 +79,120 @@ def digest_content(text: str) -> Content:
     return Content.assemble(*parts[:-1])
 
 
-def summary_text(digest: SupervisionDigest) -> str:
-    def count(number: int, one: str, many: str) -> str:
-        return f"{number} {one if number == 1 else many}"
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
+
+def summary_text(digest: SupervisionDigest) -> str:
     return (
-        f"{count(digest.reflections, 'reflection', 'reflections')}, "
-        f"{count(digest.sessions, 'linked session', 'linked sessions')}, "
-        f"{count(len(digest.people), 'person', 'people')}; "
-        f"{count(digest.redactions, 'likely identifier', 'likely identifiers')} redacted."
+        f"{_count(digest.reflections, 'reflection', 'reflections')}, "
+        f"{_count(digest.sessions, 'linked session', 'linked sessions')}, "
+        f"{_count(len(digest.people), 'name', 'names')}; "
+        f"{_count(digest.redactions, 'identifier', 'identifiers')} redacted."
     )
 
 
+def left_out_text(options: DigestOptions) -> str:
+    """What the digest leaves out now, and why, one line each."""
+    lines = [
+        f"Left out: {what}: {why}."
+        for name, (what, why, _) in LEFT_OUT.items()
+        if not getattr(options, name)
+    ]
+    return "\n".join(lines) if lines else "Nothing is left out: read it through carefully."
+
+
+def _key(candidate: Candidate) -> tuple[str, str]:
+    return candidate.kind, candidate.word.casefold()
+
+
+def candidate_content(candidate: Candidate, redact: bool) -> Content:
+    """One candidate: its decision, the word and where it appears (all user text literal)."""
+    mark = ("redact", "bold $error") if redact else ("keep  ", "bold $success")
+    times = f" ×{candidate.count}" if candidate.count > 1 else ""
+    return Content.assemble(
+        mark,
+        "  ",
+        (sanitize_line(candidate.word), "bold"),
+        (times, "dim"),
+        "  ",
+        (sanitize_line(candidate.context), "dim"),
+    )
+
+
+class SavePathScreen(ModalScreen[str | None]):
+    """Ask where to save the digest; dismisses with the typed path, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, default: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Save the digest to a file (readable by you only):", classes="dialog-text")
+            yield Input(self._default, id="save-path")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Next", id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#save-path", Input).focus()
+
+    @on(Input.Submitted, "#save-path")
+    @on(Button.Pressed, "#next")
+    def _next(self) -> None:
+        self.dismiss(self.query_one("#save-path", Input).value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DigestPresentScreen(Screen[None]):
+    """The reviewed digest, full screen, to read out or show; escape goes back."""
+
+    DEFAULT_CSS = """
+    DigestPresentScreen #present-body {
+        height: 1fr;
+        padding: 1 2;
+    }
+    DigestPresentScreen #present-text {
+        max-width: 100;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(id="digest-present")
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="present-body"):
+            yield Static(digest_content(self._text), id="present-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#present-body").focus()
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one("#present-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
 class DigestScreen(Screen[None]):
-    """The supervision digest for a date range, read-only; escape goes back."""
+    """Prepare, review, then present or save the supervision digest; escape goes back."""
 
     DEFAULT_CSS = """
     DigestScreen #digest-notice {
@@ -93,7 +203,7 @@ class DigestScreen(Screen[None]):
     }
     DigestScreen #digest-range {
         height: 1;
-        margin: 1 0;
+        margin-top: 1;
         padding: 0 1;
     }
     DigestScreen #digest-range Static {
@@ -105,7 +215,15 @@ class DigestScreen(Screen[None]):
         width: 12;
         margin-right: 1;
     }
-    DigestScreen #digest-summary {
+    DigestScreen #digest-range Checkbox {
+        width: auto;
+        height: 1;
+        border: none;
+        padding: 0;
+        margin-right: 1;
+        background: transparent;
+    }
+    DigestScreen #digest-left-out, DigestScreen #digest-summary {
         height: auto;
         padding: 0 1;
         color: $text-muted;
@@ -113,8 +231,18 @@ class DigestScreen(Screen[None]):
     DigestScreen #digest-summary.-error {
         color: $error;
     }
+    DigestScreen #digest-candidates {
+        height: auto;
+        max-height: 8;
+        margin: 0 1;
+        border: round $warning 60%;
+    }
+    DigestScreen #digest-candidates:focus {
+        border: round $warning;
+    }
     DigestScreen #digest-body {
         height: 1fr;
+        min-height: 4;
         margin: 0 1;
         border: round $primary 40%;
         background: $surface;
@@ -123,12 +251,16 @@ class DigestScreen(Screen[None]):
         border: round $primary;
     }
     DigestScreen #digest-text {
-        padding: 1 2;
+        padding: 0 1;
         max-width: 100;
     }
     """
 
     BINDINGS = [
+        Binding("space", "toggle_candidate", "Keep/redact"),
+        Binding("ctrl+r", "reviewed", "Done reviewing"),
+        Binding("f", "present", "Full screen"),
+        Binding("s", "save", "Save…"),
         Binding("escape", "back", "Back"),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -138,11 +270,15 @@ class DigestScreen(Screen[None]):
         super().__init__(id="digest")
         self.journal = journal
         self.digest: SupervisionDigest | None = None
+        self.options = DigestOptions()
+        self.redact: dict[tuple[str, str], bool] = {}  # the review's decisions
+        self.listed: list[Candidate] = []  # what the review shows, in order
+        self.reviewed = False
 
     def compose(self) -> ComposeResult:
         today = today_for(self)
         yield Static("Supervision digest", classes="form-title")
-        yield Static(NOTICE, id="digest-notice")
+        yield Static(NOTICE, id="digest-notice", markup=False)
         with Horizontal(id="digest-range"):
             yield Static("From")
             since = (today - timedelta(days=DEFAULT_DAYS)).isoformat()
@@ -157,20 +293,38 @@ class DigestScreen(Screen[None]):
                 max_length=10,
                 compact=True,
             )
-            yield Static("  (Enter shows it)")
+            for name, label in _SWITCHES.items():
+                yield Checkbox(label, id=f"with-{name}", compact=True)
+        yield Static(left_out_text(self.options), id="digest-left-out", markup=False)
         yield Static("", id="digest-summary")
+        yield OptionList(id="digest-candidates", markup=False)
         with VerticalScroll(id="digest-body"):
             yield Static("", id="digest-text")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#digest-candidates", OptionList).border_title = "Review"
+        self.query_one("#digest-body", VerticalScroll).border_title = "The digest"
         self.query_one("#digest-since", Input).focus()
         self.show_digest()
+
+    # ---- preparing
 
     @on(Input.Submitted)
     def _range_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.reviewed = False
         self.show_digest()
+
+    @on(Checkbox.Changed)
+    def _switch_changed(self, event: Checkbox.Changed) -> None:
+        name = (event.checkbox.id or "").removeprefix("with-")
+        if name in _SWITCHES:
+            changes: dict[str, Any] = {name: event.value}
+            self.options = replace(self.options, **changes)
+            self.query_one("#digest-left-out", Static).update(left_out_text(self.options))
+            self.reviewed = False
+            self.show_digest()
 
     def _say(self, message: str, *, error: bool = False) -> None:
         summary = self.query_one("#digest-summary", Static)
@@ -179,7 +333,7 @@ class DigestScreen(Screen[None]):
 
     @work(exclusive=True, group="digest")
     async def show_digest(self) -> None:
-        """Build the digest for the range on screen (in memory) and show it."""
+        """Build the digest for the range and choices on screen (in memory) and show it."""
         try:
             since = parse_day(self.query_one("#digest-since", Input).value, "From")
             until = parse_day(self.query_one("#digest-until", Input).value, "To")
@@ -189,15 +343,128 @@ class DigestScreen(Screen[None]):
         if since and until and since > until:
             self._say("The first date is after the second.", error=True)
             return
+        redact = tuple(word for (kind, word), yes in self.redact.items() if yes)
+        options = replace(self.options, redact=redact)
         try:
-            digest = await call(self, supervision_digest, self.journal, since, until)
+            digest = await call(self, supervision_digest, self.journal, since, until, options)
         except JournalError as error:
             self._say(error.message, error=True)
             return
         self.digest = digest
-        self._say(summary_text(digest))
+        self._list_candidates(digest)
+        self._say(summary_text(digest) + " " + self._review_state())
         self.query_one("#digest-text", Static).update(digest_content(digest.text))
-        self.query_one("#digest-body", VerticalScroll).scroll_home(animate=False)
+
+    def _list_candidates(self, digest: SupervisionDigest) -> None:
+        """The new candidates, plus those marked redact (which the digest no longer holds), in
+        a stable order: what was listed stays where it was, new ones come last."""
+        fresh = {_key(c): c for c in digest.candidates}
+        listed: list[Candidate] = []
+        for candidate in self.listed:
+            key = _key(candidate)
+            if key in fresh:
+                listed.append(fresh.pop(key))
+            elif self.redact.get(key):
+                listed.append(candidate)
+        self.listed = listed + list(fresh.values())
+        listing = self.query_one("#digest-candidates", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        if not self.listed:
+            listing.add_option(Option(Content("Nothing left to review."), disabled=True))
+        listing.add_options(
+            Option(candidate_content(c, self.redact.get(_key(c), False)), id=str(i))
+            for i, c in enumerate(self.listed)
+        )
+        if self.listed:
+            listing.highlighted = min(highlighted or 0, len(self.listed) - 1)
+        listing.border_title = (
+            f"Review: {_count(len(self.listed), 'candidate', 'candidates')} (space: keep/redact)"
+        )
+
+    def _review_state(self) -> str:
+        if self.reviewed:
+            return "Reviewed: f full screen, s save."
+        return "Review, then ctrl+r."
+
+    # ---- reviewing
+
+    @on(OptionList.OptionSelected, "#digest-candidates")
+    def _candidate_selected(self) -> None:
+        self.action_toggle_candidate()
+
+    def action_toggle_candidate(self) -> None:
+        listing = self.query_one("#digest-candidates", OptionList)
+        option = listing.highlighted_option
+        if option is None or option.id is None:
+            return
+        candidate = self.listed[int(option.id)]
+        key = _key(candidate)
+        self.redact[key] = not self.redact.get(key, False)
+        self.reviewed = False
+        self.show_digest()
+
+    def action_reviewed(self) -> None:
+        if self.digest is None:
+            return
+        self.reviewed = True
+        self._say(summary_text(self.digest) + " " + self._review_state())
+
+    # ---- after the review
+
+    def action_present(self) -> None:
+        if self.digest is None or not self.reviewed:
+            self.notify(REVIEW_FIRST, markup=False)
+            return
+        self.app.push_screen(DigestPresentScreen(self.digest.text))
+
+    @work(exclusive=True, group="digest-save")
+    async def action_save(self) -> None:
+        """Ask where, warn, and only on an explicit yes write the digest (0600)."""
+        if self.digest is None or not self.reviewed:
+            self.notify(REVIEW_FIRST, markup=False)
+            return
+        text = self.digest.text
+        default = f"~/supervision-digest-{today_for(self).isoformat()}.md"
+        typed = await self.app.push_screen_wait(SavePathScreen(default))
+        if typed is None:
+            return
+        try:
+            path = target_path(typed, "digest")
+            exists = await call(self, check_target, path, self.journal.home)
+        except TargetProblem as problem:
+            self.notify(str(problem), severity="error", markup=False)
+            return
+        question = PLAINTEXT_WARNING.format(where=f" to {path}")
+        if exists:
+            question += f"\n\n{path.name} already exists and will be replaced."
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(
+                question + "\n\nSave the digest?",
+                yes="Replace and save" if exists else "Save",
+                no="Cancel",
+                danger=True,
+            )
+        ):
+            self.notify("Nothing was saved.", markup=False)
+            return
+        try:
+            await call(self, write_private_file, path, text.encode(), overwrite=exists)
+        except JournalError as error:
+            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            return
+        except OSError as error:
+            self.notify(
+                f"The digest could not be written ({error.strerror or error}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(
+            f"Saved the digest to {path} (readable by you only). Delete it after supervision.",
+            markup=False,
+            timeout=8,
+        )
 
     def action_page(self, direction: int) -> None:
         body = self.query_one("#digest-body", VerticalScroll)
@@ -210,4 +477,15 @@ class DigestScreen(Screen[None]):
         self.dismiss(None)
 
 
-__all__ = ["NOTICE", "DigestScreen", "digest_content", "parse_day", "summary_text"]
+__all__ = [
+    "NOTICE",
+    "REVIEW_FIRST",
+    "DigestPresentScreen",
+    "DigestScreen",
+    "SavePathScreen",
+    "candidate_content",
+    "digest_content",
+    "left_out_text",
+    "parse_day",
+    "summary_text",
+]

@@ -23,7 +23,8 @@ from textual.widgets import Footer, Static, TextArea
 
 from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import FollowUp, Record, Session
+from peerjournal.core.markdown import EVENT_TEXT_TITLES
+from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
 from peerjournal.core.privacy import sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
@@ -61,6 +62,7 @@ class EntryDetails:
     alias: str | None = None
     session: str | None = None  # one-line label of the linked session
     follow_ups: list[FollowUp] = field(default_factory=list)
+    events: list[ConfidentialityEvent] = field(default_factory=list)  # of a session
 
 
 def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
@@ -79,10 +81,20 @@ def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
             session.goal_focus or session.notes or "Session",
         )
     follow_ups: list[FollowUp] = []
+    events: list[ConfidentialityEvent] = []
     if isinstance(record, Session):
         follow_ups = journal.follow_ups(session_id=record.id, status=None)
+        events = journal.confidentiality_events(session_id=record.id)
     alias = names.get(alias_id) if alias_id else None
-    return EntryDetails(record, alias, label, follow_ups)
+    return EntryDetails(record, alias, label, follow_ups, events)
+
+
+def event_line(event: ConfidentialityEvent) -> str:
+    """One line about an event, for the session it happened in."""
+    what = "Concern: consultation" if event.occasion == "concern" else "Limits reached"
+    text = " ".join((event.notes or event.outcome or event.disclosed_minimum).split())
+    line = f"• {describe_moment(event.at)} · {what} · {choice_label('category', event.category)}"
+    return line + (f": {text[:80]}" if text else "")
 
 
 def display_value(name: str, value: Any) -> str:
@@ -112,6 +124,10 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
         if item.name in _LINK_FIELDS:
             continue
         label = FIELD_LABELS.get(item.name, item.name.replace("_", " ").capitalize())
+        if isinstance(record, ConfidentialityEvent) and item.name in EVENT_TEXT_TITLES:
+            label = EVENT_TEXT_TITLES[item.name]
+            if item.name == "outcome" and record.occasion == "concern":
+                label = "What we decided"
         rows.append((label, display_value(item.name, getattr(record, item.name))))
         if item.name == record.TIME_FIELD:
             if hasattr(record, "alias_id") or hasattr(record, "session_id"):
@@ -125,6 +141,10 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
             for item in details.follow_ups
         ]
         rows.append(("Follow-ups", "\n".join(lines)))
+        events = "\n".join(event_line(event) for event in details.events)
+        rows.append(
+            ("Confidentiality events", events + ("\n(v opens the newest)" if events else ""))
+        )
     return rows
 
 
@@ -174,6 +194,7 @@ class EntryScreen(Screen[str | None]):
     BINDINGS = [
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("v", "view_event", "Its event"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -210,6 +231,7 @@ class EntryScreen(Screen[str | None]):
             self.notify(error.message, severity="error", markup=False)
             return
         self.details = details
+        self.refresh_bindings()
         await self._show(details)
 
     async def _show(self, details: EntryDetails) -> None:
@@ -261,6 +283,17 @@ class EntryScreen(Screen[str | None]):
             return
         self._stale = True
         await self.app.open_form(record.KIND, record=record)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view_event":
+            # In the footer only on a session that has a confidentiality event.
+            return bool(self.details and self.details.events)
+        return True
+
+    async def action_view_event(self) -> None:
+        """Open the session's newest confidentiality event."""
+        if self.details and self.details.events:
+            await self.app.push_screen(EntryScreen(self.journal, self.details.events[0].id))
 
     @work(exclusive=True, group="entry-delete")
     async def action_delete(self) -> None:

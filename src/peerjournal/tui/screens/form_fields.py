@@ -65,6 +65,20 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
         "other": "Other",
     },
     "template": {key: name for key, (name, _) in REFLECTION_TEMPLATES.items()},
+    "occasion": {"limits_reached": "Limits reached", "concern": "Concern"},
+    "person_involvement": {
+        "": "Not recorded",
+        "told_before": "Told before it was shared",
+        "told_after": "Told after it was shared",
+        "told": "Told (when not recorded)",
+        "not_told": "Not told",
+    },
+    "official_record": {
+        "": "Not recorded",
+        "yes": "Yes",
+        "no": "No",
+        "not_applicable": "Not applicable",
+    },
 }
 
 # Labels of record fields, shared by the forms and the entry view.
@@ -107,7 +121,15 @@ FIELD_LABELS: dict[str, str] = {
     "limits_explained_before": "Limits were explained beforehand",
     "consulted_role": "Who I consulted (a role, not a name)",
     "disclosed_minimum": "What minimum was shared",
-    "person_told": "The person was told",
+    "occasion": "What this records",
+    "disclosed_to": "Shared with (a role or agency)",
+    "reason": "Why",
+    "person_involvement": "The person's involvement",
+    "person_involvement_note": "Why they were, or were not, told",
+    "official_record": "Recorded in the organisation's system?",
+    "outcome": "Outcome",
+    "how_it_landed": "How this landed on me",
+    "also_known_as": "Also known as",
 }
 
 

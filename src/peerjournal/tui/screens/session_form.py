@@ -367,11 +367,22 @@ class SessionForm(RecordForm):
         ):
             offers.append(
                 Offer(
-                    "This session reached the limits of confidentiality. Record what happened "
-                    "now: the category, who you consulted (a role) and the minimum you shared?",
+                    "This session reached the limits of confidentiality. Follow your "
+                    "organisation's procedure and record it in the official system; this note "
+                    "is for your own practice. Record what happened here now?",
                     "Record it",
                     ConfidentialityEventForm,
                     {"session_id": record.id, "alias_id": record.alias_id},
+                )
+            )
+        if record.safety_flag == "concern" and (before is None or before.safety_flag != "concern"):
+            offers.append(
+                Offer(
+                    "You flagged a concern. Keep a short record of who you consulted, what you "
+                    "decided and why? A decision not to share is worth recording too.",
+                    "Record it",
+                    ConfidentialityEventForm,
+                    {"session_id": record.id, "alias_id": record.alias_id, "occasion": "concern"},
                 )
             )
         if record.shared_my_story and (before is None or not before.shared_my_story):

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Select, Static
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Cursor, Journal, TimelinePage
-from peerjournal.core.models import TIMELINE_KINDS
+from peerjournal.core.models import TIMELINE_FILTER_KINDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain_line
 from peerjournal.tui.widgets.timeline_view import TimelineView
@@ -29,6 +29,7 @@ KIND_CHOICES = [
     ("Sessions", "session"),
     ("Reflections", "reflection"),
     ("Check-ins", "checkin"),
+    ("Confidentiality events", "confidentiality_event"),
 ]
 
 
@@ -86,7 +87,7 @@ class TimelineScreen(Screen[None]):
         super().__init__(id="timeline")
         self.journal = journal
         self._cursor: Cursor | None = None
-        self._filters: dict[str, Any] = {"kinds": TIMELINE_KINDS}
+        self._filters: dict[str, Any] = {"kinds": TIMELINE_FILTER_KINDS}
 
     def compose(self) -> ComposeResult:
         yield Static("peerjournal · timeline", id="title-bar")
@@ -173,7 +174,7 @@ class TimelineScreen(Screen[None]):
         alias = self.query_one("#alias-filter", Select).value
         tag = self.query_one("#tag-filter", Input).value.strip()
         filters: dict[str, Any] = {
-            "kinds": TIMELINE_KINDS if kind in (None, "all", Select.BLANK) else [kind]
+            "kinds": TIMELINE_FILTER_KINDS if kind in (None, "all", Select.BLANK) else [kind]
         }
         if isinstance(alias, str):
             filters["alias_id"] = alias

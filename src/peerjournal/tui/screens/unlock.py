@@ -177,6 +177,10 @@ def _unlock_new(vault: Vault, passphrase: str) -> Journal:
     return Journal(vault)
 
 
+# Said once, calmly, where a journal is created: what this journal is, and what it is not.
+OFFICIAL_RECORD_BOUNDARY = "A private practice journal, not your organisation's record."
+
+
 class CreateScreen(_GateScreen):
     """First run: choose a passphrase (twice) and create the journal.
 
@@ -231,6 +235,7 @@ class CreateScreen(_GateScreen):
             )
             yield Static(LOSS_WARNING, id="loss-warning")
             yield Static(rules_text(), id="rules", classes="gate-muted")
+            yield Static(OFFICIAL_RECORD_BOUNDARY, id="boundary", classes="gate-muted")
             yield Static("New passphrase", classes="gate-label")
             yield PasswordInput(id="passphrase", placeholder="several words you will remember")
             yield StrengthMeter(self.policy, id="strength")

@@ -32,6 +32,8 @@ KIND_LABELS = {
     "follow_up": "Follow-up",
     "confidentiality_event": "Confidentiality",
 }
+# What the kind column shows for a confidentiality event (it is 11 wide), by its title's start.
+EVENT_COLUMN = {"Confidentiality": "Limits", "Concern": "Concern"}
 
 
 def friendly_when(when: str) -> str:
@@ -214,10 +216,16 @@ class TimelineView(ScrollView, can_focus=True):
         when_style = self.get_component_rich_style("timeline--when")
         line = Text(" ")
         line.append(f"{friendly_when(item.when):<22}", style=when_style)
-        line.append(f"{KIND_LABELS.get(item.kind, item.kind):<11}", style="bold")
         # User text goes in as plain strings: rich.Text never parses markup.
         title = sanitize_line(item.title)
-        prefix = KIND_LABELS.get(item.kind, "") + " · "
+        label = KIND_LABELS.get(item.kind, item.kind)
+        if item.kind == "confidentiality_event":
+            start = title.split(" · ", 1)[0]
+            label = EVENT_COLUMN.get(start, label)
+            prefix = start + " · "
+        else:
+            prefix = label + " · "
+        line.append(f"{label:<11}", style="bold")
         line.append(title[len(prefix) :] if title.startswith(prefix) else title)
         if item.alias:
             line.append("  ")
