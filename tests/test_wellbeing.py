@@ -256,10 +256,11 @@ def test_on_this_day_shows_entries_from_a_year_ago(journal: Journal, zone) -> No
     journal.save(Reflection(id=new_id(), occurred_on="2025-11-27", title="Looking back"))
     summary = wellbeing_summary(journal, weeks=1, today=date(2026, 11, 27))
     assert summary.on_this_day_date == date(2025, 11, 27)
+    assert summary.on_this_day is not None
     assert [item.kind for item in summary.on_this_day] == ["reflection", "checkin"]
     assert summary.on_this_day[1].preview == "a year ago today"
     journal.set_setting(wellbeing.ON_THIS_DAY_SETTING, False)
-    assert wellbeing_summary(journal, weeks=1, today=date(2026, 11, 27)).on_this_day == []
+    assert wellbeing_summary(journal, weeks=1, today=date(2026, 11, 27)).on_this_day is None
 
 
 def test_a_year_before_29_february() -> None:

@@ -123,7 +123,7 @@ class WellbeingSummary:
     self_care: list[SelfCareNote]  # most frequent first
     last_checkin_days: int | None  # None: no check-in yet
     strain: StrainNotice | None  # None: nothing noticed, or the notice is turned off
-    on_this_day: list[TimelineItem]  # entries from a year ago (empty when turned off)
+    on_this_day: list[TimelineItem] | None  # entries from a year ago; None: turned off
     on_this_day_date: date
 
     def to_json(self) -> dict[str, Any]:
@@ -258,7 +258,7 @@ def weekly(conn: Any, starts: Sequence[date]) -> list[WeekSummary]:
 # Self-care notes
 
 _PHRASE_BREAK = re.compile(r"[,;\n]+")
-_EDGES = " \t-–—*•\"'()[]:.!?"
+_EDGES = " \t-–—*•\"':.!?"
 
 
 def count_self_care(notes: Sequence[str], limit: int = SELF_CARE_NOTES) -> list[SelfCareNote]:
@@ -378,7 +378,7 @@ def wellbeing_summary(
     on_this_day = (
         journal.timeline(limit=ON_THIS_DAY_LIMIT, since=year_ago, until=year_ago).items
         if show_year_ago
-        else []
+        else None
     )
     return WellbeingSummary(
         today=today,
