@@ -7,8 +7,6 @@ stored times with other offsets, 23:59 on a Sunday against 00:01 on the Monday.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -29,19 +27,6 @@ from peerjournal.core.wellbeing import (
     week_starts,
     wellbeing_summary,
 )
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """Set the process's local time zone (TZ + tzset) for one test, then restore it."""
-
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 def checkin(

@@ -3,8 +3,6 @@ strain notice and its setting, "On this day", and the timeline's "Last check-in"
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,12 +25,8 @@ SIZE = (100, 40)
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(utc: None) -> None:
+    """Every test here reads times in UTC."""
 
 
 def add_checkin(

@@ -721,16 +721,16 @@ _SUPERVISION_REFLECTIONS: tuple[tuple[str, dict[str, str]], ...] = (
 # weeks, then a busier stretch covering a colleague's drop-in with stress rising to the crisis
 # call, a talk with the supervisor, and a gradual recovery. "My wellbeing" shows it.
 _WELLBEING_STORY: tuple[tuple[int, int, int, int, str], ...] = (
-    (83, 4, 4, 2, "Long walk by the river, phone off"),
+    (83, 4, 4, 2, "Long walk by the river with the phone off"),
     (80, 4, 3, 2, "Gardening"),
     (78, 3, 4, 3, "Swim after work"),
     (76, 4, 4, 2, "Called my sister, early night"),
-    (73, 4, 3, 2, "Long walk by the river, phone off"),
+    (73, 4, 3, 2, "Long walk by the river with the phone off"),
     (71, 3, 3, 3, "Cooked a proper meal and ate it at the table"),
     (69, 4, 4, 2, "Gardening, read for an hour"),
     (66, 4, 3, 2, "Swim after work"),
     (64, 3, 3, 3, "Early night"),
-    (62, 4, 3, 2, "Long walk by the river, phone off"),
+    (62, 4, 3, 2, "Long walk by the river with the phone off"),
     (59, 3, 3, 3, "Called my sister"),
     (57, 3, 3, 3, "Early night"),
     (55, 3, 3, 3, "Gardening"),
@@ -752,12 +752,12 @@ _WELLBEING_STORY: tuple[tuple[int, int, int, int, str], ...] = (
     (22, 3, 3, 3, "Said no to an extra shift, long walk by the river"),
     (20, 3, 3, 3, "Called my sister"),
     (18, 4, 3, 2, "Went to my own support group"),
-    (15, 4, 4, 3, "Long walk by the river, phone off"),
+    (15, 4, 4, 3, "Long walk by the river with the phone off"),
     (13, 4, 3, 2, "Gardening"),
     (11, 4, 4, 2, "Swim after work"),
     (8, 4, 4, 2, "Went to my own support group"),
     (6, 4, 3, 2, "Called my sister, early night"),
-    (4, 5, 4, 2, "Long walk by the river, phone off"),
+    (4, 5, 4, 2, "Long walk by the river with the phone off"),
     (1, 4, 4, 2, "Gardening, read for an hour"),
 )
 

@@ -151,6 +151,8 @@ def on_this_day_text(summary: WellbeingSummary) -> Content:
 class WellbeingScreen(Screen[None]):
     """My wellbeing: trends and workload for 4, 12 or 52 weeks; escape goes back."""
 
+    AUTO_FOCUS = "#wellbeing-body"  # arrows and PgUp/PgDn scroll; tab reaches the table
+
     DEFAULT_CSS = """
     WellbeingScreen Tabs {
         margin: 0 1;
@@ -200,7 +202,6 @@ class WellbeingScreen(Screen[None]):
     }
     WellbeingScreen #wellbeing-weeks {
         height: auto;
-        max-height: 60;
         margin-top: 1;
     }
     """
