@@ -197,7 +197,10 @@ def test_the_queries_walk_covering_indexes(journal: Journal) -> None:
                 row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + query, (bounds,))
             )
             assert index in plan, plan
-            assert "SCAN c" not in plan and "SCAN s" not in plan and "SCAN e" not in plan
+            assert "TEMP B-TREE" not in plan, plan  # no sorting of every row by its week
+            assert all(
+                part.startswith("SCAN json_each") for part in plan.split(" | ") if "SCAN" in part
+            )
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,12 +13,14 @@ Everything here is computed from SQL aggregates over indexes, never by loading e
   up to 2 decimals, `None` when the week has no check-in); sessions, hours, individual and
   group sessions, flagged sessions (a safety flag of concern or limits reached),
   confidentiality events, times I shared my story, and debriefs. Each kind of record is one
-  query that walks its covering time index (schema `_V6_WELLBEING_INDEXES`) once per week.
+  query that walks its covering time index (schema `_V6_WELLBEING_INDEXES`) once per week:
+  no record's row, and so no note, is read for the sums.
 - **Debriefs** are a record kind of their own that has not arrived yet: `_debriefs_per_week`
   is the one place their weekly count will be added; until then it is zero for every week.
 - **Self-care notes** of the period, most frequent first: each check-in's note is split into
   phrases (at commas, semicolons and new lines), compared without case or surrounding
-  punctuation, and counted over compact rows (the first characters of each note).
+  punctuation, and counted over compact rows: the first 120 characters of each of the newest
+  400 notes of the period (a year of daily check-ins is 364).
 - **Last check-in**: how many calendar days ago the latest check-in (up to today) was.
 - **Sustained strain** (`StrainNotice`): stress of 4 or 5 in at least 5 of the last 7
   check-ins, or the weekly stress mean rising in each of the last three complete weeks while
@@ -47,7 +49,8 @@ DEFAULT_WEEKS = 12
 MAX_WEEKS = 520  # ten years: enough for any look back, and a bound on the work
 PERIODS = (4, 12, 52)  # what the app offers
 SELF_CARE_NOTES = 8  # at most this many phrases are returned
-SELF_CARE_CHARS = 240  # of each note, cut in SQL; a phrase longer than a line is rare
+SELF_CARE_CHARS = 120  # of each note, cut in SQL; a phrase longer than a line is rare
+SELF_CARE_MAX_NOTES = 400  # the newest notes of the period that are counted
 PHRASE_CHARS = 60
 ON_THIS_DAY_LIMIT = 5
 LAST_CHECKIN_NOTICE_DAYS = 3  # the timeline mentions the last check-in after this many days
@@ -168,28 +171,31 @@ _WEEK = timedelta(weeks=1)
 _WEEKS_CTE = (
     "WITH weeks(start, lo, hi) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)) "
 )
-# Each query joins every week to the range of one covering index that falls inside it.
+# Per week, one correlated subquery walks that week's range of one covering index and returns
+# every sum at once (a JSON array). A join grouped by week was 3-20x slower at 100k entries:
+# it sorted every joined row by its week (docs/benchmarks.md).
 CHECKINS_BY_WEEK = (
-    _WEEKS_CTE + "SELECT w.start, count(c.sort_ts), total(c.mood), total(c.energy), "
-    "total(c.stress) FROM weeks w LEFT JOIN checkins c INDEXED BY checkins_by_time "
-    "ON c.sort_ts >= w.lo AND c.sort_ts < w.hi GROUP BY w.start ORDER BY w.start"
+    _WEEKS_CTE + "SELECT w.start, (SELECT json_array(count(*), total(mood), total(energy), "
+    "total(stress)) FROM checkins INDEXED BY checkins_by_time "
+    "WHERE sort_ts >= w.lo AND sort_ts < w.hi) FROM weeks w"
 )
 SESSIONS_BY_WEEK = (
-    _WEEKS_CTE + "SELECT w.start, count(s.sort_ts), total(s.duration_min), "
-    "total(s.modality = 'individual'), total(s.modality = 'group'), "
-    "total(s.safety_flag IN ('concern', 'limits_reached')), total(s.shared_my_story) "
-    "FROM weeks w LEFT JOIN sessions s INDEXED BY sessions_by_time "
-    "ON s.sort_ts >= w.lo AND s.sort_ts < w.hi GROUP BY w.start ORDER BY w.start"
+    _WEEKS_CTE + "SELECT w.start, (SELECT json_array(count(*), total(duration_min), "
+    "total(modality = 'individual'), total(modality = 'group'), "
+    "total(safety_flag IN ('concern', 'limits_reached')), total(shared_my_story)) "
+    "FROM sessions INDEXED BY sessions_by_time WHERE sort_ts >= w.lo AND sort_ts < w.hi) "
+    "FROM weeks w"
 )
 EVENTS_BY_WEEK = (
-    _WEEKS_CTE + "SELECT w.start, count(e.sort_ts) FROM weeks w "
-    "LEFT JOIN entries e INDEXED BY entries_by_kind "
-    "ON e.kind = 'confidentiality_event' AND e.sort_ts >= w.lo AND e.sort_ts < w.hi "
-    "GROUP BY w.start ORDER BY w.start"
+    _WEEKS_CTE + "SELECT w.start, (SELECT count(*) FROM entries INDEXED BY entries_by_kind "
+    "WHERE kind = 'confidentiality_event' AND sort_ts >= w.lo AND sort_ts < w.hi) FROM weeks w"
 )
+# The newest notes of the period, cut in SQL: compact rows, and a bound on the work when a
+# journal holds more check-ins than a person writes in a year (one a day is 364).
 SELF_CARE_IN_RANGE = (
     f"SELECT substr(self_care, 1, {SELF_CARE_CHARS}) FROM checkins INDEXED BY checkins_by_time "
-    "WHERE sort_ts >= ? AND sort_ts < ? AND self_care <> '' ORDER BY sort_ts DESC"
+    "WHERE sort_ts >= ? AND sort_ts < ? AND self_care <> '' ORDER BY sort_ts DESC "
+    f"LIMIT {SELF_CARE_MAX_NOTES}"
 )
 LAST_CHECKINS = (
     "SELECT sort_ts, stress FROM checkins INDEXED BY checkins_by_time WHERE sort_ts < ? "
@@ -225,8 +231,12 @@ def _debriefs_per_week(conn: Any, bounds: str) -> dict[str, int]:
 def weekly(conn: Any, starts: Sequence[date]) -> list[WeekSummary]:
     """The sums for these weeks (Mondays), in their order. Needs the journal's lock held."""
     bounds = _bounds(starts)
-    checkins = {row[0]: row[1:] for row in conn.execute(CHECKINS_BY_WEEK, (bounds,))}
-    sessions = {row[0]: row[1:] for row in conn.execute(SESSIONS_BY_WEEK, (bounds,))}
+    checkins = {
+        start: json.loads(sums) for start, sums in conn.execute(CHECKINS_BY_WEEK, (bounds,))
+    }
+    sessions = {
+        start: json.loads(sums) for start, sums in conn.execute(SESSIONS_BY_WEEK, (bounds,))
+    }
     events = dict(conn.execute(EVENTS_BY_WEEK, (bounds,)).fetchall())
     debriefs = _debriefs_per_week(conn, bounds)
     weeks = []
