@@ -321,3 +321,14 @@ def test_no_verdicts_in_the_words() -> None:
 def test_sparkline_fixed_scale_and_gaps() -> None:
     assert sparkline([1.0, 3.0, 5.0, None, 6.0, 0.0], 1, 5) == "▁▅█·█▁"
     assert sparkline([0, 0], 0, 0) == "▁▁"
+
+
+def test_self_care_counts_the_newest_notes_of_the_period_cut_short(journal: Journal, zone) -> None:
+    zone("UTC")
+    checkin(journal, "2026-11-23T06:00:00+00:00", note="the oldest, left out")
+    for index in range(wellbeing.SELF_CARE_MAX_NOTES):
+        checkin(journal, f"2026-11-2{3 + index % 5}T{7 + index % 12:02d}:00:00+00:00", note="walk")
+    checkin(journal, "2026-11-27T23:00:00+00:00", note="x" * 200 + ", tea")
+    notes = wellbeing_summary(journal, weeks=1, today=date(2026, 11, 27)).self_care
+    assert [(note.text[:3], note.count) for note in notes] == [("wal", 399), ("xxx", 1)]
+    assert len(notes[1].text) == wellbeing.PHRASE_CHARS  # cut at 120 in SQL, shown at 60
