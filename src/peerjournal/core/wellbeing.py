@@ -155,6 +155,9 @@ def local_midnight_micros(day: date) -> int:
     return int(datetime.combine(day, time(0, 0)).astimezone().timestamp() * 1_000_000)
 
 
+_WEEK = timedelta(weeks=1)
+
+
 def _bounds(starts: Sequence[date]) -> str:
     """The weeks as JSON [[start, from_micros, to_micros], ...] for the queries' json_each."""
     return json.dumps(
@@ -164,8 +167,6 @@ def _bounds(starts: Sequence[date]) -> str:
         ]
     )
 
-
-_WEEK = timedelta(weeks=1)
 
 # The weeks as a table: one row per week, with its bounds in sort_ts units.
 _WEEKS_CTE = (
