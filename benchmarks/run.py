@@ -177,6 +177,7 @@ def make_figures() -> dict[str, Figure]:
         # No target: Argon2id's memory-hard buffer is the key's strength (docs/benchmarks.md B).
         Figure("tui_peak_rss", "TUI: peak RSS up to the first page", "MiB", ratio_target=False),
     ]
+    figures.append(wellbeing_figure())
     return {figure.key: figure for figure in figures}
 
 
@@ -491,6 +492,8 @@ def measure(
         _record(figures[key], results)
         figures[key].extra["results"] = results["sqlcipher"][0].get("result")
 
+    measure_wellbeing(workers, figures, repeat)
+
     say("save, edit, delete")
     new_sessions = extra_records(corpus, repeat, seed=args.seed + 1)["sessions"]
     _record(figures["save"], workers.interleaved(repeat, "save", lambda i: (new_sessions[i],)))
@@ -520,6 +523,30 @@ def measure(
     _record(
         figures["delete_compacted"], workers.interleaved(repeat, "delete", lambda i: (repeat + i,))
     )
+
+
+# My wellbeing (issue 17): a summary screen from SQL sums over covering indexes.
+WELLBEING_WEEKS = 52  # the longest period the screen offers
+
+
+def wellbeing_figure() -> Figure:
+    return Figure(
+        "wellbeing",
+        f"My wellbeing: {WELLBEING_WEEKS}-week summary",
+        "ms",
+        target=100,
+        target_text="< 100 ms",
+    )
+
+
+def measure_wellbeing(workers: Workers, figures: dict[str, Figure], repeat: int) -> None:
+    """`wellbeing_summary(weeks=52)` on both sides, after one warm-up (like the page figures)."""
+    figure = figures["wellbeing"]
+    say(figure.label)
+    workers.interleaved(1, "wellbeing", _same((WELLBEING_WEEKS,)))
+    results = workers.interleaved(repeat, "wellbeing", _same((WELLBEING_WEEKS,)))
+    _record(figure, results)
+    figure.extra["checkins_counted"] = results["sqlcipher"][0].get("result")
 
 
 def query_plans(workers: Workers) -> dict[str, Any]:

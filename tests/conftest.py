@@ -16,6 +16,8 @@ import pytest
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfParams, KdfPolicy
 
+pytest_plugins = ["tests.timezone"]  # the `zone` and `utc` fixtures
+
 # ---------------------------------------------------------------------------------------------
 # Network guard
 

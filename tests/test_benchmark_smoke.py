@@ -29,6 +29,7 @@ FIGURES = {
     "search_phrase",
     "search_prefix",
     "search_frequent",
+    "wellbeing",
     "save",
     "edit",
     "delete",

@@ -26,10 +26,10 @@ from tests.conftest import PASSPHRASE, TEST_PARAMS, TEST_POLICY
 TODAY = date(2026, 11, 27)
 EXPECTED_COUNTS = {
     "alias": 6,
-    "session": 38,
-    "reflection": 9,
+    "session": 44,
+    "reflection": 10,
     "follow_up": 14,
-    "checkin": 30,
+    "checkin": 38,
     "confidentiality_event": 2,
 }
 KINDS: tuple[type[Record], ...] = (
@@ -156,10 +156,32 @@ def test_follow_ups_are_overdue_due_this_week_later_and_done(demo: Journal) -> N
 
 def test_checkins_are_in_range(demo: Journal) -> None:
     checkins = list(demo.all_records(CheckIn))
-    assert len(checkins) == 30
+    assert len(checkins) == 38
     for checkin in checkins:
         assert all(1 <= v <= 5 for v in (checkin.mood, checkin.energy, checkin.stress))
-        assert checkin.self_care
+    # On two of the hardest evenings nothing was done for self-care; on every other, something.
+    assert sum(1 for checkin in checkins if not checkin.self_care) == 2
+
+
+def test_checkins_and_sessions_tell_the_wellbeing_story(demo: Journal) -> None:
+    """Steady weeks, a busier stretch with stress rising, supervision, then recovery."""
+    from peerjournal.core.wellbeing import wellbeing_summary
+
+    weeks = wellbeing_summary(demo, weeks=12, today=TODAY).weeks
+    steady, busy, recovered = weeks[:4], weeks[5:8], weeks[-3:]
+
+    def mean(values: list[float | None]) -> float:
+        present = [v for v in values if v is not None]
+        return sum(present) / len(present)
+
+    assert mean([w.stress for w in busy]) >= mean([w.stress for w in steady]) + 1.5
+    assert mean([w.stress for w in recovered]) <= mean([w.stress for w in steady]) + 0.5
+    assert mean([w.mood for w in recovered]) > mean([w.mood for w in busy]) + 1
+    assert sum(w.sessions for w in busy) > sum(w.sessions for w in steady)
+    assert all(week.checkins for week in weeks[:-1])
+    # The strain notice would have shown at the end of the busy stretch, and does not now.
+    assert wellbeing_summary(demo, weeks=4, today=TODAY - timedelta(days=30)).strain is not None
+    assert wellbeing_summary(demo, weeks=4, today=TODAY).strain is None
 
 
 def test_session_notes_hold_no_identifiers(demo: Journal) -> None:

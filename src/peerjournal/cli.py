@@ -56,6 +56,7 @@ from peerjournal.core.vault import Vault
 if TYPE_CHECKING:
     from peerjournal.core.backup import BackupSummary
     from peerjournal.core.markdown import EntryFilter
+    from peerjournal.core.wellbeing import WellbeingSummary
 
 T = TypeVar("T")
 
@@ -667,6 +668,76 @@ def cmd_digest(ctx: Context) -> int:
     return 0
 
 
+def cmd_wellbeing(ctx: Context) -> int:
+    """Weekly check-ins and workload, oldest week first (core/wellbeing.py)."""
+    import json
+
+    from peerjournal.core.wellbeing import week_starts, wellbeing_summary
+
+    today = date.today()
+    week_starts(today, ctx.args.weeks)  # a bad --weeks is a usage error before the passphrase
+    with ctx.open_journal() as journal:
+        summary = wellbeing_summary(journal, weeks=ctx.args.weeks, today=today)
+    if ctx.args.format == "json":
+        _write_stdout((json.dumps(summary.to_json(), indent=2) + "\n").encode())
+        return 0
+    _print_wellbeing(ctx, summary)
+    return 0
+
+
+def _print_wellbeing(ctx: Context, summary: WellbeingSummary) -> None:
+    from rich.table import Table
+
+    from peerjournal.core.wellbeing import LAST_CHECKIN_NOTICE_DAYS, sparkline
+
+    weeks = summary.weeks
+    hours_top = max([w.hours for w in weeks] + [1.0])
+    sessions_top = max([w.sessions for w in weeks] + [1])
+    checkins_top = max([w.checkins for w in weeks] + [1])
+    lines = [
+        ("mood", sparkline([w.mood for w in weeks], 1, 5), "1-5"),
+        ("energy", sparkline([w.energy for w in weeks], 1, 5), "1-5"),
+        ("stress", sparkline([w.stress for w in weeks], 1, 5), "1-5"),
+        ("check-ins", sparkline([w.checkins for w in weeks], 0, checkins_top), f"0-{checkins_top}"),
+        ("sessions", sparkline([w.sessions for w in weeks], 0, sessions_top), f"0-{sessions_top}"),
+        ("hours", sparkline([w.hours for w in weeks], 0, hours_top), f"0-{hours_top:g}"),
+    ]
+    ctx.out.print(
+        f"Weekly, {weeks[0].week_start.isoformat()} to this week (weeks start on Monday; "
+        "· = no check-in)"
+    )
+    for label, line, scale in lines:
+        ctx.out.print(f"  {label:<10} {line}  {scale}")
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for name in ("week", "check-ins", "mood", "energy", "stress", "sessions", "hours"):
+        table.add_column(name, justify="left" if name == "week" else "right")
+    table.add_column("flagged", justify="right")
+    table.add_column("debriefs", justify="right")
+
+    def mean(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    for week in weeks:
+        table.add_row(
+            week.week_start.isoformat(),
+            str(week.checkins),
+            mean(week.mood),
+            mean(week.energy),
+            mean(week.stress),
+            str(week.sessions),
+            f"{week.hours:.2f}",
+            str(week.flagged_sessions),
+            str(week.debriefs),
+        )
+    ctx.out.print()
+    ctx.out.print(table)
+    days = summary.last_checkin_days
+    if days is not None and days > LAST_CHECKIN_NOTICE_DAYS:
+        ctx.out.print(f"\nLast check-in: {days} days ago.")
+    if summary.strain is not None:
+        ctx.out.print(f"\n{summary.strain.text}")
+
+
 def cmd_tui(ctx: Context) -> int:
     """Run the terminal app on the journal in ctx.home (or a throwaway demo journal)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -858,6 +929,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show exact dates (left out: the week is shown; a day can point to one person)",
     )
+    wellbeing = command(
+        "wellbeing", cmd_wellbeing, "how I have been: weekly check-ins and workload"
+    )
+    wellbeing.add_argument(
+        "--weeks", type=int, default=12, metavar="N", help="the last N weeks (default 12)"
+    )
+    wellbeing.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
 

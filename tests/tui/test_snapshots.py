@@ -268,3 +268,51 @@ def test_aliases_with_events(snap_compare, fixed_home: Path, size: tuple[int, in
         await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_my_wellbeing(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    """The demo's twelve weeks: steady, a busier stretch with stress rising, recovery."""
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("w")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.3)  # the tabs' underline slides to the active tab
+        still(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+def test_my_wellbeing_strain_notice(snap_compare, fixed_home: Path) -> None:
+    """Six of the last seven check-ins with stress 4 or 5: one calm line, no verdict."""
+    from peerjournal.core.models import CheckIn, new_id
+
+    with Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        for days, stress in enumerate((5, 4, 4, 2, 5, 4, 5)):
+            journal.save(
+                CheckIn(
+                    id=new_id(),
+                    at=f"2026-11-{27 - days:02d}T20:00:00+00:00",
+                    mood=2,
+                    energy=2,
+                    stress=stress,
+                    self_care="Early night" if days % 2 else "",
+                )
+            )
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("w")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.3)
+        still(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=(80, 24), run_before=run_before)

@@ -596,23 +596,6 @@ _FOLLOW_UP_ACTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_CHECKIN_SELF_CARE: tuple[str, ...] = (
-    "Long walk by the river, phone off.",
-    "Cooked a proper meal and ate it at the table.",
-    "Early night.",
-    "Called my sister for a catch up.",
-    "Nothing much today. Noticing that.",
-    "Swim after work.",
-    "Read for an hour; no news.",
-    "Gardening. Hands in the soil helps.",
-    "Talked it through with a colleague after a heavy session.",
-    "Went to my own support group.",
-    "Music on loud while cleaning the kitchen.",
-    "Said no to an extra shift.",
-    "Bath and a film.",
-    "Wrote down three good things from the week.",
-)
-
 _FREE_REFLECTIONS: tuple[tuple[str, str], ...] = (
     (
         "Carrying it home",
@@ -735,6 +718,89 @@ _SUPERVISION_REFLECTIONS: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
+# The wellbeing story of the twelve weeks (days ago, mood, energy, stress, self-care): steady
+# weeks, then a busier stretch covering a colleague's drop-in with stress rising to the crisis
+# call, a talk with the supervisor, and a gradual recovery. "My wellbeing" shows it.
+_WELLBEING_STORY: tuple[tuple[int, int, int, int, str], ...] = (
+    (83, 4, 4, 2, "Long walk by the river with the phone off"),
+    (80, 4, 3, 2, "Gardening"),
+    (78, 3, 4, 3, "Swim after work"),
+    (76, 4, 4, 2, "Called my sister, early night"),
+    (73, 4, 3, 2, "Long walk by the river with the phone off"),
+    (71, 3, 3, 3, "Cooked a proper meal and ate it at the table"),
+    (69, 4, 4, 2, "Gardening, read for an hour"),
+    (66, 4, 3, 2, "Swim after work"),
+    (64, 3, 3, 3, "Early night"),
+    (62, 4, 3, 2, "Long walk by the river with the phone off"),
+    (59, 3, 3, 3, "Called my sister"),
+    (57, 3, 3, 3, "Early night"),
+    (55, 3, 3, 3, "Gardening"),
+    (52, 3, 3, 3, "Swim after work"),
+    (49, 3, 3, 3, "Early night"),
+    (47, 3, 2, 4, "Takeaway, early night"),
+    (45, 3, 3, 4, "Early night"),
+    (43, 2, 2, 4, ""),
+    (41, 2, 2, 4, "Early night"),
+    (39, 2, 2, 5, "Nothing much today. Noticing that"),
+    (38, 3, 2, 4, "Talked it through with a colleague"),
+    (36, 2, 2, 5, ""),
+    (34, 2, 2, 4, "Early night"),
+    (32, 2, 1, 5, "Nothing much today. Noticing that"),
+    (30, 1, 1, 5, "Talked it through with a colleague"),
+    (29, 2, 2, 4, "Took the afternoon off"),
+    (27, 3, 2, 4, "Asked my supervisor for time, early night"),
+    (25, 3, 3, 3, "Went to my own support group"),
+    (22, 3, 3, 3, "Said no to an extra shift, long walk by the river"),
+    (20, 3, 3, 3, "Called my sister"),
+    (18, 4, 3, 2, "Went to my own support group"),
+    (15, 4, 4, 3, "Long walk by the river with the phone off"),
+    (13, 4, 3, 2, "Gardening"),
+    (11, 4, 4, 2, "Swim after work"),
+    (8, 4, 4, 2, "Went to my own support group"),
+    (6, 4, 3, 2, "Called my sister, early night"),
+    (4, 5, 4, 2, "Long walk by the river with the phone off"),
+    (1, 4, 4, 2, "Gardening, read for an hour"),
+)
+
+# The busier stretch: covering a colleague's weekly drop-in group, twice a week for three weeks.
+_COVER_DAYS = (48, 45, 41, 38, 34, 31)
+_COVER_FOCUS = (
+    "Covering the weekly drop-in while a colleague is on leave.",
+    "Drop-in cover: a quiet start, then a full room.",
+    "Drop-in cover: two newcomers and a lot of questions about benefits.",
+    "Drop-in cover: a heavy conversation about loss.",
+    "Drop-in cover on a day that was already full.",
+    "The last drop-in before it goes back to the team rotation.",
+)
+_COVER_VISITS: tuple[dict[str, str], ...] = (
+    {
+        "support_offered": "Kept the usual format: a round of how the week went, then open "
+        "conversation over tea.",
+        "response": "A smaller group than usual; people were kind about a new face.",
+        "strengths": "The regulars welcomed two newcomers without being asked.",
+        "next_steps": "Same again next time.",
+        "notes": "A long day on top of my own sessions. I was tired before it started.",
+    },
+    {
+        "support_offered": "Listened more than I talked; pointed two people to the benefits "
+        "advice session.",
+        "response": "Busy and a bit chaotic, but people left in good spirits.",
+        "strengths": "People looked after each other when I was pulled into a long chat.",
+        "next_steps": "Ask about handing the drop-in back to the team rotation.",
+        "notes": "Skipped lunch again to fit it in. I need to say something about the load.",
+    },
+)
+
+_ASKING_FOR_HELP = (
+    "Asking for help with the load",
+    "The last few weeks have been a lot: covering the drop-in on top of my own people, and "
+    "then the crisis call. I asked my supervisor for an extra half hour. We agreed the "
+    "drop-in goes back to the team rotation from next week, and that I take the afternoon off "
+    "after any crisis call. I said I would call the employee assistance line if my sleep does "
+    "not come back. Writing this down so I remember that asking helped.",
+)
+
+
 def fill_demo_journal(
     journal: Journal, *, seed: int = 7, today: date | None = None
 ) -> dict[str, int]:
@@ -798,7 +864,17 @@ class _DemoBuilder:
         reflections = self.reflections(sessions, aliases)
         follow_ups = self.follow_ups(aliases, by_alias, themes_of)
         checkins = self.checkins()
-        return [*aliases, *sessions, *extra, *reflections, *follow_ups, *checkins]
+        cover = self.cover_sessions()
+        return [
+            *aliases,
+            *sessions,
+            *extra,
+            *reflections,
+            *follow_ups,
+            *checkins,
+            *cover,
+            self.asking_for_help(),
+        ]
 
     def person(
         self, person: _Person, queues: dict[str, list[dict[str, str]]]
@@ -1057,30 +1133,48 @@ class _DemoBuilder:
         return follow_ups
 
     def checkins(self) -> list[CheckIn]:
-        checkins = []
-        mood, energy, stress = 3, 3, 3
-        for ago in range(DEMO_DAYS - 1, 0, -3):  # 30 evenings, every third day
-            mood = _clamp(mood + self.rng.choice((-1, 0, 0, 1)))
-            energy = _clamp(energy + self.rng.choice((-1, 0, 0, 1)))
-            stress = _clamp(stress + self.rng.choice((-1, 0, 0, 1)))
-            checkins.append(
-                CheckIn(
-                    id=self.new_id(),
-                    at=self.moment(self.day(ago), self.rng.randint(19, 22), 0),
-                    mood=mood,
-                    energy=energy,
-                    stress=stress,
-                    self_care=self.rng.choice(_CHECKIN_SELF_CARE),
-                )
+        """The twelve weeks of _WELLBEING_STORY, in the evenings."""
+        return [
+            CheckIn(
+                id=self.new_id(),
+                at=self.moment(self.day(ago), self.rng.randint(19, 22), 0),
+                mood=mood,
+                energy=energy,
+                stress=stress,
+                self_care=self_care,
             )
-        return checkins
+            for ago, mood, energy, stress, self_care in _WELLBEING_STORY
+        ]
+
+    def cover_sessions(self) -> list[Session]:
+        return [
+            self.session(
+                self.day(ago),
+                {"goal_focus": focus, **_COVER_VISITS[index % len(_COVER_VISITS)]},
+                alias_id=None,
+                tags=["group", "cover"],
+                modality="group",
+            )
+            for index, (ago, focus) in enumerate(zip(_COVER_DAYS, _COVER_FOCUS, strict=True))
+        ]
+
+    def asking_for_help(self) -> Reflection:
+        on = self.day(28)
+        title, body = _ASKING_FOR_HELP
+        reflection = Reflection(
+            id=self.new_id(),
+            occurred_on=on.isoformat(),
+            template="free",
+            title=title,
+            body=body,
+            tags=["self-care", "supervision"],
+        )
+        reflection.created_at = self.moment(on, 21, 30)
+        reflection.updated_at = reflection.created_at
+        return reflection
 
 
 def _template_text(template: str, sections: dict[str, str]) -> str:
     """A template's body with every heading filled in, in the template's own order."""
     _, headings = REFLECTION_TEMPLATES[template]
     return "\n\n".join(f"## {heading}\n{sections[heading]}" for heading in headings)
-
-
-def _clamp(value: int) -> int:
-    return max(1, min(5, value))

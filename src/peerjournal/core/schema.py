@@ -12,7 +12,8 @@ A third, `change_counter` (version 2), counts writes to records, for automatic b
 Version 3 copies each entry's time and rowid into `tags`, so a tag filter pages through an
 index in time order, and rewrites the FTS row of an updated record only when its text changed.
 Version 4 sizes the search index's leaves to fit SQLCipher's pages. Version 5 gives each entry
-a summary (what the timeline shows of it), held in the time index too.
+a summary (what the timeline shows of it), held in the time index too. The wellbeing
+indexes cover the weekly sums of check-ins and sessions.
 """
 
 from __future__ import annotations
@@ -456,7 +457,27 @@ UPDATE entries SET summary = (SELECT {_EVENT_SUMMARY.format(row="c")}
   WHERE kind = 'confidentiality_event';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6_CONFIDENTIALITY)
+
+# Wellbeing indexes: the "My wellbeing" summary adds up check-ins and sessions per week.
+# Covering indexes on the record's time hold every column those sums need, so a week is one
+# range of one index and no row (with its notes) is read: 52 weeks of a 100k-entry journal
+# are a few thousand index entries (core/wellbeing.py, docs/benchmarks.md). Confidentiality
+# events are counted from entries_by_kind (kind, sort_ts, rowid), which already covers them.
+_V7_WELLBEING_INDEXES = """
+CREATE INDEX checkins_by_time ON checkins(sort_ts, mood, energy, stress);
+CREATE INDEX sessions_by_time
+  ON sessions(sort_ts, duration_min, modality, safety_flag, shared_my_story);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _V6_CONFIDENTIALITY,
+    _V7_WELLBEING_INDEXES,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -341,6 +341,9 @@ class PeerJournalApp(App[int]):
     def action_digest(self) -> None:
         self._push_journal_screen("digest", "DigestScreen")
 
+    def action_wellbeing(self) -> None:
+        self._push_journal_screen("wellbeing", "WellbeingScreen")
+
     def action_open_entry(self, entry_id: str) -> None:
         from peerjournal.tui.screens.entry import EntryScreen
 
@@ -390,6 +393,11 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
         lambda: app.action_new("reflection"),
     )
     yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
+    yield SystemCommand(
+        "My wellbeing",
+        "How I have been and what the work asked of me, week by week (w)",
+        lambda: app.run_action("wellbeing"),
+    )
     yield SystemCommand("Search", "Full-text search (/)", lambda: app.run_action("search"))
     yield SystemCommand(
         "Aliases", "The people you support, by alias (a)", lambda: app.run_action("aliases")

@@ -29,6 +29,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("n", "Log a new support session"),
             ("r", "Write a reflection (free, Gibbs cycle, self-disclosure, supervision prep)"),
             ("c", "Check in with yourself: mood, energy, stress, self-care"),
+            ("w", "My wellbeing: how I have been and what the work asked, week by week"),
             ("/", "Search everything"),
             ("a", "Aliases: the people you support"),
             ("f", "Follow-ups due"),

@@ -1,5 +1,5 @@
-"""SettingsScreen: idle lock and retention, where the journal lives and how it is keyed, and a
-way to change the passphrase (`ChangePassphraseScreen`).
+"""SettingsScreen: idle lock, retention and the wellbeing screen's notices, where the journal
+lives and how it is keyed, and a way to change the passphrase (`ChangePassphraseScreen`).
 
 Settings are stored inside the encrypted journal (`Journal.setting` / `set_setting`), read and
 written in thread workers. Saving the idle timeout also applies it to the running app. The
@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfParams
 from peerjournal.core.printable import printable
+from peerjournal.core.wellbeing import ON_THIS_DAY_SETTING, STRAIN_NOTICE_SETTING
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.dialogs import discard_changes_dialog
 from peerjournal.tui.screens.passphrase import ChangePassphraseScreen
@@ -42,6 +43,8 @@ class Settings:
     idle_minutes: int = IDLE_DEFAULT
     retention_closed_alias_months: int | None = None
     retention_entry_months: int | None = None
+    strain_notice: bool = True  # My wellbeing: the sustained-strain notice
+    on_this_day: bool = True  # My wellbeing: entries from a year ago
 
     @classmethod
     def load(cls, journal: Journal) -> Settings:
@@ -53,14 +56,18 @@ class Settings:
                 journal.setting(RETENTION_CLOSED_ALIAS_KEY, None), None
             ),
             retention_entry_months=_whole(journal.setting(RETENTION_ENTRY_KEY, None), None),
+            strain_notice=journal.setting(STRAIN_NOTICE_SETTING, True) is not False,
+            on_this_day=journal.setting(ON_THIS_DAY_SETTING, True) is not False,
         )
 
     def store(self, journal: Journal) -> None:
-        """Write all three together (blocking: call it in a worker)."""
+        """Write them all together (blocking: call it in a worker)."""
         with journal.transaction():
             journal.set_setting(IDLE_KEY, self.idle_minutes)
             journal.set_setting(RETENTION_CLOSED_ALIAS_KEY, self.retention_closed_alias_months)
             journal.set_setting(RETENTION_ENTRY_KEY, self.retention_entry_months)
+            journal.set_setting(STRAIN_NOTICE_SETTING, self.strain_notice)
+            journal.set_setting(ON_THIS_DAY_SETTING, self.on_this_day)
 
 
 def _whole(value: Any, default: int | None) -> int | None:
@@ -155,6 +162,12 @@ class SettingsScreen(Screen[Settings | None]):
                 ),
                 classes="hint",
             )
+            yield Static(Content("My wellbeing (w)"), classes="field-label")
+            yield Checkbox(
+                "Show a short note when my check-ins suggest a stretch of strain",
+                id="strain-notice",
+            )
+            yield Checkbox("Show what I wrote on this day last year", id="on-this-day")
             yield Static("", id="settings-error")
             yield Static(self._location_text(), id="settings-location", classes="settings-info")
             yield Button("Change passphrase…", id="change-passphrase")
@@ -196,6 +209,8 @@ class SettingsScreen(Screen[Settings | None]):
             settings.retention_closed_alias_months
         )
         self.query_one("#retention-entries", Input).value = _text(settings.retention_entry_months)
+        self.query_one("#strain-notice", Checkbox).value = settings.strain_notice
+        self.query_one("#on-this-day", Checkbox).value = settings.on_this_day
 
     def read(self) -> Settings:
         """The values on screen; raises SettingsError naming the first bad field."""
@@ -220,6 +235,8 @@ class SettingsScreen(Screen[Settings | None]):
                 *RETENTION_RANGE,
                 blank_ok=True,
             ),
+            strain_notice=self.query_one("#strain-notice", Checkbox).value,
+            on_this_day=self.query_one("#on-this-day", Checkbox).value,
         )
 
     @property

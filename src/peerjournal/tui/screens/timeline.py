@@ -19,11 +19,14 @@ from textual.widgets import Footer, Input, Select, Static
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Cursor, Journal, TimelinePage
 from peerjournal.core.models import TIMELINE_FILTER_KINDS
+from peerjournal.core.wellbeing import LAST_CHECKIN_NOTICE_DAYS, last_checkin_days
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain_line
+from peerjournal.tui.screens.followups import today_for
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
 PAGE_SIZE = 60
+TITLE = "peerjournal · timeline"
 KIND_CHOICES = [
     ("Everything", "all"),
     ("Sessions", "session"),
@@ -77,6 +80,7 @@ class TimelineScreen(Screen[None]):
         Binding("slash", "app.search", "Search"),
         Binding("a", "app.aliases", "Aliases"),
         Binding("f", "app.follow_ups", "Follow-ups"),
+        Binding("w", "app.wellbeing", "Wellbeing"),
         Binding("t", "focus_filters", "Filter", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -90,7 +94,7 @@ class TimelineScreen(Screen[None]):
         self._filters: dict[str, Any] = {"kinds": TIMELINE_FILTER_KINDS}
 
     def compose(self) -> ComposeResult:
-        yield Static("peerjournal · timeline", id="title-bar")
+        yield Static(TITLE, id="title-bar")
         with Horizontal(id="filters"):
             yield Select(KIND_CHOICES, value="all", allow_blank=False, id="kind-filter")
             yield Select([], prompt="Any alias", id="alias-filter")
@@ -105,6 +109,7 @@ class TimelineScreen(Screen[None]):
         # The follow-ups panel loads itself when it mounts.
         self.load_first_page()
         self.load_aliases()
+        self.load_last_checkin()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "narrow")
@@ -115,6 +120,7 @@ class TimelineScreen(Screen[None]):
         """Reload from the newest entry (after a save, delete or filter change)."""
         self.load_first_page()
         self.load_aliases()
+        self.load_last_checkin()
         for panel in self.query("FollowUpsDue"):
             reload = getattr(panel, "reload", None)
             if callable(reload):
@@ -163,6 +169,18 @@ class TimelineScreen(Screen[None]):
         select.set_options(options)
         if current in {a.id for a in aliases}:
             select.value = current
+
+    @work(exclusive=True, group="timeline-last-checkin")
+    async def load_last_checkin(self) -> None:
+        """'Last check-in: N days ago' in the title bar, after more than a few days."""
+        try:
+            days = await call(self, last_checkin_days, self.journal, today_for(self))
+        except JournalError:
+            return  # a title-bar nicety: the timeline itself reports errors
+        title = TITLE
+        if days is not None and days > LAST_CHECKIN_NOTICE_DAYS:
+            title += f" · Last check-in: {days} days ago"
+        self.query_one("#title-bar", Static).update(title)
 
     # ---- filters
 
