@@ -130,3 +130,16 @@ def test_a_cheap_policy_is_explicit() -> None:
     check_params(KdfParams(1024, 1, 1), b"x" * 16, cheap)
     with pytest.raises(JournalDamaged):
         check_params(KdfParams(1024, 1, 1), b"x" * 16, DEFAULT_POLICY)
+
+
+def test_a_background_derivation_gives_the_same_keys_or_the_same_error() -> None:
+    params = KdfParams(memory_kib=1024, iterations=1, parallelism=1)
+    salt = bytes(16)
+    assert kdf.KeyDerivation("a passphrase", salt, params).keys() == derive_keys(
+        "a passphrase", salt, params
+    )
+    from argon2.exceptions import HashingError
+
+    inconsistent = KdfParams(memory_kib=8, iterations=1, parallelism=4)  # < 8 KiB per lane
+    with pytest.raises(HashingError):
+        kdf.KeyDerivation("a passphrase", salt, inconsistent).keys()
