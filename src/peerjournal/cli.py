@@ -4,6 +4,11 @@ Exit codes (design.md section 6): 0 ok, 1 unexpected error, 2 usage, 3 wrong pas
 4 journal damaged or tampered, 5 no journal (or one already exists, for init), 6 in use.
 Error output is one or two plain sentences: never a traceback, never note text, never a key.
 This module never imports textual; the TUI is imported only when it is asked for.
+
+Start-up is kept short: at module level only the standard library's argument parsing, the
+error types and the process hardening are imported. rich and the core modules a command uses
+are imported when it needs them, and the journal's modules while Argon2id derives the key in a
+thread of its own (`Context.open_journal`), so what is left to wait for is the derivation.
 """
 
 from __future__ import annotations
@@ -12,32 +17,22 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from rich.console import Console
-from rich.text import Text
-
 from peerjournal import __version__
 from peerjournal.core.errors import JournalError, UsageError
-from peerjournal.core.exchange import (
-    PLAINTEXT_WARNING,
-    export_json_bytes,
-    import_records,
-    parse_export,
-    write_private_file,
-)
 from peerjournal.core.hardening import harden_process
-from peerjournal.core.journal import Journal
-from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
-from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
-from peerjournal.core.privacy import sanitize_text
-from peerjournal.core.vault import Vault
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from peerjournal.core.backup import BackupSummary
+    from peerjournal.core.journal import Journal
+    from peerjournal.core.kdf import KdfPolicy
     from peerjournal.core.markdown import EntryFilter
 
 T = TypeVar("T")
@@ -107,6 +102,8 @@ def existing_passphrase(fd: int | None) -> str:
 
 def new_passphrase(fd: int | None, err: Console, *, what: str = "passphrase") -> str:
     """A new passphrase: asked twice on a terminal, checked for length either way."""
+    from peerjournal.core.passphrase import LOSS_WARNING, MIN_LENGTH, assess
+
     if fd is not None:
         chosen = read_line_from_fd(fd)
     else:
@@ -146,26 +143,50 @@ def confirm(question: str, *, assume_yes: bool) -> bool:
 # Commands
 
 
+def _console(*, stderr: bool = False) -> Console:
+    """A rich console that prints text as it is: markup=False, so paths and user text are
+    never parsed as markup."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
+
+
 class Context:
     def __init__(self, args: argparse.Namespace, policy: KdfPolicy) -> None:
         self.args = args
         self.policy = policy
         self.home = resolve_home(args.home)
-        # markup=False: paths and user text are printed as they are, never parsed as markup.
-        self.out = Console(highlight=False, soft_wrap=True, markup=False)
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+    # The consoles are made on first use: importing rich takes longer than Python's own start.
+    @cached_property
+    def out(self) -> Console:
+        return _console()
+
+    @cached_property
+    def err(self) -> Console:
+        return _console(stderr=True)
 
     def open_journal(self, *, policy: KdfPolicy | None = None) -> Journal:
         """Find and lock the journal first (so 'no journal' and 'in use' come before the
-        passphrase prompt), then unlock it."""
+        passphrase prompt), then unlock it.
+
+        Argon2id starts as soon as the passphrase is read, in a thread of its own; the journal
+        module and rich are imported while it runs (the derivation releases the GIL).
+        """
+        from peerjournal.core.vault import Vault
+
         vault = Vault.locate(self.home, policy=policy or self.policy)
         try:
             passphrase = existing_passphrase(self.args.passphrase_fd)
+            derivation = vault.start_key_derivation(passphrase)
+            from peerjournal.core.journal import Journal
+
             if self.err.is_terminal:
                 with self.err.status("Unlocking…"):
-                    vault.unlock(passphrase)
+                    keys = derivation.keys()
             else:
-                vault.unlock(passphrase)
+                keys = derivation.keys()
+            vault.unlock_with_keys(keys)
             return Journal(vault)
         except BaseException:
             vault.close()
@@ -173,6 +194,8 @@ class Context:
 
 
 def cmd_init(ctx: Context) -> int:
+    from peerjournal.core.journal import Journal
+
     passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err)
     if ctx.err.is_terminal:
         with ctx.err.status("Creating the journal (tuning the key derivation to this machine)…"):
@@ -190,7 +213,7 @@ def cmd_init(ctx: Context) -> int:
 
 
 def cmd_check(ctx: Context) -> int:
-    from peerjournal.core.kdf import ARGON2_MINIMUM
+    from peerjournal.core.kdf import ARGON2_MINIMUM, KdfPolicy
 
     # Open with a permissive floor so a weak journal can be *reported*; the cap still holds.
     permissive = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
@@ -223,7 +246,7 @@ def cmd_check(ctx: Context) -> int:
 
 
 def cmd_passwd(ctx: Context) -> int:
-    from peerjournal.core.kdf import ARGON2_MINIMUM
+    from peerjournal.core.kdf import ARGON2_MINIMUM, KdfPolicy
 
     # A journal below today's floor may be opened here, precisely to re-key it at full
     # strength (`check` recommends this); the new settings come from the normal policy.
@@ -248,6 +271,8 @@ def cmd_search(ctx: Context) -> int:
                 raise UsageError("Give the words to search for, or run this in a terminal.")
             query = input("Search for: ")
         hits = journal.search(query, limit=ctx.args.limit)
+    from rich.text import Text
+
     if not hits:
         ctx.err.print("No matches.")
         return 0
@@ -283,6 +308,8 @@ def _refuse_existing(target: Path | None, overwrite: bool) -> None:
 
 def _consent_to_plaintext(ctx: Context, where: str) -> bool:
     """The one warning every plaintext export shows, and the user's answer."""
+    from peerjournal.core.exchange import PLAINTEXT_WARNING
+
     ctx.err.print(PLAINTEXT_WARNING.format(where=where))
     if confirm("Export anyway?", assume_yes=ctx.args.yes):
         return True
@@ -317,7 +344,11 @@ def _entry_filter(journal: Journal, args: argparse.Namespace) -> EntryFilter:
 
 
 def cmd_export(ctx: Context) -> int:
-    from peerjournal.core.exchange import write_private_folder
+    from peerjournal.core.exchange import (
+        export_json_bytes,
+        write_private_file,
+        write_private_folder,
+    )
     from peerjournal.core.markdown import render_markdown
 
     args = ctx.args
@@ -357,6 +388,7 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    from peerjournal.core.exchange import import_records, parse_export
     from peerjournal.core.jrnl import import_jrnl, parse_jrnl
 
     source = Path(ctx.args.file)
@@ -486,6 +518,8 @@ def cmd_restore(ctx: Context) -> int:
 
 
 def cmd_purge(ctx: Context) -> int:
+    from rich.text import Text
+
     from peerjournal.core.retention import (
         RetentionSettings,
         plan_retention,
@@ -539,6 +573,7 @@ def cmd_purge(ctx: Context) -> int:
 
 def cmd_digest(ctx: Context) -> int:
     from peerjournal.core.digest import supervision_digest
+    from peerjournal.core.exchange import write_private_file
 
     args = ctx.args
     if args.since and args.until and args.since > args.until:
@@ -584,6 +619,9 @@ def _run_app(home: Path, policy: KdfPolicy, demo_passphrase: str | None = None) 
     app = PeerJournalApp(home, policy=policy, demo_passphrase=demo_passphrase)
     code = app.run()
     if app.exit_message:
+        from rich.console import Console
+        from rich.text import Text
+
         Console(stderr=True, highlight=False).print(Text(app.exit_message))
     return int(code or app.return_code or 0)
 
@@ -595,6 +633,8 @@ def _run_demo(ctx: Context) -> int:
     import tempfile
 
     from peerjournal.core.demo import fill_demo_journal
+    from peerjournal.core.journal import Journal
+    from peerjournal.core.kdf import KdfPolicy
 
     words = ["willow", "harbour", "lantern", "meadow", "pebble", "kettle", "orchard", "compass"]
     passphrase = "demo " + " ".join(secrets.choice(words) for _ in range(3))
@@ -616,9 +656,24 @@ def _run_demo(ctx: Context) -> int:
 # Parser and entry point
 
 
-def _add_markdown_options(export: argparse.ArgumentParser) -> None:
-    from peerjournal.core.markdown import MARKDOWN_KINDS
+class _MarkdownKinds:
+    """The choices of `export --kind`: `core.markdown.MARKDOWN_KINDS`, looked up only when
+    argparse reads them (a --kind given, or the help), so that building the parser does not
+    import the Markdown renderer and the journal modules under it."""
 
+    def _kinds(self) -> tuple[str, ...]:
+        from peerjournal.core.markdown import MARKDOWN_KINDS
+
+        return MARKDOWN_KINDS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._kinds()
+
+
+def _add_markdown_options(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--split", metavar="DIR", help="markdown: one file per entry, in the new folder DIR"
     )
@@ -630,12 +685,11 @@ def _add_markdown_options(export: argparse.ArgumentParser) -> None:
     )
     export.add_argument("--alias", metavar="PSEUDONYM", help="markdown: entries about this alias")
     export.add_argument("--tag", metavar="TAG", help="markdown: entries with this tag")
-    export.add_argument(
-        "--kind",
-        action="append",
-        choices=MARKDOWN_KINDS,
-        help="markdown: only this kind of entry (repeat for more)",
+    kind = export.add_argument(
+        "--kind", action="append", help="markdown: only this kind of entry (repeat for more)"
     )
+    # Set after add_argument, which formats the choices once to check the metavar.
+    kind.choices = _MarkdownKinds()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -732,11 +786,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLICY) -> int:
+def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy | None = None) -> int:
+    """The `peerjournal` command. `policy` is the Argon2id policy (tests pass a cheap one);
+    None means `kdf.DEFAULT_POLICY`."""
     harden_process()
-    err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     try:
         args = build_parser().parse_args(argv)
+        if policy is None:
+            from peerjournal.core.kdf import DEFAULT_POLICY
+
+            policy = DEFAULT_POLICY
         ctx = Context(args, policy)
         if args.demo and args.command is not None:
             raise UsageError("--demo opens the app with a throwaway journal; it takes no command.")
@@ -746,14 +805,18 @@ def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLIC
         handler: Callable[[Context], int] = args.handler
         return handler(ctx)
     except JournalError as error:
+        from rich.text import Text
+
+        from peerjournal.core.privacy import sanitize_text
+
         # Messages can quote a name from an import file: no escape sequences reach the terminal.
-        err.print(Text(sanitize_text(error.message)))
+        _console(stderr=True).print(Text(sanitize_text(error.message)))
         return error.exit_code
     except KeyboardInterrupt:
-        err.print("Interrupted; nothing more was changed.")
+        _console(stderr=True).print("Interrupted; nothing more was changed.")
         return 1
     except Exception as error:  # the last line of defence: a short message, no traceback
-        err.print(
+        _console(stderr=True).print(
             f"peerjournal stopped because of an unexpected error ({type(error).__name__}). "
             "No note text is shown here; your saved entries are safe."
         )
