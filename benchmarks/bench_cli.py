@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -93,8 +94,10 @@ def cli_prefix(cheap_kdf: tuple[int, int, int] | None = None) -> list[str]:
     return [sys.executable, "-m", "peerjournal"]
 
 
-def run_command(arguments: list[str], passphrase: str | None) -> float:
-    """Milliseconds from just before the process starts to its exit; raises if it fails."""
+def run_command(arguments: list[str], passphrase: str | None) -> tuple[float, float]:
+    """Milliseconds from just before the process starts to its exit, and the CPU time it used
+    (user and system, all its threads); raises if it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     completed = subprocess.run(
         arguments,
@@ -106,12 +109,14 @@ def run_command(arguments: list[str], passphrase: str | None) -> float:
         check=False,
     )
     elapsed = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
     if completed.returncode != 0:
         raise RuntimeError(
             f"{' '.join(arguments[-4:])} exited {completed.returncode}: "
             f"{completed.stderr.decode(errors='replace')[-800:]}"
         )
-    return elapsed
+    return elapsed, cpu
 
 
 class JournalWork:
@@ -124,14 +129,18 @@ class JournalWork:
         self.passphrase = passphrase
         self.policy = policy
 
-    def argon2_ms(self) -> tuple[float, Any]:
+    def argon2_ms(self) -> tuple[float, float, Any]:
+        """Wall and CPU milliseconds of one derivation (CPU of all of Argon2id's threads,
+        this process being otherwise idle meanwhile), and the keys."""
         from peerjournal.core.kdf import derive_keys
         from peerjournal.core.vault import parse_header, read_header_file
 
         header = parse_header(read_header_file(self.home))
+        cpu = time.process_time()
         started = time.perf_counter()
         keys = derive_keys(self.passphrase, header.salt, header.params)
-        return (time.perf_counter() - started) * 1000, keys
+        wall = (time.perf_counter() - started) * 1000
+        return wall, (time.process_time() - cpu) * 1000, keys
 
     def work_ms(self, keys: Any) -> dict[str, float]:
         """The part of `check` and `export` that grows with the journal, timed in-process."""
@@ -164,6 +173,7 @@ def measure_cli(
     policy: Any,
     *,
     cheap: bool = False,
+    commands: tuple[str, ...] = tuple(COMMANDS),
     say: Callable[[str], None] = lambda _message: None,
 ) -> dict[str, Any]:
     """`rounds` rounds of: `--version`, then for each command (in rotating order) Argon2id
@@ -176,27 +186,39 @@ def measure_cli(
     run_command([*prefix, "--version"], None)  # warm-up: bytecode, OS caches (not kept)
     work = JournalWork(home, passphrase, policy)
     keys_ms: list[float] = []
+    keys_cpu_ms: list[float] = []
     version_ms: list[float] = []
-    totals: dict[str, list[float]] = {key: [] for key in COMMANDS}
-    beyond: dict[str, list[float]] = {key: [] for key in COMMANDS}
-    in_process: dict[str, list[float]] = {"cli_check": [], "cli_export": []}
-    keys = list(COMMANDS)
+    cpu_beyond: dict[str, list[float]] = {key: [] for key in commands}
+    totals: dict[str, list[float]] = {key: [] for key in commands}
+    beyond: dict[str, list[float]] = {key: [] for key in commands}
+    in_process: dict[str, list[float]] = {
+        key: [] for key in ("cli_check", "cli_export") if key in commands
+    }
+    keys = list(commands)
     for index in range(rounds):
         say(f"  CLI round {index + 1} of {rounds}")
         order = keys[index % len(keys) :] + keys[: index % len(keys)]
-        version_ms.append(run_command([*prefix, "--version"], None))
+        version_ms.append(run_command([*prefix, "--version"], None)[0])
         for key in order:
             # Argon2id right before each command: the pair sees the same machine.
-            argon2, derived = work.argon2_ms()
+            argon2, argon2_cpu, derived = work.argon2_ms()
             keys_ms.append(argon2)
-            total = run_command([*base, *COMMANDS[key](search_term)], passphrase)
+            keys_cpu_ms.append(argon2_cpu)
+            total, cpu = run_command([*base, *COMMANDS[key](search_term)], passphrase)
             totals[key].append(total)
             beyond[key].append(total - argon2)
-        for key, value in work.work_ms(derived).items():
-            in_process[key].append(value)
+            cpu_beyond[key].append(cpu - argon2_cpu)
+        if in_process:
+            for key, value in work.work_ms(derived).items():
+                if key in in_process:
+                    in_process[key].append(value)
     result: dict[str, Any] = {
         "prefix": prefix,
         "argon2_ms": keys_ms,
+        "argon2_cpu_ms": keys_cpu_ms,
+        # CPU time: what the command used beyond what Argon2id alone used. On a busy machine
+        # this moves far less than the wall clock.
+        "cpu_beyond_argon2_ms": cpu_beyond,
         "version_ms": version_ms,
         "total_ms": totals,
         "beyond_argon2_ms": beyond,
@@ -267,3 +289,80 @@ def _group(module: str) -> str:
         return module
     top = module.split(".", 1)[0]
     return top if top in OWN_ROWS else "standard library and other"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start-up figures for an existing journal (SQLCipher), without building one: to compare
+    two versions of the code on the same journal, run it with and without PYTHONPATH pointing
+    at a scratch copy (see docs/benchmarks.md)."""
+    import argparse
+    import json
+
+    from run import PASSPHRASE, run_tui_probe  # the orchestrator's probe runner
+
+    from peerjournal.core.kdf import DEFAULT_POLICY
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--home", type=Path, required=True, help="a journal made by run.py --keep")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--term", default="housing", help="the word `search` looks for")
+    parser.add_argument("--json", type=Path, help="write the samples here")
+    parser.add_argument(
+        "--commands",
+        default=",".join(COMMANDS),
+        help=f"which of {', '.join(COMMANDS)} to time (comma-separated)",
+    )
+    args = parser.parse_args(argv)
+    commands = tuple(args.commands.split(","))
+    cli = measure_cli(
+        args.home, PASSPHRASE, args.rounds, args.term, DEFAULT_POLICY, commands=commands
+    )
+    tui: dict[str, list[float]] = {
+        "enter_to_first_page_ms": [],
+        "enter_to_first_page_cpu_ms": [],
+        "argon2_ms": [],
+        "argon2_cpu_ms": [],
+        "launch_ms": [],
+    }
+    work = JournalWork(args.home, PASSPHRASE, DEFAULT_POLICY)
+    for _ in range(args.rounds):
+        argon2, argon2_cpu, _keys = work.argon2_ms()
+        probe = run_tui_probe(args.home, "sqlcipher", "", args.home.parent / "probe.json", 2)
+        tui["argon2_ms"].append(argon2)
+        tui["argon2_cpu_ms"].append(argon2_cpu)
+        tui["enter_to_first_page_ms"].append(probe["unlock_to_first_page_ms"])
+        tui["enter_to_first_page_cpu_ms"].append(probe["unlock_to_first_page_cpu_ms"])
+        tui["launch_ms"].append(probe["launch_to_unlock_screen_ms"])
+    imports = import_breakdown()
+    median = statistics.median
+    print(f"Argon2id alone: {median(cli['argon2_ms']):,.0f} ms (median)")
+    print(f"--version: {median(cli['version_ms']):.1f} ms")
+    for key in commands:
+        line = (
+            f"{key}: {median(cli['beyond_argon2_ms'][key]):.1f} ms beyond Argon2 "
+            f"(CPU: {median(cli['cpu_beyond_argon2_ms'][key]):.1f} ms)"
+        )
+        if key in cli["beyond_argon2_and_work_ms"]:
+            left = median(cli["beyond_argon2_and_work_ms"][key])
+            line += f", {left:.1f} ms beyond Argon2 and the work itself"
+        print(line)
+    beyond = [e - a for e, a in zip(tui["enter_to_first_page_ms"], tui["argon2_ms"], strict=True)]
+    cpu_beyond = [
+        e - a for e, a in zip(tui["enter_to_first_page_cpu_ms"], tui["argon2_cpu_ms"], strict=True)
+    ]
+    print(
+        f"TUI Enter to first page: {median(beyond):.1f} ms beyond Argon2 "
+        f"(CPU: {median(cpu_beyond):.1f} ms)"
+    )
+    print(f"TUI launch to unlock screen: {median(tui['launch_ms']):.0f} ms")
+    for name, breakdown in imports.items():
+        print(f"imports, {name}: {breakdown['total_ms']:.1f} ms, {breakdown['modules']} modules")
+    if args.json:
+        args.json.write_text(json.dumps({"cli": cli, "tui": tui, "imports": imports}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    if str(Path(__file__).resolve().parent) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+    raise SystemExit(main())
