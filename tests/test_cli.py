@@ -109,6 +109,29 @@ def test_exit_codes(run, filled: Path, tmp_path: Path) -> None:
     assert damaged.code == 4 and "damaged" in damaged.err
 
 
+def test_the_key_is_derived_in_its_own_thread_once_the_passphrase_is_read(
+    run, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # So the command can import what it needs meanwhile (Argon2id releases the GIL).
+    import threading
+
+    from peerjournal.core import kdf
+
+    threads: list[str] = []
+    derive = kdf.derive_keys
+
+    def recording(*args: object, **kwargs: object) -> kdf.DerivedKeys:
+        threads.append(threading.current_thread().name)
+        return derive(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kdf, "derive_keys", recording)
+    result = run("--home", str(filled), "search", "eviction")
+    assert result.code == 0 and "Boundaries" in result.out
+    assert threads == ["argon2id"]
+    wrong = run("--home", str(filled), "search", "eviction", passphrase="not the right one")
+    assert wrong.code == 3 and "passphrase" in wrong.err
+
+
 def test_errors_never_show_note_text_or_tracebacks(
     run, filled: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -289,3 +312,21 @@ def test_check_reports_damage_to_any_page_without_crashing(run, home: Path) -> N
         assert "Problem:" in result.out or "damaged" in result.err.lower(), (page, result)
     db.write_bytes(pristine)
     assert run("--home", str(home), "check").code == 0
+
+
+def test_export_kind_choices_are_checked_and_listed(
+    run, filled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The choices come from core.markdown, looked up only when --kind is used (or the help).
+    bad = run("--home", str(filled), "export", "--format", "markdown", "--kind", "diary")
+    assert bad.code == 2
+    assert "invalid choice: 'diary'" in bad.err and "'confidentiality_event'" in bad.err
+    good = run(
+        "--home", str(filled), "export", "--format", "markdown", "--kind", "reflection", "--yes"
+    )
+    assert good.code == 0 and "Boundaries" in good.out and SECRET not in good.out
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--help"])
+    assert "{session,reflection,checkin,follow_up,confidentiality_event}" in (
+        capsys.readouterr().out
+    )

@@ -29,6 +29,33 @@ def test_cli_does_not_import_textual() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_the_cli_starts_without_rich_the_journal_or_a_subprocess() -> None:
+    # Start-up is what every command waits for: rich and the journal's modules are imported
+    # when a command needs them (the journal's while Argon2id runs), and nothing spawns a
+    # process (ctypes.util.find_library would run ldconfig to find libc).
+    code = (
+        "import sys\n"
+        "spawned = []\n"
+        "sys.addaudithook(lambda event, args: spawned.append(event) if event in "
+        "('subprocess.Popen', 'os.posix_spawn', 'os.fork', 'os.exec', 'os.system') else None)\n"
+        "from peerjournal import cli\n"
+        "try:\n"
+        "    cli.main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "cli.build_parser().parse_args(['export', '--format', 'markdown', '--tag', 'x'])\n"
+        "loaded = sorted(n for n in sys.modules if n.split('.')[0] in ('rich', 'sqlcipher3')"
+        " or n in ('peerjournal.core.journal', 'peerjournal.core.vault', 'ctypes.util'))\n"
+        "print(','.join(spawned), '|', ','.join(loaded), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    spawned, loaded = result.stderr.split("|")
+    assert spawned.strip() == ""  # no process started
+    assert loaded.strip() == ""  # (export --kind's choices are looked up once it is given)
+
+
 def test_no_network_modules_in_the_package() -> None:
     import pathlib
 

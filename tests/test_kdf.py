@@ -172,3 +172,16 @@ def test_a_header_above_the_cap_is_refused_before_hashing(
         Vault.locate(home, policy=TEST_POLICY)
     result = run_cli(capsys, "--home", str(home), "check")
     assert result.code == 4 and "outside the accepted range" in result.err
+
+
+def test_a_background_derivation_gives_the_same_keys_or_the_same_error() -> None:
+    params = KdfParams(memory_kib=1024, iterations=1, parallelism=1)
+    salt = bytes(16)
+    assert kdf.KeyDerivation("a passphrase", salt, params).keys() == derive_keys(
+        "a passphrase", salt, params
+    )
+    from argon2.exceptions import HashingError
+
+    inconsistent = KdfParams(memory_kib=8, iterations=1, parallelism=4)  # < 8 KiB per lane
+    with pytest.raises(HashingError):
+        kdf.KeyDerivation("a passphrase", salt, inconsistent).keys()

@@ -4,6 +4,12 @@ Exit codes (design.md section 6): 0 ok, 1 unexpected error, 2 usage, 3 wrong pas
 4 journal damaged or tampered, 5 no journal (or one already exists, for init), 6 in use.
 Error output is one or two plain sentences: never a traceback, never note text, never a key.
 This module never imports textual; the TUI is imported only when it is asked for.
+
+Start-up is kept short: at module level only the standard library's argument parsing, the
+error types, `printable` and the process hardening are imported. rich and the core modules a
+command uses are imported when it needs them, and the journal's modules while Argon2id derives
+the key in a thread of its own (`Context.open_journal`), so what is left to wait for is the
+derivation.
 """
 
 from __future__ import annotations
@@ -16,45 +22,22 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from rich.console import Console
-from rich.text import Text
-
 from peerjournal import __version__
 from peerjournal.core.errors import JournalError, UsageError
-from peerjournal.core.exchange import (
-    PLAINTEXT_WARNING,
-    check_export_target,
-    export_json_bytes,
-    import_records,
-    leftovers_message,
-    parse_export,
-    read_import_file,
-    write_private_file,
-)
-from peerjournal.core.journal import Journal, parse_query
-from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
-from peerjournal.core.passphrase import (
-    LOSS_WARNING,
-    PASSPHRASE_RULES,
-    assess,
-    is_weak,
-    meter_text,
-    require_acceptable,
-    seconds_per_guess,
-    weak_existing_message,
-)
 from peerjournal.core.platform import harden_process
 from peerjournal.core.printable import printable
-from peerjournal.core.recovery import recover
-from peerjournal.core.vault import Vault
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from peerjournal.core.backup import BackupSummary
+    from peerjournal.core.journal import Journal
+    from peerjournal.core.kdf import KdfPolicy
     from peerjournal.core.markdown import EntryFilter
     from peerjournal.core.wellbeing import WellbeingSummary
 
@@ -128,6 +111,15 @@ def new_passphrase(
 ) -> str:
     """A new passphrase that today's rule accepts: asked twice on a terminal, with the rules
     first and the estimator's words after each try; from a descriptor, checked the same way."""
+    from peerjournal.core.passphrase import (
+        LOSS_WARNING,
+        PASSPHRASE_RULES,
+        assess,
+        meter_text,
+        require_acceptable,
+        seconds_per_guess,
+    )
+
     if fd is not None:
         chosen = read_line_from_fd(fd)
         require_acceptable(chosen, what=what)
@@ -162,15 +154,29 @@ def confirm(question: str, *, assume_yes: bool) -> bool:
 # Commands
 
 
+def _console(*, stderr: bool = False) -> Console:
+    """A rich console that prints text as it is: markup=False, so paths and user text are
+    never parsed as markup."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
+
+
 class Context:
     def __init__(self, args: argparse.Namespace, policy: KdfPolicy) -> None:
         self.args = args
         self.policy = policy
         self.home = resolve_home(args.home)
-        # markup=False: paths and user text are printed as they are, never parsed as markup.
-        self.out = Console(highlight=False, soft_wrap=True, markup=False)
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
         self.weak_passphrase = False
+
+    # The consoles are made on first use: importing rich takes longer than Python's own start.
+    @cached_property
+    def out(self) -> Console:
+        return _console()
+
+    @cached_property
+    def err(self) -> Console:
+        return _console(stderr=True)
 
     def open_journal(
         self, *, policy: KdfPolicy | None = None, assess_passphrase: bool = False
@@ -178,19 +184,33 @@ class Context:
         """Find and lock the journal first (so 'no journal' and 'in use' come before the
         passphrase prompt), then unlock it.
 
-        With `assess_passphrase`, `weak_passphrase` says afterwards whether today's rule would
-        refuse the passphrase; the estimate runs beside the key derivation, not after it.
+        Argon2id starts as soon as the passphrase is read, in a thread of its own; the journal
+        module and rich are imported while it runs (the derivation releases the GIL). With
+        `assess_passphrase`, `weak_passphrase` says afterwards whether today's rule would
+        refuse the passphrase; that estimate runs beside the key derivation too.
         """
+        from concurrent.futures import ThreadPoolExecutor
+
+        from peerjournal.core.vault import Vault
+
         vault = Vault.locate(self.home, policy=policy or self.policy)
         try:
             passphrase = existing_passphrase(self.args.passphrase_fd)
+            derivation = vault.start_key_derivation(passphrase)
             with ThreadPoolExecutor(max_workers=1) as pool:
-                weak = pool.submit(is_weak, passphrase) if assess_passphrase else None
+                weak = None
+                if assess_passphrase:
+                    from peerjournal.core.passphrase import is_weak
+
+                    weak = pool.submit(is_weak, passphrase)
+                from peerjournal.core.journal import Journal
+
                 if self.err.is_terminal:
                     with self.err.status("Unlocking…"):
-                        vault.unlock(passphrase)
+                        keys = derivation.keys()
                 else:
-                    vault.unlock(passphrase)
+                    keys = derivation.keys()
+                vault.unlock_with_keys(keys)
                 self.weak_passphrase = weak is not None and weak.result()
             return Journal(vault)
         except BaseException:
@@ -199,6 +219,8 @@ class Context:
 
 
 def cmd_init(ctx: Context) -> int:
+    from peerjournal.core.journal import Journal
+
     passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err, ctx.policy)
     if ctx.err.is_terminal:
         with ctx.err.status("Creating the journal (tuning the key derivation to this machine)…"):
@@ -216,7 +238,8 @@ def cmd_init(ctx: Context) -> int:
 
 
 def cmd_check(ctx: Context) -> int:
-    from peerjournal.core.kdf import ARGON2_MINIMUM
+    from peerjournal.core.kdf import ARGON2_MINIMUM, KdfPolicy
+    from peerjournal.core.passphrase import weak_existing_message
 
     # Open with a permissive floor so a weak journal can be *reported*; the cap still holds.
     permissive = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
@@ -251,7 +274,7 @@ def cmd_check(ctx: Context) -> int:
 
 
 def cmd_passwd(ctx: Context) -> int:
-    from peerjournal.core.kdf import ARGON2_MINIMUM
+    from peerjournal.core.kdf import ARGON2_MINIMUM, KdfPolicy
 
     # A journal below today's floor may be opened here, precisely to re-key it at full
     # strength (`check` recommends this); the new settings come from the normal policy.
@@ -268,6 +291,10 @@ def cmd_passwd(ctx: Context) -> int:
 
 
 def cmd_search(ctx: Context) -> int:
+    from rich.text import Text
+
+    from peerjournal.core.journal import parse_query
+
     with ctx.open_journal() as journal:
         query = ctx.args.query
         if query is None:
@@ -310,6 +337,8 @@ def _write_stdout(data: bytes) -> None:
 def _refuse_existing(target: Path | None, overwrite: bool) -> None:
     """Refuse a target file before any passphrase is asked: a folder, a name too long, a
     missing folder, or (without --overwrite) a file that exists."""
+    from peerjournal.core.exchange import check_export_target
+
     if target is None:
         return
     check_export_target(target, overwrite=True)
@@ -346,12 +375,16 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _say_leftovers(ctx: Context, removed: int, folder: Path) -> None:
     """Say that an earlier, killed export's hidden leftovers were removed (if any were)."""
+    from peerjournal.core.exchange import leftovers_message
+
     if removed:
         ctx.err.print(leftovers_message(removed, folder))
 
 
 def _consent_to_plaintext(ctx: Context, where: str) -> bool:
     """The one warning every plaintext export shows, and the user's answer."""
+    from peerjournal.core.exchange import PLAINTEXT_WARNING
+
     ctx.err.print(PLAINTEXT_WARNING.format(where=where))
     if confirm("Export anyway?", assume_yes=ctx.args.yes):
         return True
@@ -386,7 +419,11 @@ def _entry_filter(journal: Journal, args: argparse.Namespace) -> EntryFilter:
 
 
 def cmd_export(ctx: Context) -> int:
-    from peerjournal.core.exchange import write_private_folder
+    from peerjournal.core.exchange import (
+        export_json_bytes,
+        write_private_file,
+        write_private_folder,
+    )
     from peerjournal.core.markdown import render_markdown
 
     args = ctx.args
@@ -438,6 +475,7 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    from peerjournal.core.exchange import import_records, parse_export, read_import_file
     from peerjournal.core.jrnl import import_jrnl, parse_jrnl
 
     raw = read_import_file(Path(ctx.args.file))  # a regular file only, its size checked first
@@ -492,6 +530,8 @@ def _backup_passphrase(ctx: Context) -> str:
 
 
 def cmd_backup(ctx: Context) -> int:
+    from rich.text import Text
+
     from peerjournal.core.backup import create_backup, scratch_near, verify_backup
 
     target = Path(ctx.args.file)
@@ -567,6 +607,8 @@ def cmd_restore(ctx: Context) -> int:
 
 
 def cmd_purge(ctx: Context) -> int:
+    from rich.text import Text
+
     from peerjournal.core.retention import (
         RetentionSettings,
         plan_retention,
@@ -620,6 +662,7 @@ def cmd_purge(ctx: Context) -> int:
 
 def cmd_digest(ctx: Context) -> int:
     from peerjournal.core.digest import DigestOptions, supervision_digest
+    from peerjournal.core.exchange import write_private_file
 
     args = ctx.args
     if args.since and args.until and args.since > args.until:
@@ -758,7 +801,9 @@ def _run_app(home: Path, policy: KdfPolicy, demo_passphrase: str | None = None) 
     app = PeerJournalApp(home, policy=policy, demo_passphrase=demo_passphrase)
     code = app.run()
     if app.exit_message:
-        Console(stderr=True, highlight=False).print(Text(printable(app.exit_message)))
+        from rich.text import Text
+
+        _console(stderr=True).print(Text(printable(app.exit_message)))
     return int(code or app.return_code or 0)
 
 
@@ -769,6 +814,8 @@ def _run_demo(ctx: Context) -> int:
     import tempfile
 
     from peerjournal.core.demo import fill_demo_journal
+    from peerjournal.core.journal import Journal
+    from peerjournal.core.kdf import KdfPolicy
 
     words = ["willow", "harbour", "lantern", "meadow", "pebble", "kettle", "orchard", "compass"]
     passphrase = "demo " + " ".join(secrets.choice(words) for _ in range(3))
@@ -790,9 +837,24 @@ def _run_demo(ctx: Context) -> int:
 # Parser and entry point
 
 
-def _add_markdown_options(export: argparse.ArgumentParser) -> None:
-    from peerjournal.core.markdown import MARKDOWN_KINDS
+class _MarkdownKinds:
+    """The choices of `export --kind`: `core.markdown.MARKDOWN_KINDS`, looked up only when
+    argparse reads them (a --kind given, or the help), so that building the parser does not
+    import the Markdown renderer and the journal modules under it."""
 
+    def _kinds(self) -> tuple[str, ...]:
+        from peerjournal.core.markdown import MARKDOWN_KINDS
+
+        return MARKDOWN_KINDS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._kinds()
+
+
+def _add_markdown_options(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--split", metavar="DIR", help="markdown: one file per entry, in the new folder DIR"
     )
@@ -804,12 +866,11 @@ def _add_markdown_options(export: argparse.ArgumentParser) -> None:
     )
     export.add_argument("--alias", metavar="PSEUDONYM", help="markdown: entries about this alias")
     export.add_argument("--tag", metavar="TAG", help="markdown: entries with this tag")
-    export.add_argument(
-        "--kind",
-        action="append",
-        choices=MARKDOWN_KINDS,
-        help="markdown: only this kind of entry (repeat for more)",
+    kind = export.add_argument(
+        "--kind", action="append", help="markdown: only this kind of entry (repeat for more)"
     )
+    # Set after add_argument, which formats the choices once to check the metavar.
+    kind.choices = _MarkdownKinds()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -939,11 +1000,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLICY) -> int:
+def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy | None = None) -> int:
+    """The `peerjournal` command. `policy` is the Argon2id policy (tests pass a cheap one);
+    None means `kdf.DEFAULT_POLICY`."""
     harden_process()
-    err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     try:
         args = build_parser().parse_args(argv)
+        if policy is None:
+            from peerjournal.core.kdf import DEFAULT_POLICY
+
+            policy = DEFAULT_POLICY
         ctx = Context(args, policy)
         if args.demo and args.command is not None:
             raise UsageError("--demo opens the app with a throwaway journal; it takes no command.")
@@ -951,21 +1017,30 @@ def main(argv: Sequence[str] | None = None, *, policy: KdfPolicy = DEFAULT_POLIC
             args.passphrase_fd = None
             return cmd_tui(ctx)
         # A restore or backup a crash cut off is finished or undone first, and said.
+        from peerjournal.core.recovery import recover
+
         for notice in recover(ctx.home):
-            err.print(Text(printable(notice)))
+            _error_line(notice)
         handler: Callable[[Context], int] = args.handler
         return handler(ctx)
     except JournalError as error:
         # Messages can quote a path or a name from an import file: every control character
         # in them is shown escaped, so no escape sequence reaches the terminal.
-        err.print(Text(printable(error.message)))
+        _error_line(error.message)
         return error.exit_code
     except KeyboardInterrupt:
-        err.print("Interrupted; nothing more was changed.")
+        _console(stderr=True).print("Interrupted; nothing more was changed.")
         return 1
     except Exception as error:  # the last line of defence: a short message, no traceback
-        err.print(
+        _console(stderr=True).print(
             f"peerjournal stopped because of an unexpected error ({type(error).__name__}). "
             "No note text is shown here; your saved entries are safe."
         )
         return 1
+
+
+def _error_line(message: str) -> None:
+    """One message on standard error, every control character in it shown escaped."""
+    from rich.text import Text
+
+    _console(stderr=True).print(Text(printable(message)))

@@ -131,3 +131,47 @@ async def test_an_empty_journal_says_what_to_do(home: Path) -> None:
 def test_friendly_when() -> None:
     assert friendly_when("2026-11-20") == "Fri 20 Nov 2026"
     assert friendly_when("not a date [x]") == "not a date [x]"
+
+
+async def test_after_unlock_the_first_frame_already_shows_entries(home: Path) -> None:
+    # The app reads the first page in the same worker trip as the idle setting, before it
+    # builds the screen, so the screen's first frame has entries: the timeline does not
+    # read it again (nor cover the list with a loading indicator meanwhile).
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        bulk_checkins(journal, 3)
+    screens_when_read: list[str | None] = []
+    original = Journal.timeline
+
+    def recording_timeline(self: Journal, **kwargs: object):  # type: ignore[no-untyped-def]
+        screens_when_read.append(app.screen.id)
+        return original(self, **kwargs)
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        Journal.timeline = recording_timeline  # type: ignore[method-assign]
+        try:
+            await unlock(app, pilot)
+        finally:
+            Journal.timeline = original  # type: ignore[method-assign]
+        view = app.screen.query_one(TimelineView)
+        assert [item.preview for item in view.items] == [f"walk number {i}" for i in (2, 1, 0)]
+        assert screens_when_read == ["unlock"]  # read once, before the timeline existed
+
+
+async def test_a_timeline_given_its_first_page_shows_it_on_mount(journal: Journal) -> None:
+    from peerjournal.tui.screens.timeline import TimelineScreen, read_first_page
+    from tests.tui.harness import HarnessApp
+
+    bulk_checkins(journal, 2)
+    page = read_first_page(journal)
+    shown_on_mount: list[int] = []
+
+    class Probe(TimelineScreen):
+        def on_mount(self) -> None:
+            super().on_mount()
+            shown_on_mount.append(len(self.query_one(TimelineView).items))
+
+    app = HarnessApp(lambda: Probe(journal, first_page=page))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+    assert shown_on_mount == [2]

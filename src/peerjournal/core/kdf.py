@@ -9,7 +9,7 @@ make us hash for an hour (too high) or quietly weaken the journal (too low).
 from __future__ import annotations
 
 import os
-import statistics
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, replace
@@ -126,6 +126,39 @@ def derive_keys(passphrase: str, salt: bytes, params: KdfParams) -> DerivedKeys:
     return DerivedKeys(db_key=raw[:KEY_BYTES], mac_key=raw[KEY_BYTES:])
 
 
+class KeyDerivation:
+    """`derive_keys` started in a thread of its own; `keys()` waits for it.
+
+    Argon2id releases the GIL while it hashes, so the caller's thread can do other work in the
+    meantime (the command line imports what it needs after unlocking): that work then costs no
+    time beyond the derivation's own, which is the wait we chose.
+    """
+
+    def __init__(self, passphrase: str, salt: bytes, params: KdfParams) -> None:
+        self._keys: DerivedKeys | None = None
+        self._error: Exception | None = None
+        # A daemon thread: an interrupted caller exits without waiting for the hash to finish.
+        self._thread = threading.Thread(
+            target=self._run, args=(passphrase, salt, params), name="argon2id", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, passphrase: str, salt: bytes, params: KdfParams) -> None:
+        try:
+            self._keys = derive_keys(passphrase, salt, params)
+        except Exception as error:  # handed to the caller's thread by keys()
+            self._error = error
+
+    def keys(self) -> DerivedKeys:
+        """The derived keys, once the derivation has finished; its error, if it failed."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._keys is None:  # the thread died of something that is not an Exception
+            raise RuntimeError("the key derivation did not finish")
+        return self._keys
+
+
 def time_one_derivation(params: KdfParams) -> float:
     """Seconds one derivation with these parameters takes on this machine."""
     started = time.perf_counter()
@@ -139,6 +172,8 @@ def calibrate(policy: KdfPolicy = DEFAULT_POLICY) -> KdfParams:
     Memory grows first, then iterations, each up to the policy's cap (CAP in production).
     Never below the floor, never above the cap, whatever the clock says.
     """
+    import statistics  # only creating a journal or changing a passphrase calibrates
+
     params = policy.floor
     if not policy.calibrate:
         return params

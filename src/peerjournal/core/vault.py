@@ -51,6 +51,7 @@ from peerjournal.core.kdf import (
     DerivedKeys,
     KdfParams,
     KdfPolicy,
+    KeyDerivation,
     calibrate,
     check_params,
     derive_keys,
@@ -512,6 +513,11 @@ class Vault:
     def unlock(self, passphrase: str) -> None:
         """Derive the keys and open the database. A wrong passphrase changes nothing on disk."""
         self.unlock_with_keys(derive_keys(passphrase, self.header.salt, self.header.params))
+
+    def start_key_derivation(self, passphrase: str) -> KeyDerivation:
+        """Start deriving the keys in a thread; `unlock_with_keys(derivation.keys())` then
+        opens the journal as `unlock(passphrase)` does, and the caller is free meanwhile."""
+        return KeyDerivation(passphrase, self.header.salt, self.header.params)
 
     def unlock_with_keys(self, keys: DerivedKeys) -> None:
         """Open the database with keys derived already (a restore verified them moments ago)."""

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Draft, Journal
+from peerjournal.core.journal import Draft, Journal, TimelinePage
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.recovery import recover
@@ -125,10 +125,12 @@ class PeerJournalApp(App[int]):
         self.journal = journal
         self.vault = journal.vault
         self._last_activity = self.clock()
-        if self._idle_override is None:
-            minutes = await call(self, journal.setting, IDLE_SETTING, DEFAULT_IDLE_MINUTES)
+        # One trip to a worker thread for what the first frame needs: the idle time and the
+        # timeline's first page, so the screen is drawn with its entries in one go.
+        minutes, page = await call(self, _first_reads, journal, self._idle_override is None)
+        if minutes is not None:
             self.idle_seconds = max(1, int(minutes)) * 60.0
-        await self.switch_to_timeline(TimelineScreen(journal))
+        await self.switch_to_timeline(TimelineScreen(journal, first_page=page))
         if self._pending_notice:
             self.notify(self._pending_notice, severity="warning", markup=False, timeout=10)
             self._pending_notice = None
@@ -381,6 +383,15 @@ class PeerJournalApp(App[int]):
             )
         )
         self._close_messages_no_wait()
+
+
+def _first_reads(journal: Journal, idle_setting: bool) -> tuple[Any, TimelinePage]:
+    """Right after unlocking (in a worker): the idle-lock minutes (None when not asked for)
+    and the timeline's first page."""
+    from peerjournal.tui.screens.timeline import read_first_page
+
+    minutes = journal.setting(IDLE_SETTING, DEFAULT_IDLE_MINUTES) if idle_setting else None
+    return minutes, read_first_page(journal)
 
 
 def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:

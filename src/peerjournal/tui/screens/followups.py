@@ -307,7 +307,9 @@ class FollowUpsDue(OptionList):
         self.border_title = "Due soon"
 
     def on_mount(self) -> None:
-        self.reload()
+        # After the first refresh: on the timeline, the entries are drawn first and the
+        # options (up to 200, each measured for its height) follow a frame later.
+        self.call_after_refresh(self.reload)
 
     @work(exclusive=True, group="follow-ups-due")
     async def reload(self) -> None:

@@ -87,11 +87,14 @@ class TimelineScreen(Screen[None]):
         Binding("escape", "focus_timeline", "Timeline", show=False),
     ]
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, *, first_page: TimelinePage | None = None) -> None:
+        """`first_page`: the unfiltered first page, read already (`read_first_page`), so the
+        screen's first frame shows entries; without it the screen reads it on mount."""
         super().__init__(id="timeline")
         self.journal = journal
         self._cursor: Cursor | None = None
         self._filters: dict[str, Any] = {"kinds": TIMELINE_FILTER_KINDS}
+        self._first_page = first_page
 
     def compose(self) -> ComposeResult:
         yield Static(TITLE, id="title-bar")
@@ -106,10 +109,15 @@ class TimelineScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # The follow-ups panel loads itself when it mounts.
-        self.load_first_page()
-        self.load_aliases()
-        self.load_last_checkin()
+        if self._first_page is not None:
+            self._show_first_page(self._first_page)  # drawn in the screen's first frame
+            self._first_page = None
+        else:
+            self.load_first_page()
+        # The alias filter's options after that first frame (the follow-ups panel, too, loads
+        # itself after its first refresh): hundreds of them take a while to lay out.
+        self.call_after_refresh(self.load_aliases)
+        self.call_after_refresh(self.load_last_checkin)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "narrow")
@@ -137,8 +145,11 @@ class TimelineScreen(Screen[None]):
         except JournalError as error:
             self.notify(error.message, severity="error", markup=False)
             return
+        self._show_first_page(page)
+
+    def _show_first_page(self, page: TimelinePage) -> None:
         self._cursor = page.next_cursor
-        view.reset(page.items, exhausted=page.next_cursor is None)
+        self.query_one(TimelineView).reset(page.items, exhausted=page.next_cursor is None)
 
     @on(TimelineView.NeedMore)
     @work(exclusive=True, group="timeline-page")
@@ -213,6 +224,12 @@ class TimelineScreen(Screen[None]):
     @on(TimelineView.Opened)
     async def open_item(self, event: TimelineView.Opened) -> None:
         await self.app.run_action(f"open_entry('{event.item.id}')")
+
+
+def read_first_page(journal: Journal) -> TimelinePage:
+    """The page a new TimelineScreen shows first (no filter), for `first_page=`. Blocking:
+    call it in a worker."""
+    return journal.timeline(limit=PAGE_SIZE, kinds=TIMELINE_FILTER_KINDS)
 
 
 def _follow_ups_panel(journal: Journal) -> ComposeResult:
