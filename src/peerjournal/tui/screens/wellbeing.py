@@ -249,7 +249,9 @@ class WellbeingScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, key in COLUMNS:
-            table.add_column(label, key=key)
+            # Fixed widths: the table never re-lays itself out when its rows arrive.
+            width = len("23 Nov 2026") if key == "week" else max(len(label), len("99.99"))
+            table.add_column(label, key=key, width=width)
         self.load()
 
     def on_resize(self) -> None:
