@@ -131,3 +131,20 @@ async def test_an_empty_journal_says_what_to_do(home: Path) -> None:
 def test_friendly_when() -> None:
     assert friendly_when("2026-11-20") == "Fri 20 Nov 2026"
     assert friendly_when("not a date [x]") == "not a date [x]"
+
+
+async def test_fetching_a_page_does_not_cover_the_timeline_with_a_spinner(home: Path) -> None:
+    # Widget.loading is Textual's own reactive: setting it mounts a LoadingIndicator over the
+    # whole timeline. The view's own "a page is on its way" flag must be something else.
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        bulk_checkins(journal, 200)
+    app = make_app(home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await unlock(app, pilot)
+        view = app.screen.query_one(TimelineView)
+        assert not view.exhausted
+        view.cursor = len(view.items) - 1  # near the end: asks for the next page
+        assert view.fetching
+        assert view.loading is False
+        await settle(app, pilot)
+        assert len(view.items) > 60

@@ -122,7 +122,7 @@ class TimelineScreen(Screen[None]):
     @work(exclusive=True, group="timeline-page")
     async def load_first_page(self) -> None:
         view = self.query_one(TimelineView)
-        view.loading = True
+        view.fetching = True
         try:
             page: TimelinePage = await call(
                 self, self.journal.timeline, limit=PAGE_SIZE, **self._filters
@@ -139,7 +139,7 @@ class TimelineScreen(Screen[None]):
         view = self.query_one(TimelineView)
         if self._cursor is None:
             view.exhausted = True
-            view.loading = False
+            view.fetching = False
             return
         try:
             page = await call(
@@ -149,7 +149,7 @@ class TimelineScreen(Screen[None]):
             self.notify(error.message, severity="error", markup=False)
             return
         finally:
-            view.loading = False  # also when cancelled by a newer load
+            view.fetching = False  # also when cancelled by a newer load
         self._cursor = page.next_cursor
         view.extend(page.items, exhausted=page.next_cursor is None)
 

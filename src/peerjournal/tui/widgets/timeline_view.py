@@ -101,7 +101,8 @@ class TimelineView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.items: list[TimelineItem] = []
         self.exhausted = False
-        self.loading = False
+        # Not `loading`: that is Textual's own reactive and covers the widget with a spinner.
+        self.fetching = False
         self.empty_message = "Nothing here yet. Press n to log a session, r to reflect."
 
     # ---- data
@@ -109,7 +110,7 @@ class TimelineView(ScrollView, can_focus=True):
     def reset(self, items: list[TimelineItem], exhausted: bool) -> None:
         self.items = list(items)
         self.exhausted = exhausted
-        self.loading = False
+        self.fetching = False
         self._resize()
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
@@ -117,7 +118,7 @@ class TimelineView(ScrollView, can_focus=True):
     def extend(self, items: list[TimelineItem], exhausted: bool) -> None:
         self.items.extend(items)
         self.exhausted = exhausted
-        self.loading = False
+        self.fetching = False
         self._resize()
         self.refresh()
 
@@ -129,12 +130,12 @@ class TimelineView(ScrollView, can_focus=True):
         return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
 
     def _maybe_need_more(self) -> None:
-        if self.exhausted or self.loading:
+        if self.exhausted or self.fetching:
             return
         visible_items = max(1, self.size.height // LINES_PER_ITEM)
         last_visible = int(self.scroll_offset.y // LINES_PER_ITEM) + visible_items
         if max(self.cursor, last_visible) >= len(self.items) - visible_items:
-            self.loading = True
+            self.fetching = True
             self.post_message(self.NeedMore())
 
     # ---- movement
