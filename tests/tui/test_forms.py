@@ -206,14 +206,23 @@ async def test_group_session_without_alias(journal: Journal) -> None:
     assert journal.list_aliases() == []
 
 
-async def test_quick_duration_buttons_and_keys(journal: Journal) -> None:
+async def test_duration_suggests_and_alt_digits_are_not_keys(journal: Journal) -> None:
+    # alt+digit arrives as ESC+digit or as "¡", "™", "£" depending on the terminal, so the
+    # duration field offers suggestions instead (right arrow accepts) and binds no alt key.
     app = form_app(journal, "session")
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
-        await pilot.click("#quick_45")
+        form.query_one("#duration").focus()
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("right")
         assert get_field(form, "duration") == "45"
-        await pilot.press("alt+4")
-        assert get_field(form, "duration") == "60"
+        await pilot.press("backspace", "backspace", "1", "h", "3")
+        await settle(pilot)
+        await pilot.press("right")
+        assert get_field(form, "duration") == "1h30"
+        assert not any(key.startswith("alt+") for key in form._bindings.key_to_bindings)
+        assert not form.query(".pj-quick")
 
 
 async def test_bad_date_or_duration_keeps_the_form_and_says_why(journal: Journal) -> None:

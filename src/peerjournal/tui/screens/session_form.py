@@ -19,11 +19,10 @@ from typing import Any
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
@@ -48,7 +47,9 @@ from peerjournal.tui.screens.form_fields import (
 from peerjournal.tui.screens.record_form import FormOpener, RecordForm
 from peerjournal.tui.screens.reflection_form import ReflectionForm
 
-QUICK_DURATIONS = (15, 30, 45, 60)
+# Offered as you type in the duration field (right arrow accepts): keys that arrive the same
+# in every terminal, unlike alt+digit, which many terminals turn into "¡", "™", "£".
+DURATION_SUGGESTIONS = ("15", "30", "45", "60", "90", "1h", "1h30", "2h")
 FOLLOW_UP_DAYS = 7
 
 # Free text, in the order of the form: (id = Session field, multi-line?).
@@ -148,12 +149,7 @@ class SessionForm(RecordForm):
         width: 1fr;
     }
     SessionForm #duration {
-        width: 13;
-    }
-    SessionForm .pj-quick {
-        min-width: 4;
-        width: auto;
-        margin: 1 0 0 1;
+        width: 16;
     }
     SessionForm .pj-alias {
         width: 2fr;
@@ -166,13 +162,6 @@ class SessionForm(RecordForm):
         max-width: 18;
     }
     """
-
-    BINDINGS = [
-        Binding("alt+1", "quick_duration(15)", "15 min", show=False),
-        Binding("alt+2", "quick_duration(30)", "30 min", show=False),
-        Binding("alt+3", "quick_duration(45)", "45 min", show=False),
-        Binding("alt+4", "quick_duration(60)", "60 min", show=False),
-    ]
 
     def __init__(self, journal: Journal, *, alias_id: str | None = None, **kwargs: Any) -> None:
         """`alias_id` pre-fills the alias (a new session started from an alias)."""
@@ -205,15 +194,13 @@ class SessionForm(RecordForm):
         with Horizontal(classes="pj-row"):
             yield from date_time_fields("when", day, clock)
             with Vertical(classes="pj-cell pj-duration"):
-                yield field_label("Duration (45, 1h30 · alt+1-4: 15-60)")
-                with Horizontal(classes="pj-row"):
-                    yield Input(id="duration", placeholder="minutes", max_length=12)
-                    for minutes in QUICK_DURATIONS:
-                        button = Button(
-                            str(minutes), id=f"quick_{minutes}", compact=True, classes="pj-quick"
-                        )
-                        button.can_focus = False  # typing is quicker; the mouse can click
-                        yield button
+                yield field_label("Duration (45, 1h30, 90m; → accepts)")
+                yield Input(
+                    id="duration",
+                    placeholder="e.g. 45",
+                    max_length=12,
+                    suggester=SuggestFromList(DURATION_SUGGESTIONS),
+                )
         with Horizontal(classes="pj-row"):
             for name in CHOICE_FIELDS[:3]:
                 with Vertical(classes="pj-cell"):
@@ -279,13 +266,6 @@ class SessionForm(RecordForm):
         return names.get(alias_id, "")
 
     # ---- behaviour
-
-    @on(Button.Pressed, ".pj-quick")
-    def _quick_pressed(self, event: Button.Pressed) -> None:
-        self.action_quick_duration(int(str(event.button.label)))
-
-    def action_quick_duration(self, minutes: int) -> None:
-        self.query_one("#duration", Input).value = str(minutes)
 
     @on(Input.Changed, "#alias")
     def _alias_changed(self) -> None:
