@@ -131,6 +131,25 @@ def test_timeline_pages_newest_first_without_gaps_or_repeats(journal: Journal) -
     assert first.when.startswith("2026-01-23")
 
 
+def test_a_reflection_sorts_at_the_time_it_was_written_among_that_days_entries(
+    journal: Journal,
+) -> None:
+    def local(hour: int, minute: int = 0) -> str:
+        return datetime(2026, 11, 20, hour, minute).astimezone().isoformat(timespec="seconds")
+
+    morning = journal.save(Session(id=new_id(), occurred_at=local(8, 54)))
+    reflection = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-11-20", created_at=local(12)), keep_times=True
+    )
+    evening = journal.save(CheckIn(id=new_id(), at=local(21)))
+    order = [item.id for item in journal.timeline().items]
+    assert order == [evening.id, reflection.id, morning.id]
+    # Editing it later (another day) does not move it: its written time stays.
+    reflection.body = "more"
+    journal.save(reflection)
+    assert [item.id for item in journal.timeline().items] == order
+
+
 def test_timeline_filters(journal: Journal) -> None:
     river = journal.save(Alias(id=new_id(), pseudonym="River"))
     sky = journal.save(Alias(id=new_id(), pseudonym="Sky"))

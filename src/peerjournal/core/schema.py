@@ -380,7 +380,18 @@ CREATE INDEX aliases_names ON aliases(id, pseudonym);
 """
 )
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# A reflection sorted at the end of its day, above that day's later sessions; it now sorts at
+# the time of day it was written (models.sort_key_micros). Local time, as Python's
+# astimezone(): SQLite's 'localtime' and 'utc' use the same C library. The update trigger
+# carries the new time to entries and tags.
+_V6_REFLECTION_TIME = """
+UPDATE reflections SET sort_ts = CAST(
+    strftime('%s', occurred_on || ' ' || time(created_at, 'localtime'), 'utc') AS INTEGER
+  ) * 1000000
+  WHERE created_at <> '' AND time(created_at, 'localtime') IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6_REFLECTION_TIME)
 LATEST_VERSION = len(MIGRATIONS)
 
 
