@@ -233,9 +233,7 @@ def test_a_version_5_journal_sorts_its_reflections_at_the_time_they_were_written
             session = old.save(Session(id=new_id(), occurred_at=later))
             end_of_day = int(datetime(2026, 11, 20, 23, 59, 59).astimezone().timestamp() * 1e6)
             with old.transaction():
-                old.vault.connection.execute(
-                    "UPDATE reflections SET sort_ts = ?", (end_of_day,)
-                )
+                old.vault.connection.execute("UPDATE reflections SET sort_ts = ?", (end_of_day,))
             assert [i.id for i in old.timeline().items] == [reflection.id, session.id]
     with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
         assert _version(journal) == schema.LATEST_VERSION

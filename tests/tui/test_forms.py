@@ -47,6 +47,7 @@ from tests.tui.conftest import settle as app_settle
 from tests.tui.form_helpers import (
     HOSTILE,
     HOSTILE_STORED,
+    choose_checkin_scales,
     form_app,
     get_field,
     save_form,
@@ -229,6 +230,7 @@ async def test_bad_date_or_duration_keeps_the_form_and_says_why(journal: Journal
     app = form_app(journal, "session")
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
+        set_field(form, "goal_focus", "a job interview")  # something to save
         set_field(form, "duration", "soon")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -329,6 +331,7 @@ async def test_sharing_my_story_offers_a_self_disclosure_reflection(journal: Jou
         assert "## What I shared" in get_field(reflection_form, "body")
         (session,) = all_of(journal, Session)
         assert get_field(reflection_form, "session_id") == session.id
+        set_field(reflection_form, "title", "Why I shared")  # an empty one is not saved
         await save_form(pilot)
     (reflection,) = all_of(journal, Reflection)
     assert reflection.session_id == session.id
@@ -595,6 +598,7 @@ async def test_every_free_text_field_is_checked_for_identifiers(
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
         set_field(form, name, "call 07700 900123")
+        choose_checkin_scales(form)
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, NudgeScreen)
         await pilot.press("escape")
@@ -660,6 +664,7 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
         names = fill_every_text_field(form, HOSTILE)
+        choose_checkin_scales(form)
         await pilot.pause()
         for name in names:
             form.query_one(f"#{name}").focus()
@@ -909,3 +914,78 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         assert reflection.session_id == session.id == event.session_id
         view = app.screen.query_one(TimelineView)
         assert reflection.id in [item.id for item in view.items]
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving nothing, future dates, and the toast after a save
+
+
+@pytest.mark.parametrize(
+    ("kind", "words", "field"),
+    [
+        ("session", "Nothing to save yet", "goal_focus"),
+        ("reflection", "Nothing to save yet", "body"),
+        ("checkin", "Mood: press a number", "mood"),
+    ],
+)
+async def test_saving_nothing_is_refused_naming_the_field(
+    journal: Journal, kind: str, words: str, field: str
+) -> None:
+    app = form_app(journal, kind, **({"template": "gibbs"} if kind == "reflection" else {}))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        form.query_one("#tags" if kind != "checkin" else "#self_care").focus()
+        await pilot.press("ctrl+s")
+        await wait_for_notice(pilot, words)
+        await settle(pilot)
+        assert app.screen is form
+        assert app.focused is form.query_one(f"#{field}")
+    assert all_of(journal, BY_KIND[kind]) == []
+
+
+async def test_a_checkin_has_no_value_chosen_for_you(journal: Journal) -> None:
+    # Enter four times used to save 3/3/3; the numbers are now a conscious choice.
+    app = form_app(journal, "checkin")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        assert [scale.value for scale in form.query(ScaleInput)] == [None, None, None]
+        await pilot.press("enter", "enter", "enter", "enter")
+        await wait_for_notice(pilot, "Mood: press a number from 1 to 5.")
+        assert app.focused is form.query_one("#mood")
+        await pilot.press("4", "2")
+        await pilot.press("enter")  # on stress, still unset: moves on
+        await pilot.press("enter")
+        await wait_for_notice(pilot, "Stress: press a number")
+    assert all_of(journal, CheckIn) == []
+
+
+async def test_a_date_in_the_future_is_asked_about_once(journal: Journal) -> None:
+    app = form_app(journal, "session")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        set_field(form, "goal_focus", "planning")
+        set_field(form, "when_date", "2099-01-05")
+        await pilot.press("ctrl+s")
+        dialog = await wait_for_screen(pilot, ConfirmScreen)
+        assert "2099-01-05, is in the future" in str(dialog.query_one(".dialog-text").visual)
+        await pilot.press("n")  # change it
+        await wait_until(pilot, lambda: app.screen is form, "the form again")
+        assert all_of(journal, Session) == []
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: bool(app.results), "the form to save")
+        await wait_for_notice(pilot, "Session saved.")
+    (session,) = all_of(journal, Session)
+    assert session.occurred_at.startswith("2099-01-05")
+
+
+async def test_a_date_today_saves_without_a_question_and_says_saved(journal: Journal) -> None:
+    app = form_app(journal, "reflection")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        set_field(form, "title", "A long day")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(app.results), "the form to save")
+        await wait_for_notice(pilot, "Reflection saved.")
+        assert not any(isinstance(screen, ConfirmScreen) for screen in app.screen_stack)

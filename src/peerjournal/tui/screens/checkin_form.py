@@ -2,7 +2,8 @@
 
 Made to take a few keystrokes: it opens on mood; pressing 1-5 on a scale sets it and moves on
 to the next one; after stress comes the self-care line, where enter saves. "c 4 2 3 enter" is
-a whole check-in.
+a whole check-in. No value is chosen beforehand: a check-in says how you are, so each number is
+a conscious choice, and saving asks for the ones still missing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _CELL_WIDTH = 4  # " 3 " and a space
 
 class ScaleInput(Widget, can_focus=True):
     """A 1-5 scale on one line: a digit sets it and moves on, left/right nudge it, enter moves
-    on, and a click on a number sets it."""
+    on, and a click on a number sets it. None until chosen."""
 
     DEFAULT_CSS = """
     ScaleInput {
@@ -52,7 +53,7 @@ class ScaleInput(Widget, can_focus=True):
         Binding("right,plus", "nudge(1)", "More", show=False),
     ]
 
-    value: reactive[int] = reactive(3)
+    value: reactive[int | None] = reactive(None)
 
     def __init__(self, label: str, low: str, high: str, *, id: str) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -61,7 +62,7 @@ class ScaleInput(Widget, can_focus=True):
     def render(self) -> Text:
         line = Text(self.label.ljust(_LABEL_WIDTH), no_wrap=True, overflow="ellipsis")
         for n in range(SCALE_MIN, SCALE_MAX + 1):
-            style = "reverse bold" if n == self.value else "dim"
+            style = "reverse bold" if n == self.value else ("dim" if self.value else "")
             line.append(f" {n} ", style=style)
             line.append(" ")
         line.append(f" 1 = {self.low} … 5 = {self.high}", style="italic")
@@ -95,6 +96,9 @@ class ScaleInput(Widget, can_focus=True):
             self.screen.focus_next()
 
     def action_nudge(self, step: int) -> None:
+        if self.value is None:  # the first nudge starts from the middle
+            self.value = (SCALE_MIN + SCALE_MAX) // 2
+            return
         self.value = min(SCALE_MAX, max(SCALE_MIN, self.value + step))
 
     def on_click(self, event: events.Click) -> None:
@@ -104,8 +108,8 @@ class ScaleInput(Widget, can_focus=True):
             if SCALE_MIN <= chosen <= SCALE_MAX:
                 self.value = chosen
 
-    def validate_value(self, value: int) -> int:
-        return min(SCALE_MAX, max(SCALE_MIN, int(value)))
+    def validate_value(self, value: int | None) -> int | None:
+        return None if value is None else min(SCALE_MAX, max(SCALE_MIN, int(value)))
 
 
 SCALES: tuple[tuple[str, str, str], ...] = (
@@ -145,6 +149,13 @@ class CheckInForm(RecordForm):
     @on(Input.Submitted, "#self_care")
     def _submitted(self) -> None:
         self.action_save()
+
+    def missing(self) -> tuple[str, str] | None:
+        values = self.read_payload()
+        for name, _, _ in SCALES:
+            if values[name] is None:
+                return f"{FIELD_LABELS[name]}: press a number from 1 to 5.", f"#{name}"
+        return None
 
     def nudge_texts(self) -> list[tuple[str, str]]:
         text = self.read_payload()["self_care"]

@@ -167,6 +167,13 @@ class ReflectionForm(RecordForm):
         ]
         return [(label, text) for label, text in texts if text.strip()]
 
+    def missing(self) -> tuple[str, str] | None:
+        values = self.read_payload()
+        body = values["body"].strip()
+        if values["title"].strip() or (body and body != template_body(self._template).strip()):
+            return None
+        return "Nothing to save yet: write your reflection (or at least a title).", "#body"
+
     def build_record(self) -> Record:
         values = self.read_payload()
         created_at = self.record.created_at if isinstance(self.record, Reflection) else ""

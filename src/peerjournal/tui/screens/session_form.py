@@ -290,6 +290,21 @@ class SessionForm(RecordForm):
         texts += [("Tags", values["tags"]), ("Follow-up", values["follow_up_action"])]
         return [(label, text) for label, text in texts if text.strip()]
 
+    def missing(self) -> tuple[str, str] | None:
+        values = self.read_payload()
+        written = ("alias", "duration", "tags", "follow_up_action", *(n for n, _ in TEXT_FIELDS))
+        if (
+            any(str(values[name]).strip() for name in written)
+            or any(values[name] for name in FLAG_FIELDS)
+            or values["safety_flag"] not in (None, "none")
+        ):
+            return None
+        return (
+            "Nothing to save yet: write what happened (Goal focus, Support offered or Notes), "
+            "or pick an alias.",
+            "#goal_focus",
+        )
+
     def build_record(self) -> Record:
         values = self.read_payload()
         editing = self.record if isinstance(self.record, Session) else None
