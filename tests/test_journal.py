@@ -113,6 +113,29 @@ def test_delete_is_permanent_and_unlinks(journal: Journal) -> None:
         journal.delete(Session, session.id)
 
 
+def test_a_deleted_session_can_be_put_back_with_its_links(journal: Journal) -> None:
+    alias = journal.save(Alias(id=new_id(), pseudonym="River"))
+    session = journal.save(
+        Session(id=new_id(), alias_id=alias.id, occurred_at=at(1), notes="kept", tags=["x"])
+    )
+    reflection = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-01-02", session_id=session.id, body="about")
+    )
+    follow_up = journal.save(
+        FollowUp(id=new_id(), session_id=session.id, due_on="2026-01-09", action="call")
+    )
+    before = journal.get(Session, session.id)
+    deleted = journal.delete(Session, session.id)
+    assert journal.get(Reflection, reflection.id).session_id is None
+    assert journal.search("kept") == []
+    journal.restore_deleted(deleted)
+    assert journal.get(Session, session.id) == before
+    assert journal.get(Reflection, reflection.id).session_id == session.id
+    assert journal.get(FollowUp, follow_up.id).session_id == session.id
+    assert [hit.id for hit in journal.search("kept")] == [session.id]
+    assert [item.id for item in journal.timeline(tag="x").items] == [session.id]
+
+
 def test_timeline_pages_newest_first_without_gaps_or_repeats(journal: Journal) -> None:
     ids = []
     for day in range(23):

@@ -112,6 +112,15 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Deleted:
+    """A record as it was just before `Journal.delete`, and the records that pointed to it
+    (their link was set to NULL), so that `restore_deleted` can put everything back."""
+
+    record: Record
+    links: tuple[tuple[str, str, str], ...]  # (table, column, id of the row that linked)
+
+
+@dataclass(frozen=True)
 class Draft:
     key: str
     kind: str
@@ -334,15 +343,48 @@ class Journal:
         return self.get(BY_KIND[row[0]], record_id)
 
     @_serialised
-    def delete(self, cls: type[Record], record_id: str) -> None:
-        """Delete permanently (secure_delete overwrites the freed pages)."""
+    def delete(self, cls: type[Record], record_id: str) -> Deleted:
+        """Delete permanently (secure_delete overwrites the freed pages).
+
+        Returns what was deleted, which only lives in memory: the app keeps it a few seconds
+        so that the person can undo (`restore_deleted`), then lets it go.
+        """
         with self.transaction():
+            record = self.get(cls, record_id)
+            links = self._links_to(cls.TABLE, record_id)
             cursor = self._conn.execute(
                 f"DELETE FROM {cls.TABLE} WHERE id = ?",
                 (record_id,),  # noqa: S608
             )
             if cursor.rowcount == 0:
                 raise NotFound()
+        return Deleted(record, links)
+
+    def _links_to(self, table: str, record_id: str) -> tuple[tuple[str, str, str], ...]:
+        """Rows of record tables whose `ON DELETE SET NULL` link points to this record."""
+        links: list[tuple[str, str, str]] = []
+        for other in sorted({c.TABLE for c in BY_KIND.values()} | {Alias.TABLE}):
+            for fk in self._conn.execute(f"PRAGMA foreign_key_list({other})"):
+                if fk[2] != table or fk[6] != "SET NULL":
+                    continue
+                column = fk[3]
+                rows = self._conn.execute(
+                    f"SELECT id FROM {other} WHERE {column} = ?",  # noqa: S608 - names are ours
+                    (record_id,),
+                )
+                links.extend((other, column, row_id) for (row_id,) in rows)
+        return tuple(links)
+
+    @_serialised
+    def restore_deleted(self, deleted: Deleted) -> None:
+        """Put a deleted record back as it was, with the links that pointed to it."""
+        with self.transaction():
+            self.save(deleted.record, keep_times=True)
+            for table, column, row_id in deleted.links:
+                self._conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE id = ? AND {column} IS NULL",  # noqa: S608
+                    (deleted.record.id, row_id),
+                )
 
     def _record_from_row(self, cls: type[R], row: tuple[Any, ...]) -> R:
         values: dict[str, Any] = {}

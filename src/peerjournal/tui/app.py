@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Draft, Journal
+from peerjournal.core.journal import Deleted, Draft, Journal
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.vault import Vault
@@ -33,6 +33,7 @@ from peerjournal.tui.screens.backup import take_auto_backup
 
 CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
 DEFAULT_IDLE_MINUTES = 5
+UNDO_DELETE_SECONDS = 10.0
 IDLE_SETTING = "idle_minutes"
 
 # Events that count as the person being there. Checked in on_event, before any widget can
@@ -58,6 +59,7 @@ class PeerJournalApp(App[int]):
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
     ]
 
     def __init__(
@@ -85,6 +87,8 @@ class PeerJournalApp(App[int]):
         self._last_activity = clock()
         self._locking = False
         self._pending_notice: str | None = None
+        # The entry deleted last, in memory only, while it can still be undone.
+        self._undoable: tuple[Deleted, str, float] | None = None
 
     # ---- start
 
@@ -204,6 +208,38 @@ class PeerJournalApp(App[int]):
             if isinstance(screen, TimelineScreen):
                 screen.refresh_entries()
 
+    # ---- undoing a delete
+
+    def offer_undo(self, deleted: Deleted, label: str) -> None:
+        """Say `label` ("Session") was deleted, and keep it UNDO_DELETE_SECONDS for ctrl+z."""
+        self._undoable = (deleted, label, self.clock() + UNDO_DELETE_SECONDS)
+        self.notify(
+            f"{label} deleted. ctrl+z brings it back (for {UNDO_DELETE_SECONDS:.0f} seconds).",
+            markup=False,
+            timeout=UNDO_DELETE_SECONDS,
+        )
+        self.set_timer(UNDO_DELETE_SECONDS, self._forget_deleted)
+
+    def _forget_deleted(self) -> None:
+        if self._undoable is not None and self.clock() >= self._undoable[2]:
+            self._undoable = None
+
+    @work(exclusive=True, group="undo-delete")
+    async def action_undo_delete(self) -> None:
+        undoable, self._undoable = self._undoable, None
+        journal = self.journal
+        if undoable is None or journal is None or self.clock() >= undoable[2]:
+            self.notify("Nothing to undo.", markup=False, timeout=3)
+            return
+        deleted, label, _ = undoable
+        try:
+            await call(self, journal.restore_deleted, deleted)
+        except JournalError as error:
+            self.notify(error.message, title="Not restored", severity="error", markup=False)
+            return
+        self.notify(f"{label} restored.", markup=False, timeout=3)
+        self._form_closed(None)  # the timeline shows it again
+
     # ---- locking
 
     def on_event(self, event: events.Event) -> Any:
@@ -233,6 +269,7 @@ class PeerJournalApp(App[int]):
         if journal is None or not journal.is_unlocked or self._locking:
             return
         self._locking = True
+        self._undoable = None  # a deleted entry stays deleted: nothing of it is kept
         try:
             problems: list[str] = []
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
@@ -272,6 +309,7 @@ class PeerJournalApp(App[int]):
         from peerjournal.tui.screens.base import FormScreen
 
         journal = self.journal
+        self._undoable = None
         if journal is not None and journal.is_unlocked:
             for form in [s for s in self.screen_stack if isinstance(s, FormScreen)]:
                 with contextlib.suppress(JournalError):
