@@ -28,16 +28,17 @@ from textual.widgets.option_list import Option
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import MAX_LINE_CHARS, Alias, FollowUp, Session, new_id
-from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.privacy import pseudonym_hints, sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
-from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.followups import follow_up_content, today_for
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
 SESSION_PREVIEW_CHARS = 60
+ALIAS_NUDGE = "Is this a pseudonym? Aliases keep the people you support safer."
 
 # Submits a pseudonym; returns an error message to show, or None when it was saved.
 SubmitName = Callable[[str], Awaitable[str | None]]
@@ -52,6 +53,7 @@ class AliasNameScreen(ModalScreen[str | None]):
         super().__init__(classes="dialog-screen")
         self._title = title
         self._submit = submit
+        self._nudged = ""  # the name the supporter chose to keep despite the nudge
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="alias-name-dialog"):
@@ -106,6 +108,15 @@ class AliasNameScreen(ModalScreen[str | None]):
         if not name:
             self._show_error("Type a pseudonym first.")
             return
+        hints = pseudonym_hints(name)
+        if hints and name != self._nudged:
+            keep = await self.app.push_screen_wait(
+                NudgeScreen([("Pseudonym", hint) for hint in hints], intro=ALIAS_NUDGE)
+            )
+            if not keep:
+                self.query_one("#alias-name", Input).focus()
+                return
+            self._nudged = name  # asked once for this name
         error = await self._submit(name)
         if error:
             self._show_error(error)

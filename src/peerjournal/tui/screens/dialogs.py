@@ -70,18 +70,20 @@ class NudgeScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "edit", "Edit"), Binding("s", "save", "Save anyway")]
 
-    def __init__(self, hints: list[tuple[str, IdentifierHint]]) -> None:
+    INTRO = (
+        "This entry may contain details that identify someone. Notes stay safer "
+        "with aliases and the minimum necessary."
+    )
+
+    def __init__(self, hints: list[tuple[str, IdentifierHint]], *, intro: str = INTRO) -> None:
         """`hints` pairs a field label with each hint found in that field."""
         super().__init__(classes="dialog-screen")
         self._hints = hints
+        self._intro = intro
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(
-                "This entry may contain details that identify someone. Notes stay safer "
-                "with aliases and the minimum necessary.",
-                classes="dialog-text",
-            )
+            yield Static(self._intro, classes="dialog-text", markup=False)
             lines = []
             for label, hint in self._hints[:8]:
                 lines.append(f"• {label}: {hint.message}  “{hint.text}”")

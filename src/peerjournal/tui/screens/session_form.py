@@ -26,7 +26,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.privacy import IdentifierHint, pseudonym_hints, sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen
@@ -289,6 +289,15 @@ class SessionForm(RecordForm):
         texts += [(FIELD_LABELS[name], values[name]) for name, _ in TEXT_FIELDS]
         texts += [("Tags", values["tags"]), ("Follow-up", values["follow_up_action"])]
         return [(label, text) for label, text in texts if text.strip()]
+
+    def identifier_hints(self) -> list[tuple[str, IdentifierHint]]:
+        # A new pseudonym counts as an alias in the notes, so it is checked here on its own:
+        # "John Smith" typed as a new alias is most likely a real name.
+        typed = self._typed_pseudonym()
+        hints = super().identifier_hints()
+        if typed and typed.casefold() not in {name.casefold() for name in self._known}:
+            hints = [("New alias", hint) for hint in pseudonym_hints(typed, self._known)] + hints
+        return hints
 
     def missing(self) -> tuple[str, str] | None:
         values = self.read_payload()
