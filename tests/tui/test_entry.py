@@ -195,16 +195,22 @@ async def test_edit_opens_the_form_and_the_view_follows(journal: Journal) -> Non
     assert journal.get(Session, session.id).notes == "Rewritten notes"
 
 
-async def test_follow_ups_cannot_be_edited_here_but_say_where(journal: Journal) -> None:
+async def test_a_follow_up_is_edited_in_the_follow_up_form(journal: Journal) -> None:
+    from peerjournal.tui.screens.follow_up_form import FollowUpForm
+
     follow_up = journal.save(FollowUp(id=new_id(), due_on="2026-11-27", action="Ring back"))
     app = entry_app(journal, follow_up.id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "Ring back" in shown_text(app.screen)
         await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, EntryScreen)
-        await wait_for_notice(pilot, "follow-ups screen")
+        form = await wait_for_screen(pilot, FollowUpForm)
+        await settle(pilot)
+        assert get_field(form, "action") == "Ring back"
+        set_field(form, "action", "Ring back on Monday")
+        await save_form(pilot, through_nudge=False)
+        await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen), "the entry")
+    assert journal.get(FollowUp, follow_up.id).action == "Ring back on Monday"
 
 
 async def test_escape_goes_back(journal: Journal) -> None:

@@ -129,7 +129,14 @@ def test_every_enumeration_has_labels() -> None:
 
 
 def test_every_kind_with_a_form_is_registered() -> None:
-    assert set(FORMS) == {"session", "reflection", "checkin", "confidentiality_event", "alias"}
+    assert set(FORMS) == {
+        "session",
+        "reflection",
+        "checkin",
+        "confidentiality_event",
+        "alias",
+        "follow_up",
+    }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
     assert [form.SCREEN_ID for form in FORMS.values()] == [  # type: ignore[attr-defined]
@@ -138,6 +145,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "checkin-form",
         "confidentiality-form",
         "alias-form",
+        "follow-up-form",
     ]
 
 
@@ -734,6 +742,7 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     "reflection": {"template": "supervision", "for_supervision": True, "occurred_on": "2026-01-02"},
     "checkin": {"mood": 1, "energy": 5, "stress": 4},
     "alias": {"knows_me_outside_work": True, "limits_explained_on": "2026-01-02"},
+    "follow_up": {"owner": "both", "due_date": "2026-02-03"},
     "confidentiality_event": {
         "category": "abuse",
         "limits_explained_before": True,
@@ -989,3 +998,17 @@ async def test_a_date_today_saves_without_a_question_and_says_saved(journal: Jou
         await wait_until(pilot, lambda: bool(app.results), "the form to save")
         await wait_for_notice(pilot, "Reflection saved.")
         assert not any(isinstance(screen, ConfirmScreen) for screen in app.screen_stack)
+
+
+async def test_editing_a_session_shows_its_follow_ups(journal: Journal) -> None:
+    session = journal.save(Session(id=new_id(), occurred_at=now_iso(), goal_focus="flat"))
+    journal.save(
+        FollowUp(id=new_id(), session_id=session.id, due_on="2026-12-09", action="Ring [b]x[/b]")
+    )
+    app = form_app(journal, "session", record=session)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        shown = str(form.query_one("#session_follow_ups", Static).visual)
+        assert "due 2026-12-09 · Ring [b]x[/b] (Me, open)" in shown
+        title = str(form.query_one("#follow_up_title", Static).visual)
+        assert "Follow-ups of this session" in title

@@ -43,6 +43,7 @@ SAVED_TEXTS = {
     "checkin": "Check-in saved.",
     "alias": "Alias saved.",
     "confidentiality_event": "Confidentiality event saved.",
+    "follow_up": "Follow-up saved.",
 }
 
 # A record's own dates that are about the past: one in the future is asked about once.

@@ -20,6 +20,7 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
@@ -32,6 +33,7 @@ from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventFor
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
     FIELD_LABELS,
+    choice_label,
     choice_options,
     date_time_fields,
     field_label,
@@ -230,7 +232,12 @@ class SessionForm(RecordForm):
                 yield Checkbox(FIELD_LABELS[name], id=name)
         yield field_label("Tags (comma-separated)")
         yield Input(id="tags", placeholder="e.g. housing, benefits")
-        yield Static("Follow-up (optional)", classes="pj-section", markup=False)
+        yield Static(
+            "Follow-up (optional)", id="follow_up_title", classes="pj-section", markup=False
+        )
+        # When editing: the follow-ups this session already has (changed on the follow-ups
+        # screen, f); the fields below add another.
+        yield Static("", id="session_follow_ups", classes="pj-hint", markup=False)
         with Horizontal(classes="pj-row"):
             with Vertical(classes="pj-cell"):
                 yield field_label("Action")
@@ -255,9 +262,20 @@ class SessionForm(RecordForm):
             if self._draft_payload is None:
                 pseudonym = await self._pseudonym_of(self.record.alias_id)
                 self.load_payload(payload_from_session(self.record, pseudonym))
+            await self._show_follow_ups(self.record.id)
         elif self._preset_alias_id and self._draft_payload is None:
             self.query_one("#alias", Input).value = await self._pseudonym_of(self._preset_alias_id)
         self._show_alias_status()
+
+    async def _show_follow_ups(self, session_id: str) -> None:
+        follow_ups = await call(self, self.journal.follow_ups, session_id=session_id, status=None)
+        if not follow_ups:
+            return
+        lines = [f"• {describe_follow_up(f)}" for f in sorted(follow_ups, key=lambda f: f.due_on)]
+        self.query_one("#follow_up_title", Static).update(
+            Content("Follow-ups of this session (change them with f)")
+        )
+        self.query_one("#session_follow_ups", Static).update("\n".join(lines) + "\nAdd another:")
 
     async def _pseudonym_of(self, alias_id: str | None) -> str:
         if not alias_id:
@@ -405,3 +423,11 @@ def payload_from_session(session: Session, pseudonym: str) -> dict[str, Any]:
     for name in (*CHOICE_FIELDS, *(name for name, _ in TEXT_FIELDS), *FLAG_FIELDS):
         payload[name] = getattr(session, name)
     return payload
+
+
+def describe_follow_up(follow_up: FollowUp) -> str:
+    """One line about a follow-up: "due 2026-11-27 · call the housing office (me, open)"."""
+    owner = choice_label("owner", follow_up.owner)
+    status = choice_label("status", follow_up.status)
+    action = sanitize_line(follow_up.action) or "(no action written)"
+    return f"due {follow_up.due_on} · {action} ({owner}, {status.lower()})"
