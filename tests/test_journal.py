@@ -381,6 +381,34 @@ def test_search_ranks_highlights_and_understands_phrases_and_prefixes(journal: J
     assert journal.search("Évictión")  # diacritics and case do not matter
 
 
+def test_search_finds_an_aliass_entries_and_tagged_entries_first(journal: Journal) -> None:
+    river = journal.save(Alias(id=new_id(), pseudonym="River"))
+    older = journal.save(
+        Session(id=new_id(), alias_id=river.id, occurred_at=at(1), goal_focus="a job")
+    )
+    newer = journal.save(
+        Session(id=new_id(), alias_id=river.id, occurred_at=at(3), goal_focus="an interview")
+    )
+    walk = journal.save(CheckIn(id=new_id(), at=at(2), self_care="a walk by the river"))
+    follow_up = journal.save(
+        FollowUp(id=new_id(), alias_id=river.id, due_on="2026-01-09", action="call")
+    )
+    tagged = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-01-05", body="rent arrears", tags=["housing"])
+    )
+    hits = journal.search("river")
+    # River's entries first (newest first), then the text that says "river".
+    assert [h.id for h in hits] == [follow_up.id, newer.id, older.id, walk.id]
+    assert hits[1].alias == "River" and hits[1].snippet == [("an interview", False)]
+    assert [h.id for h in journal.search("RIV*")] == [follow_up.id, newer.id, older.id, walk.id]
+    assert journal.search("riv") == []  # a whole word, unless it has a star
+    # The other words still have to be in the text.
+    assert [h.id for h in journal.search("river interview")] == [newer.id]
+    assert [h.id for h in journal.search("hous*")] == [tagged.id]
+    assert [h.id for h in journal.search("housing arrears")] == [tagged.id]
+    assert journal.search("housing walk") == []
+
+
 @pytest.mark.parametrize(
     "query",
     [

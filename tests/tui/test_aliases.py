@@ -327,3 +327,37 @@ async def test_escape_goes_back_and_footer_shows_keys(journal: Journal) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen.id != "aliases"
+
+
+async def test_the_alias_page_lists_every_kind_that_belongs_to_it(journal: Journal) -> None:
+    from peerjournal.core.models import ConfidentialityEvent, Reflection
+
+    river = add_alias(journal, "River")
+    session = add_session(journal, river, "Housing", days=3)
+    journal.save(
+        Reflection(
+            id=new_id(),
+            occurred_on=(date.today() - timedelta(days=2)).isoformat(),
+            session_id=session.id,
+            title="How it went",
+        )
+    )
+    journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            alias_id=river.id,
+            at=(datetime.now().astimezone() - timedelta(days=1)).isoformat(timespec="seconds"),
+            category="risk_to_self",
+            disclosed_minimum="told the GP",
+        )
+    )
+    app = OpeningHarness(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_screen(app, pilot)
+        entries = names(app, "#alias-sessions")
+        assert len(entries) == 3
+        assert "Confidentiality" in entries[0] and "told the GP" in entries[0]
+        assert "Reflection" in entries[1] and "How it went" in entries[1]
+        assert "Housing" in entries[2]
+        title = app.screen.query_one("#alias-sessions", OptionList).border_title
+        assert str(title) == "Entries (1 session, 2 other)"

@@ -586,6 +586,9 @@ class Journal:
         query = fts_query(text)
         if query is None or limit <= 0:
             return []
+        # Entries of an alias whose pseudonym, or with a tag that, a word names ("river",
+        # "hous*"), come first: the person asked for them by name.
+        named = self._named_entries(text, query, limit)
         # Three cheap steps instead of one query that does everything for every match:
         # 1. rank: bm25 of the SEARCH_WINDOW matches with the highest rowids (the most recently
         #    written; FTS5 walks rowids in order for free), keeping the best `limit`.
@@ -601,6 +604,9 @@ class Journal:
                 (query, limit, max(limit, SEARCH_WINDOW)),
             )
         ]
+        ranked = [rowid for rowid in ranked if rowid not in named]
+        both = [rowid for rowid in named if named[rowid]]
+        ranked = (both + [r for r in named if not named[r]] + ranked)[:limit]
         if not ranked:
             return []
         # 2. snippets, built for those rows only. Asking FTS5 for them by rowid would
@@ -628,7 +634,7 @@ class Journal:
         names = self._names_for({row[2] for row in rows if row[2]})
         hits = []
         for entry_id, kind, alias_id, summary, snippet in rows:
-            when, title, _ = _summarise(kind, summary)
+            when, title, preview = _summarise(kind, summary)
             hits.append(
                 SearchHit(
                     id=entry_id,
@@ -636,10 +642,79 @@ class Journal:
                     when=when,
                     alias=names.get(alias_id) if alias_id else None,
                     title=title,
-                    snippet=_split_snippet(snippet),
+                    # Found by its alias or a tag only: the start of its text, nothing lit.
+                    snippet=_split_snippet(snippet) if snippet else [(preview, False)],
                 )
             )
         return hits
+
+    def _named_entries(self, text: str, query: str, limit: int) -> dict[int, bool]:
+        """{rowid: its text matches `query` too} for the newest entries whose alias or a tag
+        one of the words of `text` names, the other words matching their text. "river" names
+        River; "hous*" (the app sends the word being typed with a star) names the tag
+        housing. Newest first for each word, at most max(limit, SEARCH_WINDOW) in all."""
+        tokens = [match.groups() for match in _QUERY_TOKEN.finditer(text)]
+        window = max(limit, SEARCH_WINDOW)
+        pseudonyms = self._conn.execute(
+            "SELECT id, pseudonym FROM aliases INDEXED BY aliases_names"
+        ).fetchall()
+        found: dict[int, bool] = {}
+        for index, (phrase, word, star) in enumerate(tokens):
+            if phrase is not None or not word:
+                continue
+            rowids = self._entries_named(word.casefold(), bool(star), pseudonyms, window)
+            if not rowids:
+                continue
+            others = [
+                f'"{p}"' if p is not None else w + s
+                for i, (p, w, s) in enumerate(tokens)
+                if i != index
+            ]
+            rest = fts_query(" ".join(others))
+            if rest is not None:
+                rowids = self._text_matches(rest, rowids)
+            text_too = set(self._text_matches(query, rowids)) if rowids else set()
+            for rowid in rowids:
+                found.setdefault(rowid, rowid in text_too)
+        return dict(list(found.items())[:window])
+
+    def _entries_named(
+        self, word: str, prefix: bool, pseudonyms: list[tuple[str, str]], window: int
+    ) -> list[int]:
+        """Rowids of the newest entries of the aliases that `word` names, or tagged with it."""
+
+        def named(name: str) -> bool:
+            parts = _WORD.findall(name.casefold())
+            return any(part.startswith(word) if prefix else part == word for part in parts)
+
+        alias_ids = [alias_id for alias_id, pseudonym in pseudonyms if named(pseudonym)]
+        # Each walks an index (tags_by_time, entries_by_alias); an OR of both would not.
+        rows = self._conn.execute(
+            "SELECT entry_rowid, sort_ts FROM tags WHERE tag BETWEEN ? AND ? "
+            "ORDER BY sort_ts DESC LIMIT ?",
+            (word, word + "\U0010ffff" if prefix else word, window),
+        ).fetchall()
+        if alias_ids:
+            rows += self._conn.execute(
+                "SELECT rowid, sort_ts FROM entries "
+                "WHERE alias_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY sort_ts DESC LIMIT ?",
+                (json.dumps(alias_ids), window),
+            ).fetchall()
+        rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+        return list(dict.fromkeys(rowid for rowid, _ in rows))[:window]
+
+    def _text_matches(self, query: str, rowids: list[int]) -> list[int]:
+        """Those of `rowids` whose text matches `query`, in the order given."""
+        matched = {
+            rowid
+            for (rowid,) in self._conn.execute(
+                "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1 "
+                "AND rowid IN (SELECT value FROM json_each(?2))",
+                (query, json.dumps(rowids)),
+            )
+        }
+        return [rowid for rowid in rowids if rowid in matched]
 
     # ---- drafts and settings
 

@@ -2,8 +2,9 @@
 
 The left list holds every alias, active first and closed ones dimmed. The right side shows
 the selected alias: its status and themes, whether they know the supporter outside work,
-when the limits of confidentiality were explained, and its sessions and follow-ups (Enter on
-a session or a linked follow-up opens the session). `n` creates an alias by name (pseudonyms
+when the limits of confidentiality were explained, and its entries (sessions, the reflections
+on them and its confidentiality events, newest first) and follow-ups (Enter on an entry opens
+it; on a linked follow-up, its session). `n` creates an alias by name (pseudonyms
 are unique; the core's message is shown in the dialog), `e`/F2 opens the alias form with every
 detail (AliasForm), `x` closes or reopens it.
 
@@ -26,8 +27,15 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Journal
-from peerjournal.core.models import MAX_LINE_CHARS, Alias, FollowUp, Session, new_id
+from peerjournal.core.journal import Journal, TimelineItem
+from peerjournal.core.models import (
+    MAX_LINE_CHARS,
+    Alias,
+    FollowUp,
+    Session,
+    new_id,
+    sort_key_micros,
+)
 from peerjournal.core.privacy import pseudonym_hints, sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
@@ -35,9 +43,11 @@ from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.followups import follow_up_content, today_for
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry
-from peerjournal.tui.widgets.timeline_view import friendly_when
+from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 SESSION_PREVIEW_CHARS = 60
+# Listed with an alias's sessions (follow-ups have their own list).
+OTHER_KINDS = ("reflection", "confidentiality_event")
 ALIAS_NUDGE = "Is this a pseudonym? Aliases keep the people you support safer."
 
 # Submits a pseudonym; returns an error message to show, or None when it was saved.
@@ -151,6 +161,19 @@ def alias_details(alias: Alias) -> Content:
     return Content.assemble(*parts)
 
 
+def item_content(item: TimelineItem) -> Content:
+    """A reflection or confidentiality event of the alias, as one line like a session's."""
+    label = KIND_LABELS.get(item.kind, item.kind)
+    title = sanitize_line(item.title)
+    prefix = label + " · "
+    about = sanitize_line(item.preview) or (
+        title[len(prefix) :] if title.startswith(prefix) else title
+    )
+    if len(about) > SESSION_PREVIEW_CHARS:
+        about = about[: SESSION_PREVIEW_CHARS - 1].rstrip() + "…"
+    return Content.assemble((friendly_when(item.when), "bold"), "  ", (label, "dim"), "  ", about)
+
+
 def session_content(session: Session) -> Content:
     details = [session.method.replace("_", " ")]
     if session.modality == "group":
@@ -249,7 +272,7 @@ class AliasesScreen(EntryListScreen):
 
     def on_mount(self) -> None:
         self.query_one("#alias-list", OptionList).border_title = "Aliases"
-        self.query_one("#alias-sessions", OptionList).border_title = "Sessions"
+        self.query_one("#alias-sessions", OptionList).border_title = "Entries"
         self.query_one("#alias-follow-ups", OptionList).border_title = "Follow-ups"
         self.query_one("#alias-list", OptionList).focus()
         self.reload()
@@ -312,6 +335,9 @@ class AliasesScreen(EntryListScreen):
             return
         try:
             sessions = await call(self, self.journal.sessions_for_alias, alias_id)
+            others = await call(
+                self, self.journal.timeline, alias_id=alias_id, kinds=OTHER_KINDS, limit=200
+            )
             follow_ups = await call(self, self.journal.follow_ups, alias_id=alias_id, status=None)
         except JournalError as error:
             self.notify(error.message, severity="error", markup=False)
@@ -321,12 +347,22 @@ class AliasesScreen(EntryListScreen):
         self.query_one("#alias-info", Static).border_title = Content(sanitize_line(alias.pseudonym))
         session_list = self.query_one("#alias-sessions", OptionList)
         session_list.clear_options()
-        session_list.add_options(Option(session_content(s), id=s.id) for s in sessions)
-        if sessions:
+        # Sessions, and the reflections (through their session) and confidentiality events
+        # that belong to this alias, newest first.
+        listed = [(sort_key_micros(s), Option(session_content(s), id=s.id)) for s in sessions]
+        listed += [
+            (item.cursor.sort_ts, Option(item_content(item), id=item.id)) for item in others.items
+        ]
+        listed.sort(key=lambda pair: pair[0], reverse=True)
+        session_list.add_options(option for _, option in listed)
+        if listed:
             session_list.highlighted = 0
         else:
-            session_list.add_option(Option(Content("No sessions yet."), disabled=True))
-        session_list.border_title = f"Sessions ({len(sessions)})"
+            session_list.add_option(Option(Content("No entries yet."), disabled=True))
+        counts = [f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}"]
+        if others.items:
+            counts.append(f"{len(others.items)} other")
+        session_list.border_title = f"Entries ({', '.join(counts)})"
         today = today_for(self)
         # Open ones first (soonest due), then what is finished.
         follow_ups.sort(key=lambda f: (f.status != "open", f.due_on))
