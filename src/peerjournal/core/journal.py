@@ -588,7 +588,7 @@ class Journal:
             return []
         # Entries of an alias whose pseudonym, or with a tag that, a word names ("river",
         # "hous*"), come first: the person asked for them by name.
-        named = self._named_entries(text, query, limit)
+        named = self._named_entries(text, limit)
         # Three cheap steps instead of one query that does everything for every match:
         # 1. rank: bm25 of the SEARCH_WINDOW matches with the highest rowids (the most recently
         #    written; FTS5 walks rowids in order for free), keeping the best `limit`.
@@ -604,21 +604,24 @@ class Journal:
                 (query, limit, max(limit, SEARCH_WINDOW)),
             )
         ]
-        ranked = [rowid for rowid in ranked if rowid not in named]
-        both = [rowid for rowid in named if named[rowid]]
-        ranked = (both + [r for r in named if not named[r]] + ranked)[:limit]
+        # Named entries first (those whose text matches too, first of all), then the rest.
+        lit, named_set = set(ranked), set(named)
+        named.sort(key=lambda rowid: rowid not in lit)  # stable: newest first within each
+        ranked, text_ranked = (named + [r for r in ranked if r not in named_set])[:limit], ranked
         if not ranked:
             return []
         # 2. snippets, built for those rows only. Asking FTS5 for them by rowid would
         #    evaluate the whole query once per rowid (slow for prefixes); walking the matches
         #    between the lowest and highest rowid is cheap when nothing else is computed.
+        #    (Rows found by name only are not walked: they show the start of their text.)
         wanted = json.dumps(ranked)
+        with_text = [rowid for rowid in ranked if rowid in lit] or text_ranked[:1]
         snippets: dict[int, str] = dict(
             self._conn.execute(
                 "SELECT rowid, CASE WHEN rowid IN (SELECT value FROM json_each(?4)) THEN "
                 f"snippet(entries_fts, -1, '{_HIGHLIGHT_START}', '{_HIGHLIGHT_END}', '…', 16) "
                 "END FROM entries_fts WHERE entries_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3",
-                (query, min(ranked), max(ranked), wanted),
+                (query, min(with_text, default=0), max(with_text, default=-1), wanted),
             ).fetchall()
         )
         # 3. what each entry is, by rowid (joining entries_fts would re-run the MATCH per row).
@@ -648,35 +651,33 @@ class Journal:
             )
         return hits
 
-    def _named_entries(self, text: str, query: str, limit: int) -> dict[int, bool]:
-        """{rowid: its text matches `query` too} for the newest entries whose alias or a tag
-        one of the words of `text` names, the other words matching their text. "river" names
-        River; "hous*" (the app sends the word being typed with a star) names the tag
-        housing. Newest first for each word, at most max(limit, SEARCH_WINDOW) in all."""
+    def _named_entries(self, text: str, limit: int) -> list[int]:
+        """Rowids of the newest entries whose alias or a tag one of the words of `text`
+        names, the other words matching their text. "river" names River; "hous*" (the app
+        sends the word being typed with a star) names the tag housing. Newest first for each
+        word, at most `limit` for one word and max(limit, SEARCH_WINDOW) for more."""
         tokens = [match.groups() for match in _QUERY_TOKEN.finditer(text)]
-        window = max(limit, SEARCH_WINDOW)
+        # One word: only `limit` of them can be shown. More words: the text has to match as
+        # well, so look further back.
+        window = limit if len(tokens) == 1 else max(limit, SEARCH_WINDOW)
         pseudonyms = self._conn.execute(
             "SELECT id, pseudonym FROM aliases INDEXED BY aliases_names"
         ).fetchall()
-        found: dict[int, bool] = {}
+        found: dict[int, None] = {}
         for index, (phrase, word, star) in enumerate(tokens):
             if phrase is not None or not word:
                 continue
             rowids = self._entries_named(word.casefold(), bool(star), pseudonyms, window)
-            if not rowids:
-                continue
             others = [
                 f'"{p}"' if p is not None else w + s
                 for i, (p, w, s) in enumerate(tokens)
                 if i != index
             ]
             rest = fts_query(" ".join(others))
-            if rest is not None:
+            if rowids and rest is not None:
                 rowids = self._text_matches(rest, rowids)
-            text_too = set(self._text_matches(query, rowids)) if rowids else set()
-            for rowid in rowids:
-                found.setdefault(rowid, rowid in text_too)
-        return dict(list(found.items())[:window])
+            found.update(dict.fromkeys(rowids))
+        return list(found)[:window]
 
     def _entries_named(
         self, word: str, prefix: bool, pseudonyms: list[tuple[str, str]], window: int
