@@ -602,3 +602,19 @@ def test_only_one_spelling_of_times_and_ids_is_accepted(
         journal.save(session)
     with pytest.raises(InvalidRecord, match="due_on"):
         journal.save(FollowUp(id=new_id(), due_on="2026-W47-5"))
+
+
+def test_previews_show_a_reflections_words_not_its_markdown(journal: Journal) -> None:
+    journal.save(
+        Reflection(
+            id=new_id(),
+            occurred_on="2026-01-05",
+            template="gibbs",
+            body="## Description\nThe eviction letter came.\n\n## Feelings\n\n### My own note\n"
+            "Tired",
+        )
+    )
+    (item,) = journal.timeline().items
+    assert item.preview == "The eviction letter came. My own note Tired"
+    (hit,) = journal.search("eviction")
+    assert "#" not in hit.snippet_text and "The" in hit.snippet_text

@@ -1012,3 +1012,47 @@ async def test_editing_a_session_shows_its_follow_ups(journal: Journal) -> None:
         assert "due 2026-12-09 · Ring [b]x[/b] (Me, open)" in shown
         title = str(form.query_one("#follow_up_title", Static).visual)
         assert "Follow-ups of this session" in title
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_date_and_time_fields_show_all_of_their_text_when_focused(
+    journal: Journal, size: tuple[int, int]
+) -> None:
+    app = form_app(journal, "session")
+    async with app.run_test(size=size) as pilot:
+        form = await opened(pilot)
+        for name in ("when_date", "when_time", "follow_up_due"):
+            field = form.query_one(f"#{name}", Input)
+            field.focus()
+            field.action_end()
+            await pilot.pause()
+            assert field.scroll_offset.x == 0, name
+
+
+async def test_tabbing_into_a_template_puts_the_cursor_under_its_first_heading(
+    journal: Journal,
+) -> None:
+    app = form_app(journal, "reflection", template="gibbs")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        body = form.query_one("#body", TextArea)
+        form.query_one("#session_id").focus()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is body
+        assert body.cursor_location == (1, 0)
+        await pilot.press(*"It rained")
+        assert body.text.startswith("## Description\nIt rained\n")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_reflection_body_takes_the_room_there_is(
+    journal: Journal, size: tuple[int, int]
+) -> None:
+    app = form_app(journal, "reflection")
+    async with app.run_test(size=size) as pilot:
+        form = await opened(pilot)
+        body = form.query_one("#body", TextArea)
+        assert body.outer_size.height >= 8  # the box it was, at least
+        if size == (120, 36):
+            assert body.outer_size.height > 10

@@ -27,6 +27,7 @@ from peerjournal.core.errors import InvalidRecord, JournalDamaged, NotFound, Sto
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy
 from peerjournal.core.models import (
     BY_KIND,
+    REFLECTION_TEMPLATES,
     TIMELINE_KINDS,
     Alias,
     FollowUp,
@@ -153,10 +154,29 @@ def fts_query(text: str) -> str | None:
 
 def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
+    snippet = _HEADING_MARK.sub("", snippet)  # "## Description": the words, not the marks
     for index, piece in enumerate(re.split(f"[{_HIGHLIGHT_START}{_HIGHLIGHT_END}]", snippet)):
         if piece:
             parts.append((re.sub(r"\s+", " ", piece), index % 2 == 1))
     return parts
+
+
+_TEMPLATE_HEADINGS = frozenset(
+    section.casefold() for _, sections in REFLECTION_TEMPLATES.values() for section in sections
+)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(.*?)[ \t#]*$", re.MULTILINE)
+_HEADING_MARK = re.compile(r"(?<!\w)#{1,6}[ \t]+")
+
+
+def _without_headings(text: str) -> str:
+    """A reflection's text for a preview: the template's prompts ("## Description") left
+    out, and the marks of any other Markdown heading."""
+
+    def heading(match: re.Match[str]) -> str:
+        words = match.group(1)
+        return "" if words.casefold() in _TEMPLATE_HEADINGS else words
+
+    return _HEADING.sub(heading, text)
 
 
 def _one_line(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -866,7 +886,7 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
         label = title or f"Reflection ({template.replace('_', ' ')})"
         if supervision:
             label += " · for supervision"
-        return when, label, _one_line(text)
+        return when, label, _one_line(_without_headings(text))
     if kind == "checkin":
         when, mood, energy, stress, text = fields
         return when, f"Check-in · mood {mood}, energy {energy}, stress {stress}", _one_line(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from textual import on, work
@@ -21,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -325,7 +327,7 @@ class FollowUpsDue(OptionList):
 
     DEFAULT_CSS = """
     FollowUpsDue {
-        width: 34;
+        width: 100%;
         height: auto;
         max-height: 50%;
         border: round $primary 40%;
@@ -337,6 +339,13 @@ class FollowUpsDue(OptionList):
     """
 
     DAYS_AHEAD = SOON_DAYS  # today + 7 included
+
+    @dataclass
+    class Loaded(Message):
+        """The panel has (re)loaded: how many are due soon, and how many of those overdue."""
+
+        due: int
+        overdue: int
 
     def __init__(
         self, journal: Journal, *, id: str | None = None, classes: str | None = None
@@ -379,6 +388,7 @@ class FollowUpsDue(OptionList):
         overdue = sum(1 for f in self.follow_ups if _due_on(f) < today)
         title = f"Due soon ({len(self.follow_ups)})" if self.follow_ups else "Due soon"
         self.border_title = title + (f" · {overdue} overdue" if overdue else "")
+        self.post_message(self.Loaded(len(self.follow_ups), overdue))
 
     @on(OptionList.OptionSelected)
     def _open_follow_ups(self, event: OptionList.OptionSelected) -> None:

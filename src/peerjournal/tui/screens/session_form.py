@@ -157,7 +157,7 @@ class SessionForm(RecordForm):
         width: 2fr;
     }
     SessionForm #follow_up_due {
-        width: 16;
+        width: 17;
     }
     SessionForm .pj-owner {
         width: 18;

@@ -21,6 +21,7 @@ from peerjournal.core.journal import Cursor, Journal, TimelinePage
 from peerjournal.core.models import TIMELINE_KINDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain_line
+from peerjournal.tui.screens.followups import FollowUpsDue
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
 PAGE_SIZE = 60
@@ -60,7 +61,7 @@ class TimelineScreen(Screen[None]):
         height: 1fr;
     }
     TimelineScreen #side {
-        width: 34;
+        width: 36;
         border-left: solid $primary 30%;
         padding: 0 1;
     }
@@ -69,16 +70,20 @@ class TimelineScreen(Screen[None]):
     }
     """
 
+    # The footer shows these in this order: the essential keys first, so that an 80-column
+    # footer still has Help, Quit and Lock. Every key is in Help (?).
     BINDINGS = [
         Binding("n", "app.new('session')", "Session"),
         Binding("r", "app.new('reflection')", "Reflect"),
         Binding("c", "app.new('checkin')", "Check-in"),
         Binding("slash", "app.search", "Search"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+        # The app's own ctrl+l (a priority binding) runs; this only places it in the footer.
+        Binding("ctrl+l", "app.lock", "Lock"),
         Binding("a", "app.aliases", "Aliases"),
         Binding("f", "app.follow_ups", "Follow-ups"),
         Binding("t", "focus_filters", "Filter", show=False),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
         Binding("escape", "focus_timeline", "Timeline", show=False),
     ]
 
@@ -87,9 +92,10 @@ class TimelineScreen(Screen[None]):
         self.journal = journal
         self._cursor: Cursor | None = None
         self._filters: dict[str, Any] = {"kinds": TIMELINE_KINDS}
+        self._due = (0, 0)  # follow-ups due soon, and overdue among them
 
     def compose(self) -> ComposeResult:
-        yield Static("peerjournal · timeline", id="title-bar")
+        yield Static("peerjournal · timeline", id="title-bar", markup=False)
         with Horizontal(id="filters"):
             yield Select(KIND_CHOICES, value="all", allow_blank=False, id="kind-filter")
             yield Select([], prompt="Any alias", id="alias-filter")
@@ -97,7 +103,7 @@ class TimelineScreen(Screen[None]):
         with Horizontal(id="main"):
             yield TimelineView(id="timeline-view")
             with Vertical(id="side"):
-                yield from _follow_ups_panel(self.journal)
+                yield FollowUpsDue(self.journal)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -107,6 +113,21 @@ class TimelineScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "narrow")
+        self._show_title()
+
+    # ---- the title bar (with what is due, when the side panel has no room)
+
+    @on(FollowUpsDue.Loaded)
+    def _due_loaded(self, event: FollowUpsDue.Loaded) -> None:
+        self._due = (event.due, event.overdue)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        text = "peerjournal · timeline"
+        due, overdue = self._due
+        if self.has_class("narrow") and due:
+            text += f" · due soon: {due}" + (f", {overdue} overdue" if overdue else "") + " (f)"
+        self.query_one("#title-bar", Static).update(text)
 
     # ---- loading
 
@@ -194,12 +215,3 @@ class TimelineScreen(Screen[None]):
     @on(TimelineView.Opened)
     async def open_item(self, event: TimelineView.Opened) -> None:
         await self.app.run_action(f"open_entry('{event.item.id}')")
-
-
-def _follow_ups_panel(journal: Journal) -> ComposeResult:
-    try:
-        from peerjournal.tui.screens.followups import FollowUpsDue
-    except ImportError:
-        yield Static("Follow-ups due")
-        return
-    yield FollowUpsDue(journal)
