@@ -85,7 +85,12 @@ def follow_up_content(
 ) -> Content:
     """One follow-up as a line (or two when compact): when it is due, the alias, the action."""
     due = _due_on(follow_up)
-    style = {"Overdue": "bold $error", "Today": "bold $warning"}.get(group_of(due, today), "")
+    # A colour on its own background, so it reads on a highlighted row too (red on the
+    # selection's blue did not).
+    style = {
+        "Overdue": "bold $text-error on $error-muted",
+        "Today": "bold $text-warning on $warning-muted",
+    }.get(group_of(due, today), "")
     relative = due_text(due, today)
     when = (
         relative
@@ -129,7 +134,7 @@ class FollowUpsScreen(EntryListScreen):
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
         Binding("space,d", "done", "Done", key_display="d"),
-        Binding("s", "snooze", "Snooze a week"),
+        Binding("s", "snooze", "Snooze"),  # a week
         Binding("x", "drop", "Drop"),
         Binding("u", "undo", "Undo"),
         Binding("escape", "back", "Back"),
