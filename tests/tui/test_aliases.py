@@ -361,3 +361,22 @@ async def test_the_alias_page_lists_every_kind_that_belongs_to_it(journal: Journ
         assert "Housing" in entries[2]
         title = app.screen.query_one("#alias-sessions", OptionList).border_title
         assert str(title) == "Entries (1 session, 2 other)"
+
+
+async def test_an_alias_without_entries_can_be_deleted_one_with_entries_not(
+    journal: Journal,
+) -> None:
+    river = add_alias(journal, "River")
+    add_session(journal, river, "Housing", days=1)
+    add_alias(journal, "Wren")
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        assert names(app) == ["River", "Wren"]
+        await pilot.press("delete")
+        await wait_for_notice(pilot, "River has 1 entry, so it stays")
+        await pilot.press("down", "delete")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: names(app) == ["River"], "Wren to go")
+    assert [a.pseudonym for a in journal.list_aliases()] == ["River"]

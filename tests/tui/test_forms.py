@@ -1056,3 +1056,23 @@ async def test_the_reflection_body_takes_the_room_there_is(
         assert body.outer_size.height >= 8  # the box it was, at least
         if size == (120, 36):
             assert body.outer_size.height > 10
+
+
+async def test_leaving_with_changes_offers_save_and_arrows_move_between_buttons(
+    journal: Journal,
+) -> None:
+    app = form_app(journal, "session")
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await pilot.press(*"half a thought")
+        await pilot.press("escape")
+        dialog = await wait_for_screen(pilot, ConfirmScreen)
+        assert app.focused is dialog.query_one("#no")  # keep editing: the safe one
+        await pilot.press("right")
+        assert app.focused is dialog.query_one("#save")
+        await pilot.press("right", "left")
+        assert app.focused is dialog.query_one("#save")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.results), "the form to save and close")
+    (session,) = all_of(journal, Session)
+    assert session.goal_focus == "half a thought"

@@ -224,3 +224,28 @@ async def test_the_footer_puts_help_quit_and_lock_before_the_rest(home: Path) ->
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert app.screen.id == "unlock"
+
+
+async def test_a_for_supervision_filter_and_x_clears_every_filter(home: Path) -> None:
+    from textual.widgets import Input, Select
+
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        marked = journal.save(
+            Reflection(id=new_id(), occurred_on="2026-11-20", title="Bring", for_supervision=True)
+        )
+        journal.save(Reflection(id=new_id(), occurred_on="2026-11-21", title="Keep"))
+        journal.save(Session(id=new_id(), occurred_at="2026-11-22T10:00:00+00:00", notes="s"))
+    app = make_app(home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await unlock(app, pilot)
+        view = app.screen.query_one(TimelineView)
+        app.screen.query_one("#kind-filter", Select).value = "supervision"
+        await settle(app, pilot)
+        assert [item.id for item in view.items] == [marked.id]
+        app.screen.query_one("#tag-filter", Input).value = "nothing"
+        view.focus()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert len(view.items) == 3
+        assert app.screen.query_one("#kind-filter", Select).value == "all"
+        assert app.screen.query_one("#tag-filter", Input).value == ""

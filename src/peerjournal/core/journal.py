@@ -455,6 +455,14 @@ class Journal:
         return self.get(Alias, row[0]) if row else None
 
     @_serialised
+    def alias_entry_count(self, alias_id: str) -> int:
+        """How many entries (of any kind, reflections through their session) have this alias."""
+        row = self._conn.execute(
+            "SELECT count(*) FROM entries WHERE alias_id = ?", (alias_id,)
+        ).fetchone()
+        return int(row[0])
+
+    @_serialised
     def alias_names(self) -> dict[str, str]:
         """id -> pseudonym, for display (aliases are few; sessions are many)."""
         return dict(self._conn.execute("SELECT id, pseudonym FROM aliases").fetchall())
@@ -515,8 +523,11 @@ class Journal:
         tag: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        for_supervision: bool = False,
     ) -> TimelinePage:
-        """One page of entries, newest first, starting after `before`."""
+        """One page of entries, newest first, starting after `before`.
+
+        `for_supervision` keeps only the reflections marked for supervision."""
         kinds = [kind for kind in kinds if kind in BY_KIND]
         if not kinds:
             return TimelinePage([], None)
@@ -544,6 +555,8 @@ class Journal:
         if tag:
             clauses.append("t.tag = ?")
             params.append(tag.lstrip("#").lower())
+        if for_supervision:
+            clauses.append("e.id IN (SELECT id FROM reflections WHERE for_supervision = 1)")
         if since:
             clauses.append(f"{time_col} >= ?")
             params.append(_day_start_micros(since))

@@ -380,12 +380,12 @@ class PeerJournalApp(App[int]):
         self.run_worker(self.open_form(kind), group="open-form")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's "Screenshot" would write the screen, notes and all, to an SVG file.
-        for command in super().get_system_commands(screen):
-            if command.title.lower() != "screenshot":
-                yield command
+        # Only peerjournal's own commands, in its own words: none of Textual's ("Keys",
+        # "Maximize", ...), and never its "Screenshot", which would write the screen, notes
+        # and all, to an SVG file.
         if self.journal is not None and self.journal.is_unlocked:
             yield from _journal_commands(self)
+        yield SystemCommand("Quit", "Close peerjournal (ctrl+q)", self.action_quit)
 
     def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
         self.bell()

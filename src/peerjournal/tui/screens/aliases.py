@@ -249,6 +249,7 @@ class AliasesScreen(EntryListScreen):
         Binding("n", "new_alias", "New alias"),
         Binding("e,f2", "edit", "Edit details", key_display="e"),
         Binding("x", "toggle_closed", "Close/reopen"),
+        Binding("delete", "delete_alias", "Delete", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -450,6 +451,41 @@ class AliasesScreen(EntryListScreen):
             self.notify(error.message, title="Not saved", severity="error", markup=False)
             return
         self._select = alias.id
+        self.reload()
+
+    @work(exclusive=True, group="alias-close")
+    async def action_delete_alias(self) -> None:
+        """Delete an alias that has no entries; one with entries can be closed instead."""
+        alias = self.selected_alias()
+        if alias is None:
+            return
+        name = sanitize_line(alias.pseudonym)
+        try:
+            count = await call(self, self.journal.alias_entry_count, alias.id)
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        if count:
+            entries = f"{count} entr{'ies' if count != 1 else 'y'}"
+            self.notify(
+                f"{name} has {entries}, so it stays: deleting it would leave them without "
+                "anyone's name. Close it instead (x); it moves to the end of the list.",
+                title="Not deleted",
+                markup=False,
+                timeout=8,
+            )
+            return
+        question = f"Delete {name}? It has no entries; its details and notes go for good."
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(question, yes="Delete", no="Keep it", danger=True)
+        ):
+            return
+        try:
+            await call(self, self.journal.delete, Alias, alias.id)
+        except JournalError as error:
+            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            return
+        self.notify(f"{name} deleted.", markup=False, timeout=3)
         self.reload()
 
     def action_back(self) -> None:

@@ -223,8 +223,13 @@ class FormScreen(Screen[Record | None]):
 
     @work(exclusive=True, group="form-leave")
     async def action_leave(self) -> None:
-        if self.is_dirty and not await self.app.push_screen_wait(discard_changes_dialog()):
-            return
+        if self.is_dirty:
+            answer = await self.app.push_screen_wait(discard_changes_dialog(offer_save=True))
+            if answer == "save":
+                self.action_save()  # the same save as ctrl+s: checks, nudges, then closes
+                return
+            if answer is not True:
+                return
         with contextlib.suppress(JournalError):
             await self._end_draft()
         self.dismiss(None)

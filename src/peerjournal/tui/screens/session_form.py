@@ -121,7 +121,7 @@ class OfferChain:
             return
         offer = self._questions.pop(0)
 
-        def answered(yes: bool | None) -> None:
+        def answered(yes: bool | str | None) -> None:
             if yes:
                 self._accepted.append(offer)
             self._ask_next()

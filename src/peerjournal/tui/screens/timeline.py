@@ -30,6 +30,7 @@ KIND_CHOICES = [
     ("Sessions", "session"),
     ("Reflections", "reflection"),
     ("Check-ins", "checkin"),
+    ("For supervision", "supervision"),  # reflections marked for supervision
 ]
 
 
@@ -84,6 +85,7 @@ class TimelineScreen(Screen[None]):
         Binding("a", "app.aliases", "Aliases"),
         Binding("f", "app.follow_ups", "Follow-ups"),
         Binding("t", "focus_filters", "Filter", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("escape", "focus_timeline", "Timeline", show=False),
     ]
 
@@ -196,6 +198,8 @@ class TimelineScreen(Screen[None]):
         filters: dict[str, Any] = {
             "kinds": TIMELINE_KINDS if kind in (None, "all", Select.BLANK) else [kind]
         }
+        if kind == "supervision":
+            filters = {"kinds": ["reflection"], "for_supervision": True}
         if isinstance(alias, str):
             filters["alias_id"] = alias
         if tag:
@@ -203,6 +207,14 @@ class TimelineScreen(Screen[None]):
         if filters != self._filters:
             self._filters = filters
             self.load_first_page()
+
+    def action_clear_filters(self) -> None:
+        """Everything, any alias, no tag: the whole timeline again."""
+        self.query_one("#kind-filter", Select).value = "all"
+        self.query_one("#alias-filter", Select).clear()
+        self.query_one("#tag-filter", Input).value = ""
+        self.filters_changed()
+        self.action_focus_timeline()
 
     def action_focus_filters(self) -> None:
         self.query_one("#kind-filter", Select).focus()
