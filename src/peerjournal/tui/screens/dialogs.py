@@ -11,7 +11,6 @@ from textual.widgets import Button, Static
 from peerjournal.core.privacy import IdentifierHint
 from peerjournal.tui.safety import plain
 
-
 # In every dialog, left and right move between the buttons (as tab and shift+tab do).
 _ARROWS = [
     Binding("left", "app.focus_previous", "Previous button", show=False),
