@@ -32,6 +32,7 @@ from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.form_fields import (
     CHOICE_LABELS,
     moment_from_fields,
+    now_fields,
     parse_clock,
     parse_day,
     parse_duration,
@@ -1076,3 +1077,33 @@ async def test_leaving_with_changes_offers_save_and_arrows_move_between_buttons(
         await wait_until(pilot, lambda: bool(app.results), "the form to save and close")
     (session,) = all_of(journal, Session)
     assert session.goal_focus == "half a thought"
+
+
+async def test_a_checkin_can_be_back_dated(journal: Journal) -> None:
+    app = form_app(journal, "checkin")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        today, _ = now_fields()
+        assert get_field(form, "at_date") == today  # now, unless changed
+        await pilot.press("3", "4", "2", *"a bath")
+        set_field(form, "at_date", "2026-01-02")
+        set_field(form, "at_time", "21:30")
+        await save_form(pilot, through_nudge=False)
+    (checkin,) = all_of(journal, CheckIn)
+    expected = datetime(2026, 1, 2, 21, 30).astimezone().isoformat(timespec="seconds")
+    assert checkin.at == expected and checkin.self_care == "a bath"
+
+
+async def test_picking_an_alias_with_a_dual_relationship_says_so(journal: Journal) -> None:
+    journal.save(Alias(id=new_id(), pseudonym="Jules", knows_me_outside_work=True))
+    journal.save(Alias(id=new_id(), pseudonym="River"))
+    app = form_app(journal, "session", known_aliases=["Jules", "River"])
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        set_field(form, "alias", "jules")
+        await pilot.pause()
+        status = str(form.query_one("#alias_status", Static).visual)
+        assert "dual relationship" in status
+        set_field(form, "alias", "River")
+        await pilot.pause()
+        assert str(form.query_one("#alias_status", Static).visual) == "Existing alias."

@@ -14,15 +14,20 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from peerjournal.core.models import CheckIn, Record, now_iso
+from peerjournal.core.models import CheckIn, Record
 from peerjournal.tui.screens.form_fields import (
     FIELD_LABELS,
+    date_time_fields,
     describe_moment,
     field_label,
+    moment_from_fields,
+    now_fields,
+    split_moment,
 )
 from peerjournal.tui.screens.record_form import RecordForm
 
@@ -117,7 +122,7 @@ SCALES: tuple[tuple[str, str, str], ...] = (
     ("energy", "drained", "full"),
     ("stress", "calm", "overwhelmed"),
 )
-PAYLOAD_IDS: tuple[str, ...] = ("mood", "energy", "stress", "self_care")
+PAYLOAD_IDS: tuple[str, ...] = ("mood", "energy", "stress", "self_care", "at_date", "at_time")
 
 
 class CheckInForm(RecordForm):
@@ -139,12 +144,19 @@ class CheckInForm(RecordForm):
             yield ScaleInput(FIELD_LABELS[name], low, high, id=name)
         yield field_label(FIELD_LABELS["self_care"])
         yield Input(id="self_care", placeholder="a walk, a call with a friend, an early night…")
+        # Now by default; change it to note a check-in from earlier (after the self-care line,
+        # so "c 4 2 5 a walk enter" never passes through it).
+        day, clock = now_fields()
+        with Horizontal(classes="pj-row"):
+            yield from date_time_fields("at", day, clock)
 
     async def prepare(self) -> None:
         if isinstance(self.record, CheckIn):
             self.set_title(f"Edit check-in of {describe_moment(self.record.at)}")
             if self._draft_payload is None:
-                self.load_payload({name: getattr(self.record, name) for name in PAYLOAD_IDS})
+                day, clock = split_moment(self.record.at)
+                values = {name: getattr(self.record, name) for name in PAYLOAD_IDS[:4]}
+                self.load_payload({**values, "at_date": day, "at_time": clock})
 
     @on(Input.Submitted, "#self_care")
     def _submitted(self) -> None:
@@ -163,7 +175,8 @@ class CheckInForm(RecordForm):
 
     def build_record(self) -> Record:
         values = self.read_payload()
-        at = self.record.at if isinstance(self.record, CheckIn) else now_iso()
+        original = self.record.at if isinstance(self.record, CheckIn) else None
+        at = moment_from_fields(values["at_date"], values["at_time"], original)
         return CheckIn(
             id=self.record_id,
             at=at,

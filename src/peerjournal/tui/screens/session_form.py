@@ -171,6 +171,7 @@ class SessionForm(RecordForm):
         super().__init__(journal, **kwargs)
         self._preset_alias_id = alias_id
         self._companions = _Companions("", None)
+        self._dual: set[str] = set()  # casefolded pseudonyms of aliases who know me outside work
 
     # The pseudonym being typed counts as a known alias, so "River said" in the notes of a
     # session with the new alias River is not flagged as a name.
@@ -257,6 +258,8 @@ class SessionForm(RecordForm):
                 yield Select(choice_options("owner"), id="follow_up_owner", allow_blank=False)
 
     async def prepare(self) -> None:
+        aliases = await call(self, self.journal.list_aliases)
+        self._dual = {a.pseudonym.casefold() for a in aliases if a.knows_me_outside_work}
         if isinstance(self.record, Session):
             self.set_title("Edit session")
             if self._draft_payload is None:
@@ -293,6 +296,11 @@ class SessionForm(RecordForm):
         typed = self._typed_pseudonym().casefold()
         if not typed:
             status = "No alias: fine for a group session."
+        elif typed in self._dual:
+            status = (
+                "Existing alias. You know each other outside work too (a dual relationship): "
+                "worth keeping in mind for this session."
+            )
         elif typed in {name.casefold() for name in self._known}:
             status = "Existing alias."
         else:
