@@ -200,6 +200,8 @@ def test_search_results(snap_compare, fixed_home: Path, size: tuple[int, int]) -
         await pilot.press(*"river")
         await pilot.pause(0.5)  # the search waits for a pause in typing
         await _settled(pilot)
+        pilot.app.screen.query_one("#search-results").focus()  # no blinking input cursor
+        await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
 
@@ -214,7 +216,15 @@ def test_entry_view(snap_compare, fixed_home: Path, size: tuple[int, int]) -> No
 @pytest.mark.parametrize("size", SIZES)
 def test_checkin_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
     Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
-    assert snap_compare(make(fixed_home), terminal_size=size, run_before=_after_keys("c", "4"))
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _after_keys("c", "4")(pilot)
+        # The check-in defaults to "now": pin it so the snapshot is stable.
+        pilot.app.screen.query_one("#at_date", Input).value = "2026-11-27"
+        pilot.app.screen.query_one("#at_time", Input).value = "21:00"
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -227,6 +237,7 @@ def test_reflection_form(snap_compare, fixed_home: Path, size: tuple[int, int]) 
         await _settled(pilot)
         pilot.app.screen.query_one("#template").value = "gibbs"  # type: ignore[attr-defined]
         pilot.app.screen.query_one("#occurred_on", Input).value = "2026-11-27"
+        pilot.app.screen.query_one("#body", TextArea).focus()  # under the first heading
         await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
