@@ -113,6 +113,29 @@ def test_delete_is_permanent_and_unlinks(journal: Journal) -> None:
         journal.delete(Session, session.id)
 
 
+def test_a_deleted_session_can_be_put_back_with_its_links(journal: Journal) -> None:
+    alias = journal.save(Alias(id=new_id(), pseudonym="River"))
+    session = journal.save(
+        Session(id=new_id(), alias_id=alias.id, occurred_at=at(1), notes="kept", tags=["x"])
+    )
+    reflection = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-01-02", session_id=session.id, body="about")
+    )
+    follow_up = journal.save(
+        FollowUp(id=new_id(), session_id=session.id, due_on="2026-01-09", action="call")
+    )
+    before = journal.get(Session, session.id)
+    deleted = journal.delete(Session, session.id)
+    assert journal.get(Reflection, reflection.id).session_id is None
+    assert journal.search("kept") == []
+    journal.restore_deleted(deleted)
+    assert journal.get(Session, session.id) == before
+    assert journal.get(Reflection, reflection.id).session_id == session.id
+    assert journal.get(FollowUp, follow_up.id).session_id == session.id
+    assert [hit.id for hit in journal.search("kept")] == [session.id]
+    assert [item.id for item in journal.timeline(tag="x").items] == [session.id]
+
+
 def test_timeline_pages_newest_first_without_gaps_or_repeats(journal: Journal) -> None:
     ids = []
     for day in range(23):
@@ -129,6 +152,25 @@ def test_timeline_pages_newest_first_without_gaps_or_repeats(journal: Journal) -
     assert len(seen) == len(set(seen)) == len(ids)
     first = journal.timeline(limit=1).items[0]
     assert first.when.startswith("2026-01-23")
+
+
+def test_a_reflection_sorts_at_the_time_it_was_written_among_that_days_entries(
+    journal: Journal,
+) -> None:
+    def local(hour: int, minute: int = 0) -> str:
+        return datetime(2026, 11, 20, hour, minute).astimezone().isoformat(timespec="seconds")
+
+    morning = journal.save(Session(id=new_id(), occurred_at=local(8, 54)))
+    reflection = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-11-20", created_at=local(12)), keep_times=True
+    )
+    evening = journal.save(CheckIn(id=new_id(), at=local(21)))
+    order = [item.id for item in journal.timeline().items]
+    assert order == [evening.id, reflection.id, morning.id]
+    # Editing it later (another day) does not move it: its written time stays.
+    reflection.body = "more"
+    journal.save(reflection)
+    assert [item.id for item in journal.timeline().items] == order
 
 
 def test_timeline_filters(journal: Journal) -> None:
@@ -338,6 +380,34 @@ def test_search_ranks_highlights_and_understands_phrases_and_prefixes(journal: J
     assert [h.kind for h in journal.search("evic*")] == ["reflection", "session"]
     assert [h.kind for h in journal.search("walk")] == ["checkin"]
     assert journal.search("Évictión")  # diacritics and case do not matter
+
+
+def test_search_finds_an_aliass_entries_and_tagged_entries_first(journal: Journal) -> None:
+    river = journal.save(Alias(id=new_id(), pseudonym="River"))
+    older = journal.save(
+        Session(id=new_id(), alias_id=river.id, occurred_at=at(1), goal_focus="a job")
+    )
+    newer = journal.save(
+        Session(id=new_id(), alias_id=river.id, occurred_at=at(3), goal_focus="an interview")
+    )
+    walk = journal.save(CheckIn(id=new_id(), at=at(2), self_care="a walk by the river"))
+    follow_up = journal.save(
+        FollowUp(id=new_id(), alias_id=river.id, due_on="2026-01-09", action="call")
+    )
+    tagged = journal.save(
+        Reflection(id=new_id(), occurred_on="2026-01-05", body="rent arrears", tags=["housing"])
+    )
+    hits = journal.search("river")
+    # River's entries first (newest first), then the text that says "river".
+    assert [h.id for h in hits] == [follow_up.id, newer.id, older.id, walk.id]
+    assert hits[1].alias == "River" and hits[1].snippet == [("an interview", False)]
+    assert [h.id for h in journal.search("RIV*")] == [follow_up.id, newer.id, older.id, walk.id]
+    assert journal.search("riv") == []  # a whole word, unless it has a star
+    # The other words still have to be in the text.
+    assert [h.id for h in journal.search("river interview")] == [newer.id]
+    assert [h.id for h in journal.search("hous*")] == [tagged.id]
+    assert [h.id for h in journal.search("housing arrears")] == [tagged.id]
+    assert journal.search("housing walk") == []
 
 
 @pytest.mark.parametrize(
@@ -561,3 +631,19 @@ def test_events_are_found_by_category_and_occasion_words_and_every_text(journal:
     assert journal.timeline(kinds=["confidentiality_event"]).items[0].title == (
         "Concern · consultation, other"
     )
+
+
+def test_previews_show_a_reflections_words_not_its_markdown(journal: Journal) -> None:
+    journal.save(
+        Reflection(
+            id=new_id(),
+            occurred_on="2026-01-05",
+            template="gibbs",
+            body="## Description\nThe eviction letter came.\n\n## Feelings\n\n### My own note\n"
+            "Tired",
+        )
+    )
+    (item,) = journal.timeline().items
+    assert item.preview == "The eviction letter came. My own note Tired"
+    (hit,) = journal.search("eviction")
+    assert "#" not in hit.snippet_text and "The" in hit.snippet_text

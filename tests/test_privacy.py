@@ -439,3 +439,12 @@ def test_template_headings_are_not_names() -> None:
     for template in REFLECTION_TEMPLATES:
         assert find_identifiers(template_body(template)) == [], template
     assert [h.kind for h in find_identifiers("## Call with Dr Patel")] == ["name"]
+
+
+def test_a_new_pseudonym_that_looks_like_a_real_name_is_worded_for_an_alias() -> None:
+    from peerjournal.core.privacy import PSEUDONYM_NAME_MESSAGE, pseudonym_hints
+
+    (hint,) = pseudonym_hints("John Smith")
+    assert hint.kind == "name" and hint.message == PSEUDONYM_NAME_MESSAGE
+    assert pseudonym_hints("River") == []
+    assert pseudonym_hints("Sam Taylor", ["Sam Taylor"]) == []

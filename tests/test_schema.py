@@ -272,3 +272,31 @@ def test_a_migration_that_fails_part_way_changes_nothing(
         assert _version(journal) == schema.LATEST_VERSION
         assert journal.timeline(limit=20).items[-1].id == ids[0]
         assert journal.check(TEST_POLICY.floor).ok
+
+
+def test_a_version_5_journal_sorts_its_reflections_at_the_time_they_were_written(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before version 6 a reflection sorted at the end of its day, above that day's later
+    # sessions; the upgrade puts it at the time of day it was written.
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:5])
+        patch.setattr(schema, "LATEST_VERSION", 5)
+        with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as old:
+            written = datetime(2026, 11, 20, 9, 0).astimezone().isoformat(timespec="seconds")
+            reflection = old.save(
+                Reflection(id=new_id(), occurred_on="2026-11-20", created_at=written),
+                keep_times=True,
+            )
+            later = datetime(2026, 11, 20, 17, 30).astimezone().isoformat(timespec="seconds")
+            session = old.save(Session(id=new_id(), occurred_at=later))
+            end_of_day = int(datetime(2026, 11, 20, 23, 59, 59).astimezone().timestamp() * 1e6)
+            with old.transaction():
+                old.vault.connection.execute("UPDATE reflections SET sort_ts = ?", (end_of_day,))
+            assert [i.id for i in old.timeline().items] == [reflection.id, session.id]
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        assert [i.id for i in journal.timeline().items] == [session.id, reflection.id]
+        conn = journal.vault.connection
+        (stored,) = conn.execute("SELECT sort_ts FROM reflections").fetchone()
+        assert stored == int(datetime(2026, 11, 20, 9, 0).astimezone().timestamp() * 1e6)

@@ -810,27 +810,24 @@ def _run_app(home: Path, policy: KdfPolicy, demo_passphrase: str | None = None) 
 def _run_demo(ctx: Context) -> int:
     """A temporary journal full of made-up notes, removed when the app exits."""
     import secrets
-    import shutil
-    import tempfile
 
     from peerjournal.core.demo import fill_demo_journal
     from peerjournal.core.journal import Journal
     from peerjournal.core.kdf import KdfPolicy
+    from peerjournal.demo_home import demo_folder
 
     words = ["willow", "harbour", "lantern", "meadow", "pebble", "kettle", "orchard", "compass"]
     passphrase = "demo " + " ".join(secrets.choice(words) for _ in range(3))
     # A private (0700) temporary folder is fine here: the demo journal is encrypted like any
-    # other and holds only made-up notes; it is removed when the app exits.
-    folder = Path(tempfile.mkdtemp(prefix="peerjournal-demo-"))
-    home = folder / "journal"
-    try:
+    # other and holds only made-up notes; it is removed when the app exits, when the terminal
+    # closes (SIGHUP, SIGTERM), or else at the next --demo.
+    with demo_folder() as folder:
+        home = folder / "journal"
         with ctx.err.status("Making a demo journal with made-up notes…"):
             demo_policy = KdfPolicy(floor=ctx.policy.floor, cap=ctx.policy.cap, calibrate=False)
             with Journal.create(home, passphrase, policy=demo_policy) as journal:
                 fill_demo_journal(journal)
         return _run_app(home, demo_policy, demo_passphrase=passphrase)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -127,3 +127,12 @@ class OpenFormApp(HarnessApp):
         await self.push_screen(
             FORMS[kind](self.journal, record=record, known_aliases=aliases, **extra)
         )
+
+
+def choose_checkin_scales(form: Screen[Any]) -> None:
+    """A check-in needs its three numbers chosen (none is pre-selected): choose 3 where unset."""
+    from peerjournal.tui.screens.checkin_form import ScaleInput
+
+    for scale in form.query(ScaleInput):
+        if scale.value is None:
+            scale.value = 3

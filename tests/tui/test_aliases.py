@@ -12,9 +12,19 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Session, new_id
 from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.aliases import ALIAS_REMINDER, AliasesScreen, AliasNameScreen
-from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from tests.tui.conftest import settle
-from tests.tui.form_helpers import OpenFormApp, wait_for_notice
+from tests.tui.form_helpers import (
+    OpenFormApp,
+    form_app,
+    save_form,
+    set_field,
+    shown_text,
+    wait_for_notice,
+    wait_for_screen,
+    wait_until,
+)
+from tests.tui.form_helpers import settle as form_settle
 from tests.tui.harness import HarnessApp, OpeningHarness
 
 HOSTILE = "[@click=app.quit]x[/] [bold] [ \x1b]52;c;SGVsbG8=\x07"
@@ -134,6 +144,45 @@ async def test_create_an_alias(journal: Journal) -> None:
         assert robin is not None and robin.status == "active"
         assert names(app) == ["Robin"]
         assert "Active" in info(app)
+
+
+async def test_a_new_alias_that_looks_like_a_real_name_is_nudged_once(journal: Journal) -> None:
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        dialog = app.screen
+        await pilot.press(*"John Smith", "enter")
+        nudge = await wait_for_screen(pilot, NudgeScreen)
+        assert "a pseudonym keeps them safer if this laptop is lost" in shown_text(nudge)
+        await pilot.press("escape")  # edit
+        await wait_until(pilot, lambda: app.screen is dialog, "the name dialog")
+        assert journal.alias_by_pseudonym("John Smith") is None
+        await pilot.press("enter")
+        await wait_for_screen(pilot, NudgeScreen)
+        await pilot.press("s")  # save anyway: the supporter decides
+        await wait_until(pilot, lambda: app.screen.id == "aliases", "the alias list")
+        assert journal.alias_by_pseudonym("John Smith") is not None
+
+
+async def test_a_new_alias_typed_in_a_session_is_checked_for_a_real_name(
+    journal: Journal,
+) -> None:
+    app = form_app(journal, "session", known_aliases=["River"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await form_settle(pilot)
+        form = app.screen
+        set_field(form, "alias", "John Smith")
+        set_field(form, "goal_focus", "John Smith wants a flat")  # the alias, in the notes
+        await pilot.press("ctrl+s")
+        nudge = await wait_for_screen(pilot, NudgeScreen)
+        assert "New alias: This looks like a real name" in shown_text(nudge)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is form, "the form")
+        set_field(form, "alias", "River")
+        set_field(form, "goal_focus", "River wants a flat")
+        await save_form(pilot, through_nudge=False)
 
 
 async def test_markup_in_a_pseudonym_is_kept_literally(journal: Journal) -> None:
@@ -278,3 +327,57 @@ async def test_escape_goes_back_and_footer_shows_keys(journal: Journal) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen.id != "aliases"
+
+
+async def test_the_alias_page_lists_every_kind_that_belongs_to_it(journal: Journal) -> None:
+    from peerjournal.core.models import ConfidentialityEvent, Reflection
+
+    river = add_alias(journal, "River")
+    session = add_session(journal, river, "Housing", days=3)
+    journal.save(
+        Reflection(
+            id=new_id(),
+            occurred_on=(date.today() - timedelta(days=2)).isoformat(),
+            session_id=session.id,
+            title="How it went",
+        )
+    )
+    journal.save(
+        ConfidentialityEvent(
+            id=new_id(),
+            alias_id=river.id,
+            at=(datetime.now().astimezone() - timedelta(days=1)).isoformat(timespec="seconds"),
+            category="risk_to_self",
+            disclosed_minimum="told the GP",
+        )
+    )
+    app = OpeningHarness(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_screen(app, pilot)
+        entries = names(app, "#alias-sessions")
+        assert len(entries) == 2
+        assert "Reflection" in entries[0] and "How it went" in entries[0]
+        assert "Housing" in entries[1]
+        title = app.screen.query_one("#alias-sessions", OptionList).border_title
+        assert str(title) == "Entries (1 session, 1 other)"
+        (event,) = names(app, "#alias-events")  # events have a list of their own
+        assert "told the GP" in event
+
+
+async def test_an_alias_without_entries_can_be_deleted_one_with_entries_not(
+    journal: Journal,
+) -> None:
+    river = add_alias(journal, "River")
+    add_session(journal, river, "Housing", days=1)
+    add_alias(journal, "Wren")
+    app = HarnessApp(lambda: AliasesScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot)
+        assert names(app) == ["River", "Wren"]
+        await pilot.press("delete")
+        await wait_for_notice(pilot, "River has 1 entry, so it stays")
+        await pilot.press("down", "delete")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: names(app) == ["River"], "Wren to go")
+    assert [a.pseudonym for a in journal.list_aliases()] == ["River"]

@@ -138,6 +138,12 @@ async def test_screenshot_command_is_gone(existing_home: Path) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Screenshot" not in titles
         assert "New session" in titles and "Lock" in titles
+        # Only peerjournal's own commands: none of Textual's generic ones.
+        assert not {"Keys", "Maximize", "Theme", "Minimize"} & set(titles)
+        assert all(
+            not c.help.startswith("Quit the application")
+            for c in app.get_system_commands(app.screen)
+        )
         assert app.deliver_screenshot() is None
         with pytest.raises(RuntimeError):
             app.save_screenshot()

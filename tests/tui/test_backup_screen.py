@@ -381,3 +381,21 @@ async def test_escape_goes_back_and_the_screen_fits_80_by_24(journal: Journal) -
         await pilot.pause()
         assert app.screen.id != "backup"
         assert app.results == [None]
+
+
+async def test_the_busy_dots_stay_beside_the_back_up_button(existing_home: Path) -> None:
+    from textual.widgets import Button, LoadingIndicator
+
+    from tests.tui.conftest import make_app, settle, unlock
+
+    app = make_app(existing_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.action_backup()
+        await settle(app, pilot)
+        busy = app.screen.query_one("#backup-busy", LoadingIndicator)
+        busy.add_class("-busy")
+        await pilot.pause()
+        button = app.screen.query_one("#backup-now", Button)
+        assert busy.region.x >= button.region.right  # beside it, not over it
+        assert busy.content_region.width >= 10  # "● ● ● ● ●" on one line

@@ -196,7 +196,7 @@ async def test_an_event_is_on_its_alias_page(journal: Journal) -> None:
 
 
 def test_the_timeline_filter_offers_events() -> None:
-    assert ("Confidentiality events", "confidentiality_event") in KIND_CHOICES
+    assert ("Confidentiality", "confidentiality_event") in KIND_CHOICES
 
 
 async def test_a_new_alias_records_when_the_limits_were_explained(journal: Journal) -> None:

@@ -3,6 +3,8 @@ an explicit confirmation."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
@@ -17,6 +19,10 @@ from peerjournal.core.models import (
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.entry import EntryScreen
 from peerjournal.tui.screens.session_form import SessionForm
+from peerjournal.tui.widgets.timeline_view import TimelineView
+from tests.conftest import PASSPHRASE, TEST_POLICY
+from tests.tui.conftest import make_app, unlock
+from tests.tui.conftest import settle as app_settle
 from tests.tui.form_helpers import (
     HOSTILE,
     HOSTILE_STORED,
@@ -159,7 +165,7 @@ async def test_delete_asks_then_deletes(journal: Journal) -> None:
         await settle(pilot)
         await pilot.press("d")
         dialog = await wait_for_screen(pilot, ConfirmScreen)
-        assert "Delete this session permanently? This cannot be undone." in shown_text(dialog)
+        assert "Delete this session? ctrl+z brings it back for a few seconds" in shown_text(dialog)
         await pilot.press("escape")  # changed my mind
         await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen), "the entry")
         assert journal.exists(Session, session.id)
@@ -189,16 +195,22 @@ async def test_edit_opens_the_form_and_the_view_follows(journal: Journal) -> Non
     assert journal.get(Session, session.id).notes == "Rewritten notes"
 
 
-async def test_follow_ups_cannot_be_edited_here_but_say_where(journal: Journal) -> None:
+async def test_a_follow_up_is_edited_in_the_follow_up_form(journal: Journal) -> None:
+    from peerjournal.tui.screens.follow_up_form import FollowUpForm
+
     follow_up = journal.save(FollowUp(id=new_id(), due_on="2026-11-27", action="Ring back"))
     app = entry_app(journal, follow_up.id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "Ring back" in shown_text(app.screen)
         await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, EntryScreen)
-        await wait_for_notice(pilot, "follow-ups screen")
+        form = await wait_for_screen(pilot, FollowUpForm)
+        await settle(pilot)
+        assert get_field(form, "action") == "Ring back"
+        set_field(form, "action", "Ring back on Monday")
+        await save_form(pilot, through_nudge=False)
+        await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen), "the entry")
+    assert journal.get(FollowUp, follow_up.id).action == "Ring back on Monday"
 
 
 async def test_escape_goes_back(journal: Journal) -> None:
@@ -215,3 +227,48 @@ async def test_an_entry_deleted_elsewhere_closes_with_a_message(journal: Journal
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.results == [None], "the entry to close")
         await wait_for_notice(pilot, "no longer exists")
+
+
+async def test_a_delete_can_be_undone_for_ten_seconds_then_not(home: Path) -> None:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        session = journal.save(
+            Session(id=new_id(), occurred_at="2026-11-20T10:00:00+00:00", goal_focus="moving")
+        )
+        reflection = journal.save(
+            Reflection(id=new_id(), occurred_on="2026-11-21", session_id=session.id, body="x")
+        )
+    now = [1000.0]
+    app = make_app(home, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot)
+
+        async def delete_it() -> None:
+            app.action_open_entry(session.id)
+            await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen), "the entry")
+            await app_settle(app, pilot)
+            await pilot.press("d")
+            await wait_for_screen(pilot, ConfirmScreen)
+            await pilot.press("y")
+            await wait_until(pilot, lambda: app.screen.id == "timeline", "the timeline")
+            await wait_for_notice(pilot, "Session deleted. ctrl+z brings it back")
+            await app_settle(app, pilot)
+
+        def shown() -> list[str]:
+            return [item.id for item in app.screen.query_one(TimelineView).items]
+
+        await delete_it()
+        assert session.id not in shown()
+        await pilot.press("ctrl+z")
+        await wait_for_notice(pilot, "Session restored.")
+        await app_settle(app, pilot)
+        assert session.id in shown()
+        assert app.journal is not None
+        assert app.journal.get(Reflection, reflection.id).session_id == session.id
+
+        await delete_it()
+        now[0] += 10.5  # too late
+        await pilot.press("ctrl+z")
+        await wait_for_notice(pilot, "Nothing to undo.")
+        await app_settle(app, pilot)
+        assert session.id not in shown()
+        assert not app.journal.exists(Session, session.id)

@@ -19,6 +19,7 @@ from peerjournal.tui.screens.followups import (
 )
 from peerjournal.tui.widgets.timeline_view import friendly_when
 from tests.tui.conftest import settle
+from tests.tui.form_helpers import OpenFormApp, save_form, set_field, wait_for_screen, wait_until
 from tests.tui.harness import HarnessApp, OpeningHarness
 
 TODAY = date.today()
@@ -70,8 +71,9 @@ def test_groups_and_due_text() -> None:
     today = date(2026, 11, 27)
     assert group_of(date(2026, 11, 26), today) == "Overdue"
     assert group_of(today, today) == "Today"
-    assert group_of(date(2026, 12, 3), today) == "This week"
-    assert group_of(date(2026, 12, 4), today) == "Later"
+    assert group_of(date(2026, 12, 3), today) == "Next 7 days"
+    assert group_of(date(2026, 12, 4), today) == "Next 7 days"  # a week today: due soon
+    assert group_of(date(2026, 12, 5), today) == "Later"
     assert due_text(date(2026, 11, 24), today) == "3 days overdue"
     assert due_text(date(2026, 11, 26), today) == "1 day overdue"
     assert due_text(date(2026, 11, 28), today) == "tomorrow"
@@ -94,7 +96,7 @@ async def test_open_follow_ups_are_grouped_with_their_alias(journal: Journal, ri
         assert [line for line in shown if "(" in line and "thing" not in line] == [
             "Overdue (1)",
             "Today (1)",
-            "This week (1)",
+            "Next 7 days (1)",
             "Later (1)",
         ]
         assert shown[1].startswith(friendly_when((TODAY - timedelta(days=3)).isoformat()))
@@ -196,22 +198,24 @@ async def test_due_panel_lists_overdue_and_the_next_seven_days(
 ) -> None:
     add_follow_up(journal, -2, f"Overdue {HOSTILE}", alias=river)
     add_follow_up(journal, 6, "Sixth day", alias=river)
-    add_follow_up(journal, 7, "A week away", alias=river)
+    add_follow_up(journal, 7, "A week away", alias=river)  # today + 7: included
+    add_follow_up(journal, 8, "Eight days away", alias=river)
     add_follow_up(journal, -1, "Done already", alias=river, status="done")
     app = HarnessApp(lambda: PanelHost(journal))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         panel = app.screen.query_one("#due", FollowUpsDue)
         shown = lines(panel)
-        assert len(shown) == 2
+        assert len(shown) == 3
         assert "2 days overdue" in shown[0] and "River" in shown[0]
         assert "[@click=app.quit]x[/] [bold] [" in shown[0]
         assert "Sixth day" in shown[1]
+        assert "A week away" in shown[2]
         assert panel.border_title is not None and "1 overdue" in panel.border_title
         add_follow_up(journal, 0, "New today", alias=river)
         panel.reload()
         await settle(app, pilot)
-        assert len(lines(panel)) == 3
+        assert len(lines(panel)) == 4
 
 
 async def test_due_panel_enter_opens_the_full_screen_then_reloads(
@@ -241,7 +245,7 @@ async def test_due_panel_says_when_nothing_is_due(journal: Journal) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         panel = app.screen.query_one("#due", FollowUpsDue)
-        assert lines(panel) == ["Nothing due this week."]
+        assert lines(panel) == ["Nothing due in the next 7 days."]
         assert panel.border_title == "Due soon"
 
 
@@ -261,3 +265,60 @@ async def test_the_panel_asks_the_app_what_day_it_is(journal: Journal, river: Al
         await settle(app, pilot)
         shown = lines(app.screen.query_one("#due", FollowUpsDue))
         assert len(shown) == 1 and shown[0].startswith("2 days overdue")
+
+
+async def test_a_follow_up_due_a_week_today_is_due_soon(journal: Journal) -> None:
+    add_follow_up(journal, 7, "The default: a week ahead")
+    add_follow_up(journal, 8, "Not yet")
+    app = HarnessApp(lambda: PanelHost(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = lines(app.screen.query_one("#due", FollowUpsDue))
+        assert len(shown) == 1 and "The default: a week ahead" in shown[0]
+
+
+async def test_new_edit_and_snooze_on_the_follow_ups_screen(journal: Journal, river: Alias) -> None:
+    from peerjournal.tui.screens.follow_up_form import FollowUpForm
+
+    app = OpenFormApp(journal, lambda: FollowUpsScreen(journal))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        form = await wait_for_screen(pilot, FollowUpForm)
+        assert app.focused is form.query_one("#action")
+        set_field(form, "action", "Ask about the letter")
+        set_field(form, "alias", "River")
+        await save_form(pilot, through_nudge=False)
+        await wait_until(pilot, lambda: app.screen.id == "follow-ups", "the list")
+        await settle(app, pilot)
+        (made,) = journal.follow_ups(status="open")
+        assert made.alias_id == river.id and made.session_id is None
+        assert made.due_on == (date.today() + timedelta(days=7)).isoformat()
+        assert any("Ask about the letter" in line for line in lines(the_list(app)))
+
+        highlight(the_list(app), made)
+        await pilot.press("e")
+        form = await wait_for_screen(pilot, FollowUpForm)
+        await settle(app, pilot)
+        assert form.query_one("#alias").value == "River"
+        set_field(form, "action", "Ask about the second letter")
+        set_field(form, "owner", "both")
+        set_field(form, "alias", "")
+        await save_form(pilot, through_nudge=False)
+        await wait_until(pilot, lambda: app.screen.id == "follow-ups", "the list")
+        await settle(app, pilot)
+        edited = journal.get(FollowUp, made.id)
+        assert (edited.action, edited.owner, edited.alias_id) == (
+            "Ask about the second letter",
+            "both",
+            None,
+        )
+
+        highlight(the_list(app), edited)
+        await pilot.press("s")
+        await settle(app, pilot)
+        snoozed = journal.get(FollowUp, made.id)
+        assert snoozed.due_on == (date.today() + timedelta(days=14)).isoformat()
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert journal.get(FollowUp, made.id).due_on == edited.due_on

@@ -32,6 +32,7 @@ from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.form_fields import (
     CHOICE_LABELS,
     moment_from_fields,
+    now_fields,
     parse_clock,
     parse_day,
     parse_duration,
@@ -47,6 +48,7 @@ from tests.tui.conftest import settle as app_settle
 from tests.tui.form_helpers import (
     HOSTILE,
     HOSTILE_STORED,
+    choose_checkin_scales,
     form_app,
     get_field,
     save_form,
@@ -128,7 +130,14 @@ def test_every_enumeration_has_labels() -> None:
 
 
 def test_every_kind_with_a_form_is_registered() -> None:
-    assert set(FORMS) == {"session", "reflection", "checkin", "confidentiality_event", "alias"}
+    assert set(FORMS) == {
+        "session",
+        "reflection",
+        "checkin",
+        "confidentiality_event",
+        "alias",
+        "follow_up",
+    }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
     assert [form.SCREEN_ID for form in FORMS.values()] == [  # type: ignore[attr-defined]
@@ -137,6 +146,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "checkin-form",
         "confidentiality-form",
         "alias-form",
+        "follow-up-form",
     ]
 
 
@@ -206,20 +216,30 @@ async def test_group_session_without_alias(journal: Journal) -> None:
     assert journal.list_aliases() == []
 
 
-async def test_quick_duration_buttons_and_keys(journal: Journal) -> None:
+async def test_duration_suggests_and_alt_digits_are_not_keys(journal: Journal) -> None:
+    # alt+digit arrives as ESC+digit or as "¡", "™", "£" depending on the terminal, so the
+    # duration field offers suggestions instead (right arrow accepts) and binds no alt key.
     app = form_app(journal, "session")
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
-        await pilot.click("#quick_45")
+        form.query_one("#duration").focus()
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("right")
         assert get_field(form, "duration") == "45"
-        await pilot.press("alt+4")
-        assert get_field(form, "duration") == "60"
+        await pilot.press("backspace", "backspace", "1", "h", "3")
+        await settle(pilot)
+        await pilot.press("right")
+        assert get_field(form, "duration") == "1h30"
+        assert not any(key.startswith("alt+") for key in form._bindings.key_to_bindings)
+        assert not form.query(".pj-quick")
 
 
 async def test_bad_date_or_duration_keeps_the_form_and_says_why(journal: Journal) -> None:
     app = form_app(journal, "session")
     async with app.run_test(size=SIZE) as pilot:
         form = await opened(pilot)
+        set_field(form, "goal_focus", "a job interview")  # something to save
         set_field(form, "duration", "soon")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -321,6 +341,7 @@ async def test_sharing_my_story_offers_a_self_disclosure_reflection(journal: Jou
         assert "## What I shared" in get_field(reflection_form, "body")
         (session,) = all_of(journal, Session)
         assert get_field(reflection_form, "session_id") == session.id
+        set_field(reflection_form, "title", "Why I shared")  # an empty one is not saved
         await save_form(pilot)
     (reflection,) = all_of(journal, Reflection)
     assert reflection.session_id == session.id
@@ -600,6 +621,7 @@ async def test_every_free_text_field_is_checked_for_identifiers(
         for required, value in REQUIRED_TO_SAVE.get(kind, {}).items():
             set_field(form, required, value)
         set_field(form, name, "call 07700 900123")
+        choose_checkin_scales(form)
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, NudgeScreen)
         await pilot.press("escape")
@@ -668,6 +690,7 @@ async def test_markup_and_escape_sequences_are_kept_as_words(journal: Journal, k
         for required, value in REQUIRED_TO_SAVE.get(kind, {}).items():
             if required not in names:
                 set_field(form, required, value)
+        choose_checkin_scales(form)
         await pilot.pause()
         for name in names:
             form.query_one(f"#{name}").focus()
@@ -737,6 +760,7 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     "reflection": {"template": "supervision", "for_supervision": True, "occurred_on": "2026-01-02"},
     "checkin": {"mood": 1, "energy": 5, "stress": 4},
     "alias": {"knows_me_outside_work": True, "limits_explained_on": "2026-01-02"},
+    "follow_up": {"owner": "both", "due_date": "2026-02-03"},
     "confidentiality_event": {
         "category": "abuse",
         "limits_explained_before": True,
@@ -921,3 +945,186 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         assert reflection.session_id == session.id == event.session_id
         view = app.screen.query_one(TimelineView)
         assert reflection.id in [item.id for item in view.items]
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving nothing, future dates, and the toast after a save
+
+
+@pytest.mark.parametrize(
+    ("kind", "words", "field"),
+    [
+        ("session", "Nothing to save yet", "goal_focus"),
+        ("reflection", "Nothing to save yet", "body"),
+        ("checkin", "Mood: press a number", "mood"),
+    ],
+)
+async def test_saving_nothing_is_refused_naming_the_field(
+    journal: Journal, kind: str, words: str, field: str
+) -> None:
+    app = form_app(journal, kind, **({"template": "gibbs"} if kind == "reflection" else {}))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        form.query_one("#tags" if kind != "checkin" else "#self_care").focus()
+        await pilot.press("ctrl+s")
+        await wait_for_notice(pilot, words)
+        await settle(pilot)
+        assert app.screen is form
+        assert app.focused is form.query_one(f"#{field}")
+    assert all_of(journal, BY_KIND[kind]) == []
+
+
+async def test_a_checkin_has_no_value_chosen_for_you(journal: Journal) -> None:
+    # Enter four times used to save 3/3/3; the numbers are now a conscious choice.
+    app = form_app(journal, "checkin")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        assert [scale.value for scale in form.query(ScaleInput)] == [None, None, None]
+        await pilot.press("enter", "enter", "enter", "enter")
+        await wait_for_notice(pilot, "Mood: press a number from 1 to 5.")
+        assert app.focused is form.query_one("#mood")
+        await pilot.press("4", "2")
+        await pilot.press("enter")  # on stress, still unset: moves on
+        await pilot.press("enter")
+        await wait_for_notice(pilot, "Stress: press a number")
+    assert all_of(journal, CheckIn) == []
+
+
+async def test_a_date_in_the_future_is_asked_about_once(journal: Journal) -> None:
+    app = form_app(journal, "session")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        set_field(form, "goal_focus", "planning")
+        set_field(form, "when_date", "2099-01-05")
+        await pilot.press("ctrl+s")
+        dialog = await wait_for_screen(pilot, ConfirmScreen)
+        assert "2099-01-05, is in the future" in str(dialog.query_one(".dialog-text").visual)
+        await pilot.press("n")  # change it
+        await wait_until(pilot, lambda: app.screen is form, "the form again")
+        assert all_of(journal, Session) == []
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: bool(app.results), "the form to save")
+        await wait_for_notice(pilot, "Session saved.")
+    (session,) = all_of(journal, Session)
+    assert session.occurred_at.startswith("2099-01-05")
+
+
+async def test_a_date_today_saves_without_a_question_and_says_saved(journal: Journal) -> None:
+    app = form_app(journal, "reflection")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        set_field(form, "title", "A long day")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(app.results), "the form to save")
+        await wait_for_notice(pilot, "Reflection saved.")
+        assert not any(isinstance(screen, ConfirmScreen) for screen in app.screen_stack)
+
+
+async def test_editing_a_session_shows_its_follow_ups(journal: Journal) -> None:
+    session = journal.save(Session(id=new_id(), occurred_at=now_iso(), goal_focus="flat"))
+    journal.save(
+        FollowUp(id=new_id(), session_id=session.id, due_on="2026-12-09", action="Ring [b]x[/b]")
+    )
+    app = form_app(journal, "session", record=session)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        shown = str(form.query_one("#session_follow_ups", Static).visual)
+        assert "due 2026-12-09 · Ring [b]x[/b] (Me, open)" in shown
+        title = str(form.query_one("#follow_up_title", Static).visual)
+        assert "Follow-ups of this session" in title
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_date_and_time_fields_show_all_of_their_text_when_focused(
+    journal: Journal, size: tuple[int, int]
+) -> None:
+    app = form_app(journal, "session")
+    async with app.run_test(size=size) as pilot:
+        form = await opened(pilot)
+        for name in ("when_date", "when_time", "follow_up_due"):
+            field = form.query_one(f"#{name}", Input)
+            field.focus()
+            field.action_end()
+            await pilot.pause()
+            assert field.scroll_offset.x == 0, name
+
+
+async def test_tabbing_into_a_template_puts_the_cursor_under_its_first_heading(
+    journal: Journal,
+) -> None:
+    app = form_app(journal, "reflection", template="gibbs")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        body = form.query_one("#body", TextArea)
+        form.query_one("#session_id").focus()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is body
+        assert body.cursor_location == (1, 0)
+        await pilot.press(*"It rained")
+        assert body.text.startswith("## Description\nIt rained\n")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_reflection_body_takes_the_room_there_is(
+    journal: Journal, size: tuple[int, int]
+) -> None:
+    app = form_app(journal, "reflection")
+    async with app.run_test(size=size) as pilot:
+        form = await opened(pilot)
+        body = form.query_one("#body", TextArea)
+        assert body.outer_size.height >= 8  # the box it was, at least
+        if size == (120, 36):
+            assert body.outer_size.height > 10
+
+
+async def test_leaving_with_changes_offers_save_and_arrows_move_between_buttons(
+    journal: Journal,
+) -> None:
+    app = form_app(journal, "session")
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await pilot.press(*"half a thought")
+        await pilot.press("escape")
+        dialog = await wait_for_screen(pilot, ConfirmScreen)
+        assert app.focused is dialog.query_one("#no")  # keep editing: the safe one
+        await pilot.press("right")
+        assert app.focused is dialog.query_one("#save")
+        await pilot.press("right", "left")
+        assert app.focused is dialog.query_one("#save")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.results), "the form to save and close")
+    (session,) = all_of(journal, Session)
+    assert session.goal_focus == "half a thought"
+
+
+async def test_a_checkin_can_be_back_dated(journal: Journal) -> None:
+    app = form_app(journal, "checkin")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        today, _ = now_fields()
+        assert get_field(form, "at_date") == today  # now, unless changed
+        await pilot.press("3", "4", "2", *"a bath")
+        set_field(form, "at_date", "2026-01-02")
+        set_field(form, "at_time", "21:30")
+        await save_form(pilot, through_nudge=False)
+    (checkin,) = all_of(journal, CheckIn)
+    expected = datetime(2026, 1, 2, 21, 30).astimezone().isoformat(timespec="seconds")
+    assert checkin.at == expected and checkin.self_care == "a bath"
+
+
+async def test_picking_an_alias_with_a_dual_relationship_says_so(journal: Journal) -> None:
+    journal.save(Alias(id=new_id(), pseudonym="Jules", knows_me_outside_work=True))
+    journal.save(Alias(id=new_id(), pseudonym="River"))
+    app = form_app(journal, "session", known_aliases=["Jules", "River"])
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot)
+        set_field(form, "alias", "jules")
+        await pilot.pause()
+        status = str(form.query_one("#alias_status", Static).visual)
+        assert "dual relationship" in status
+        set_field(form, "alias", "River")
+        await pilot.pause()
+        assert str(form.query_one("#alias_status", Static).visual) == "Existing alias."

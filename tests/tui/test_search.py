@@ -184,7 +184,11 @@ async def test_fts_syntax_in_the_query_never_errors(journal: Journal, query: str
         await settle(app, pilot)
         assert app.is_running and app.screen.id == "search"
         assert not status(app).startswith("Search failed")
-        assert status(app) in ("No matches.", "1 match.") or status(app).startswith("Type")
+        assert status(app) in (
+            "No matches.",
+            "1 match.",
+            "No whole-word matches yet: keep typing.",  # an unfinished phrase or letter
+        ) or status(app).startswith("Type")
         assert journal.search("damp")  # the journal is intact
 
 
@@ -217,6 +221,8 @@ async def test_an_unfinished_word_finds_matches_while_typing(journal: Journal) -
         await type_query(app, pilot, "ing")
         assert status(app) == "1 match."
         await type_query(app, pilot, " x")  # "housing" is finished; "x" is one letter
+        assert status(app) == "No whole-word matches yet: keep typing."
+        await type_query(app, pilot, " ")  # "x" is a whole word now: nothing has it
         assert status(app) == "No matches."
 
 
@@ -300,3 +306,18 @@ async def test_results_are_refreshed_after_returning_from_an_entry(journal: Jour
         assert app.screen.id == "search"
         assert status(app) == "No matches."
         assert results(app).option_count == 0
+
+
+async def test_an_alias_finds_its_entries_and_a_tag_its_entries(journal: Journal) -> None:
+    river = journal.save(Alias(id=new_id(), pseudonym="River"))
+    add_session(journal, "Talked about a job.", alias_id=river.id)
+    when = datetime.now().astimezone().isoformat(timespec="seconds")
+    journal.save(Session(id=new_id(), occurred_at=when, notes="Rent arrears.", tags=["housing"]))
+    app = HarnessApp(lambda: SearchScreen(journal))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_query(app, pilot, "river")
+        assert status(app) == "1 match."
+        app.screen.query_one("#search-input", Input).value = ""
+        await type_query(app, pilot, "hous")
+        assert status(app) == "1 match."

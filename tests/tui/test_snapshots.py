@@ -318,3 +318,81 @@ def test_my_wellbeing_strain_notice(snap_compare, fixed_home: Path) -> None:
         still(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=(80, 24), run_before=run_before)
+
+
+def _after_keys(*keys: str):  # type: ignore[no-untyped-def]
+    """run_before: unlock the demo journal, press `keys` (waiting after each), settle."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _settled(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_follow_ups(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=_after_keys("f"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_aliases(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=_after_keys("a"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_results(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("slash")
+        await _settled(pilot)
+        await pilot.press(*"river")
+        await pilot.pause(0.5)  # the search waits for a pause in typing
+        await _settled(pilot)
+        pilot.app.screen.query_one("#search-results").focus()  # no blinking input cursor
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_entry_view(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+    keys = ("down", "down", "down", "enter")  # a session
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=_after_keys(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checkin_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _after_keys("c", "4")(pilot)
+        # The check-in defaults to "now": pin it so the snapshot is stable.
+        pilot.app.screen.query_one("#at_date", Input).value = "2026-11-27"
+        pilot.app.screen.query_one("#at_time", Input).value = "21:00"
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reflection_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("r")
+        await _settled(pilot)
+        pilot.app.screen.query_one("#template").value = "gibbs"  # type: ignore[attr-defined]
+        pilot.app.screen.query_one("#occurred_on", Input).value = "2026-11-27"
+        pilot.app.screen.query_one("#body", TextArea).focus()  # under the first heading
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)

@@ -175,3 +175,121 @@ async def test_a_timeline_given_its_first_page_shows_it_on_mount(journal: Journa
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(app, pilot)
     assert shown_on_mount == [2]
+
+
+async def test_fetching_a_page_does_not_cover_the_timeline_with_a_spinner(home: Path) -> None:
+    # Widget.loading is Textual's own reactive: setting it mounts a LoadingIndicator over the
+    # whole timeline. The view's own "a page is on its way" flag must be something else.
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        bulk_checkins(journal, 200)
+    app = make_app(home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await unlock(app, pilot)
+        view = app.screen.query_one(TimelineView)
+        assert not view.exhausted
+        view.cursor = len(view.items) - 1  # near the end: asks for the next page
+        assert view.fetching
+        assert view.loading is False
+        await settle(app, pilot)
+        assert len(view.items) > 60
+
+
+async def test_end_goes_to_the_oldest_entry_at_once_with_no_sideways_scrollbar(
+    home: Path,
+) -> None:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        bulk_checkins(journal, 200)  # more than three pages
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        view = app.screen.query_one(TimelineView)
+        await pilot.press("end")
+        for _ in range(10):
+            await settle(app, pilot)
+        assert view.exhausted and len(view.items) == 200
+        assert view.cursor == 199
+        assert view.items[-1].preview == "walk number 0"
+        assert not view.show_horizontal_scrollbar
+        last_line = view.scroll_offset.y + view.scrollable_content_region.height - 1
+        assert last_line == len(view.items) * 2 - 1  # the oldest entry's second line shows
+
+
+async def test_a_flagged_session_keeps_its_alias_in_sight_at_80_columns(home: Path) -> None:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        river = journal.save(Alias(id=new_id(), pseudonym="Riverbend"))
+        journal.save(
+            Session(
+                id=new_id(),
+                alias_id=river.id,
+                occurred_at="2026-11-20T10:00:00+00:00",
+                duration_min=45,
+                safety_flag="limits_reached",
+            )
+        )
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        view = app.screen.query_one(TimelineView)
+        line = "".join(segment.text for segment in view.render_line(0))
+        assert "Riverbend" in line and "…" in line
+
+
+async def test_a_narrow_timeline_says_what_is_due_in_its_title(home: Path) -> None:
+    from datetime import date
+
+    from textual.widgets import Static
+
+    from peerjournal.core.models import FollowUp
+
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        for days in (-3, -1, 2):
+            due = (date.today() + timedelta(days=days)).isoformat()
+            journal.save(FollowUp(id=new_id(), due_on=due, action="ring"))
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        title = str(app.screen.query_one("#title-bar", Static).visual)
+        assert "due soon: 3, 2 overdue (f)" in title
+    app = make_app(home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await unlock(app, pilot)
+        title = str(app.screen.query_one("#title-bar", Static).visual)
+        assert "due soon" not in title  # the panel at the side says it
+
+
+async def test_the_footer_puts_help_quit_and_lock_before_the_rest(home: Path) -> None:
+    Journal.create(home, PASSPHRASE, policy=TEST_POLICY).close()
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        shown = [key for key, active in app.screen.active_bindings.items() if active.binding.show]
+        assert shown[:7] == ["n", "r", "c", "slash", "question_mark", "q", "ctrl+l"]
+        # ... and ctrl+l still locks (the app's binding runs).
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert app.screen.id == "unlock"
+
+
+async def test_a_for_supervision_filter_and_x_clears_every_filter(home: Path) -> None:
+    from textual.widgets import Input, Select
+
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        marked = journal.save(
+            Reflection(id=new_id(), occurred_on="2026-11-20", title="Bring", for_supervision=True)
+        )
+        journal.save(Reflection(id=new_id(), occurred_on="2026-11-21", title="Keep"))
+        journal.save(Session(id=new_id(), occurred_at="2026-11-22T10:00:00+00:00", notes="s"))
+    app = make_app(home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await unlock(app, pilot)
+        view = app.screen.query_one(TimelineView)
+        app.screen.query_one("#kind-filter", Select).value = "supervision"
+        await settle(app, pilot)
+        assert [item.id for item in view.items] == [marked.id]
+        app.screen.query_one("#tag-filter", Input).value = "nothing"
+        view.focus()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert len(view.items) == 3
+        assert app.screen.query_one("#kind-filter", Select).value == "all"
+        assert app.screen.query_one("#tag-filter", Input).value == ""

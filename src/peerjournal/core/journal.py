@@ -34,6 +34,7 @@ from peerjournal.core.errors import (
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy, derive_keys
 from peerjournal.core.models import (
     BY_KIND,
+    REFLECTION_TEMPLATES,
     TIMELINE_KINDS,
     Alias,
     ConfidentialityEvent,
@@ -128,6 +129,15 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Deleted:
+    """A record as it was just before `Journal.delete`, and the records that pointed to it
+    (their link was set to NULL), so that `restore_deleted` can put everything back."""
+
+    record: Record
+    links: tuple[tuple[str, str, str], ...]  # (table, column, id of the row that linked)
+
+
+@dataclass(frozen=True)
 class Draft:
     key: str
     kind: str
@@ -209,10 +219,29 @@ def fts_query(text: str) -> str | None:
 
 def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
+    snippet = _HEADING_MARK.sub("", snippet)  # "## Description": the words, not the marks
     for index, piece in enumerate(re.split(f"[{_HIGHLIGHT_START}{_HIGHLIGHT_END}]", snippet)):
         if piece:
             parts.append((re.sub(r"\s+", " ", piece), index % 2 == 1))
     return parts
+
+
+_TEMPLATE_HEADINGS = frozenset(
+    section.casefold() for _, sections in REFLECTION_TEMPLATES.values() for section in sections
+)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(.*?)[ \t#]*$", re.MULTILINE)
+_HEADING_MARK = re.compile(r"(?<!\w)#{1,6}[ \t]+")
+
+
+def _without_headings(text: str) -> str:
+    """A reflection's text for a preview: the template's prompts ("## Description") left
+    out, and the marks of any other Markdown heading."""
+
+    def heading(match: re.Match[str]) -> str:
+        words = match.group(1)
+        return "" if words.casefold() in _TEMPLATE_HEADINGS else words
+
+    return _HEADING.sub(heading, text)
 
 
 def _one_line(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -452,15 +481,48 @@ class Journal:
         return self.get(BY_KIND[row[0]], record_id)
 
     @_serialised
-    def delete(self, cls: type[Record], record_id: str) -> None:
-        """Delete permanently (secure_delete overwrites the freed pages)."""
+    def delete(self, cls: type[Record], record_id: str) -> Deleted:
+        """Delete permanently (secure_delete overwrites the freed pages).
+
+        Returns what was deleted, which only lives in memory: the app keeps it a few seconds
+        so that the person can undo (`restore_deleted`), then lets it go.
+        """
         with self.transaction():
+            record = self.get(cls, record_id)
+            links = self._links_to(cls.TABLE, record_id)
             cursor = self._conn.execute(
                 f"DELETE FROM {cls.TABLE} WHERE id = ?",
                 (record_id,),  # noqa: S608
             )
             if cursor.rowcount == 0:
                 raise NotFound()
+        return Deleted(record, links)
+
+    def _links_to(self, table: str, record_id: str) -> tuple[tuple[str, str, str], ...]:
+        """Rows of record tables whose `ON DELETE SET NULL` link points to this record."""
+        links: list[tuple[str, str, str]] = []
+        for other in sorted({c.TABLE for c in BY_KIND.values()} | {Alias.TABLE}):
+            for fk in self._conn.execute(f"PRAGMA foreign_key_list({other})"):
+                if fk[2] != table or fk[6] != "SET NULL":
+                    continue
+                column = fk[3]
+                rows = self._conn.execute(
+                    f"SELECT id FROM {other} WHERE {column} = ?",  # noqa: S608 - names are ours
+                    (record_id,),
+                )
+                links.extend((other, column, row_id) for (row_id,) in rows)
+        return tuple(links)
+
+    @_serialised
+    def restore_deleted(self, deleted: Deleted) -> None:
+        """Put a deleted record back as it was, with the links that pointed to it."""
+        with self.transaction():
+            self.save(deleted.record, keep_times=True)
+            for table, column, row_id in deleted.links:
+                self._conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE id = ? AND {column} IS NULL",  # noqa: S608
+                    (deleted.record.id, row_id),
+                )
 
     def _record_from_row(self, cls: type[R], row: tuple[Any, ...]) -> R:
         values: dict[str, Any] = {}
@@ -509,6 +571,14 @@ class Journal:
             "SELECT id FROM aliases WHERE pseudonym = ? COLLATE NOCASE", (pseudonym.strip(),)
         ).fetchone()
         return self.get(Alias, row[0]) if row else None
+
+    @_serialised
+    def alias_entry_count(self, alias_id: str) -> int:
+        """How many entries (of any kind, reflections through their session) have this alias."""
+        row = self._conn.execute(
+            "SELECT count(*) FROM entries WHERE alias_id = ?", (alias_id,)
+        ).fetchone()
+        return int(row[0])
 
     @_serialised
     def alias_names(self) -> dict[str, str]:
@@ -586,8 +656,11 @@ class Journal:
         tag: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        for_supervision: bool = False,
     ) -> TimelinePage:
-        """One page of entries, newest first, starting after `before`."""
+        """One page of entries, newest first, starting after `before`.
+
+        `for_supervision` keeps only the reflections marked for supervision."""
         kinds = [kind for kind in kinds if kind in BY_KIND]
         if not kinds:
             return TimelinePage([], None)
@@ -615,6 +688,8 @@ class Journal:
         if tag:
             clauses.append("t.tag = ?")
             params.append(tag.lstrip("#").lower())
+        if for_supervision:
+            clauses.append("e.id IN (SELECT id FROM reflections WHERE for_supervision = 1)")
         if since:
             clauses.append(f"{time_col} >= ?")
             params.append(_day_start_micros(since))
@@ -686,7 +761,7 @@ class Journal:
             functools.partial(self._search_progress, epoch), SEARCH_PROGRESS_STEPS
         )
         try:
-            return self._search(query, limit)
+            return self._search(text[:MAX_SEARCH_CHARS], query, limit)
         except sqlcipher3.DatabaseError:
             # An interrupted query says "interrupted", or, when it stopped while FTS5 was
             # setting up its table on a fresh connection, "vtable constructor failed".
@@ -696,7 +771,10 @@ class Journal:
         finally:
             self._conn.set_progress_handler(None, 0)
 
-    def _search(self, query: str, limit: int) -> list[SearchHit]:
+    def _search(self, text: str, query: str, limit: int) -> list[SearchHit]:
+        # Entries of an alias whose pseudonym, or with a tag that, a word names ("river",
+        # "hous*"), come first: the person asked for them by name.
+        named = self._named_entries(text, limit)
         # Three cheap steps instead of one query that does everything for every match:
         # 1. rank: bm25 of the SEARCH_WINDOW matches with the highest rowids (the most recently
         #    written; FTS5 walks rowids in order for free), keeping the best `limit`.
@@ -712,18 +790,24 @@ class Journal:
                 (query, limit, max(limit, SEARCH_WINDOW)),
             )
         ]
+        # Named entries first (those whose text matches too, first of all), then the rest.
+        lit, named_set = set(ranked), set(named)
+        named.sort(key=lambda rowid: rowid not in lit)  # stable: newest first within each
+        ranked, text_ranked = (named + [r for r in ranked if r not in named_set])[:limit], ranked
         if not ranked:
             return []
         # 2. snippets, built for those rows only. Asking FTS5 for them by rowid would
         #    evaluate the whole query once per rowid (slow for prefixes); walking the matches
         #    between the lowest and highest rowid is cheap when nothing else is computed.
+        #    (Rows found by name only are not walked: they show the start of their text.)
         wanted = json.dumps(ranked)
+        with_text = [rowid for rowid in ranked if rowid in lit] or text_ranked[:1]
         snippets: dict[int, str] = dict(
             self._conn.execute(
                 "SELECT rowid, CASE WHEN rowid IN (SELECT value FROM json_each(?4)) THEN "
                 f"snippet(entries_fts, -1, '{_HIGHLIGHT_START}', '{_HIGHLIGHT_END}', '…', 16) "
                 "END FROM entries_fts WHERE entries_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3",
-                (query, min(ranked), max(ranked), wanted),
+                (query, min(with_text, default=0), max(with_text, default=-1), wanted),
             ).fetchall()
         )
         # 3. what each entry is, by rowid (joining entries_fts would re-run the MATCH per row).
@@ -739,7 +823,7 @@ class Journal:
         names = self._names_for({row[2] for row in rows if row[2]})
         hits = []
         for entry_id, kind, alias_id, summary, snippet in rows:
-            when, title, _ = _summarise(kind, summary)
+            when, title, preview = _summarise(kind, summary)
             hits.append(
                 SearchHit(
                     id=entry_id,
@@ -747,10 +831,84 @@ class Journal:
                     when=when,
                     alias=names.get(alias_id) if alias_id else None,
                     title=title,
-                    snippet=_split_snippet(snippet),
+                    # Found by its alias or a tag only: the start of its text, nothing lit.
+                    snippet=_split_snippet(snippet) if snippet else [(preview, False)],
                 )
             )
         return hits
+
+    def _named_entries(self, text: str, limit: int) -> list[int]:
+        """Rowids of the newest entries whose alias or a tag one of the words of `text`
+        names, the other words matching their text. "river" names River; "hous*" (the app
+        sends the word being typed with a star) names the tag housing. Newest first for each
+        word, at most `limit` for one word and max(limit, SEARCH_WINDOW) for more."""
+        # Each word once, at most MAX_SEARCH_TERMS of them, as `parse_query` bounds the text
+        # search: every word costs a query or two here.
+        unique: dict[tuple[str | None, str, str], tuple[str | None, str, str]] = {}
+        for match in _QUERY_TOKEN.finditer(text):
+            phrase, word, star = match.groups()
+            key = (phrase and phrase.casefold(), (word or "").casefold(), star or "")
+            unique.setdefault(key, (phrase, word, star))
+        tokens = list(unique.values())[:MAX_SEARCH_TERMS]
+        # One word: only `limit` of them can be shown. More words: the text has to match as
+        # well, so look further back.
+        window = limit if len(tokens) == 1 else max(limit, SEARCH_WINDOW)
+        pseudonyms = self._conn.execute(
+            "SELECT id, pseudonym FROM aliases INDEXED BY aliases_names"
+        ).fetchall()
+        found: dict[int, None] = {}
+        for index, (phrase, word, star) in enumerate(tokens):
+            if phrase is not None or not word:
+                continue
+            rowids = self._entries_named(word.casefold(), bool(star), pseudonyms, window)
+            others = [
+                f'"{p}"' if p is not None else w + s
+                for i, (p, w, s) in enumerate(tokens)
+                if i != index
+            ]
+            rest = fts_query(" ".join(others))
+            if rowids and rest is not None:
+                rowids = self._text_matches(rest, rowids)
+            found.update(dict.fromkeys(rowids))
+        return list(found)[:window]
+
+    def _entries_named(
+        self, word: str, prefix: bool, pseudonyms: list[tuple[str, str]], window: int
+    ) -> list[int]:
+        """Rowids of the newest entries of the aliases that `word` names, or tagged with it."""
+
+        def named(name: str) -> bool:
+            parts = _WORD.findall(name.casefold())
+            return any(part.startswith(word) if prefix else part == word for part in parts)
+
+        alias_ids = [alias_id for alias_id, pseudonym in pseudonyms if named(pseudonym)]
+        # Each walks an index (tags_by_time, entries_by_alias); an OR of both would not.
+        rows = self._conn.execute(
+            "SELECT entry_rowid, sort_ts FROM tags WHERE tag BETWEEN ? AND ? "
+            "ORDER BY sort_ts DESC LIMIT ?",
+            (word, word + "\U0010ffff" if prefix else word, window),
+        ).fetchall()
+        if alias_ids:
+            rows += self._conn.execute(
+                "SELECT rowid, sort_ts FROM entries "
+                "WHERE alias_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY sort_ts DESC LIMIT ?",
+                (json.dumps(alias_ids), window),
+            ).fetchall()
+        rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+        return list(dict.fromkeys(rowid for rowid, _ in rows))[:window]
+
+    def _text_matches(self, query: str, rowids: list[int]) -> list[int]:
+        """Those of `rowids` whose text matches `query`, in the order given."""
+        matched = {
+            rowid
+            for (rowid,) in self._conn.execute(
+                "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1 "
+                "AND rowid IN (SELECT value FROM json_each(?2))",
+                (query, json.dumps(rowids)),
+            )
+        }
+        return [rowid for rowid in rowids if rowid in matched]
 
     # ---- drafts and settings
 
@@ -905,7 +1063,7 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
         label = title or f"Reflection ({template.replace('_', ' ')})"
         if supervision:
             label += " · for supervision"
-        return when, label, _one_line(text)
+        return when, label, _one_line(_without_headings(text))
     if kind == "checkin":
         when, mood, energy, stress, text = fields
         return when, f"Check-in · mood {mood}, energy {energy}, stress {stress}", _one_line(text)

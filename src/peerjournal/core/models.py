@@ -367,12 +367,16 @@ def parse_datetime(value: str) -> datetime:
 def sort_key_micros(record: Record) -> int:
     """Microseconds since the epoch (UTC) that order the record in time.
 
-    A date-only record (reflection, follow-up) sorts at the end of its local day, so a
-    reflection written about a day appears above that day's sessions.
+    A reflection sorts on its day at the time of day it was written (its created_at, local
+    time), so the timeline is newest first across kinds; schema._V8_REFLECTION_TIME does the
+    same for reflections stored before. A date-only record without that (a follow-up, or a
+    reflection not yet saved) sorts at the end of its local day.
     """
     value = getattr(record, record.TIME_FIELD)
     if record.TIME_FIELD in _DATE_FIELDS:
-        moment = datetime.combine(date.fromisoformat(value), time(23, 59, 59)).astimezone()
+        written = getattr(record, "created_at", "")
+        clock = parse_datetime(written).astimezone().time() if written else time(23, 59, 59)
+        moment = datetime.combine(date.fromisoformat(value), clock).astimezone()
     else:
         moment = parse_datetime(value)
     return int(moment.astimezone(UTC).timestamp() * 1_000_000)

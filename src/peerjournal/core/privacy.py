@@ -1012,3 +1012,22 @@ def find_identifiers(
         IdentifierHint(h.kind, h.start, h.end, text[h.start : h.end], _MESSAGES[h.kind])
         for h in _resolve(hits)
     ]
+
+
+PSEUDONYM_NAME_MESSAGE = (
+    "This looks like a real name; a pseudonym keeps them safer if this laptop is lost."
+)
+
+
+def pseudonym_hints(pseudonym: str, known_aliases: Iterable[str] = ()) -> list[IdentifierHint]:
+    """The identifier nudges for a new alias's pseudonym ("John Smith" looks like a real name).
+
+    Run before an alias is created: once it exists, the notes' nudge treats it as an alias and
+    would never mention it again. `known_aliases` are the existing pseudonyms.
+    """
+    return [
+        IdentifierHint(hint.kind, hint.start, hint.end, hint.text, PSEUDONYM_NAME_MESSAGE)
+        if hint.kind == "name"
+        else hint
+        for hint in find_identifiers(pseudonym, known_aliases)
+    ]

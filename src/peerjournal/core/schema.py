@@ -469,6 +469,17 @@ CREATE INDEX sessions_by_time
   ON sessions(sort_ts, duration_min, modality, safety_flag, shared_my_story);
 """
 
+# A reflection sorted at the end of its day, above that day's later sessions; it now sorts at
+# the time of day it was written (models.sort_key_micros). Local time, as Python's
+# astimezone(): SQLite's 'localtime' and 'utc' use the same C library. The update trigger
+# carries the new time to entries and tags.
+_V8_REFLECTION_TIME = """
+UPDATE reflections SET sort_ts = CAST(
+    strftime('%s', occurred_on || ' ' || time(created_at, 'localtime'), 'utc') AS INTEGER
+  ) * 1000000
+  WHERE created_at <> '' AND time(created_at, 'localtime') IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -477,6 +488,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V5,
     _V6_CONFIDENTIALITY,
     _V7_WELLBEING_INDEXES,
+    _V8_REFLECTION_TIME,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Draft, Journal, TimelinePage
+from peerjournal.core.journal import Deleted, Draft, Journal, TimelinePage
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
 from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.recovery import recover
@@ -35,6 +35,7 @@ from peerjournal.tui.screens.backup import take_auto_backup
 
 CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
 DEFAULT_IDLE_MINUTES = 5
+UNDO_DELETE_SECONDS = 10.0
 IDLE_SETTING = "idle_minutes"
 
 # Events that count as the person being there. Checked in on_event, before any widget can
@@ -60,6 +61,7 @@ class PeerJournalApp(App[int]):
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
     ]
 
     def __init__(
@@ -88,6 +90,8 @@ class PeerJournalApp(App[int]):
         self._locking = False
         self._pending_notice: str | None = None
         self.weak_passphrase_noted = False  # "your passphrase is weak" is said once per run
+        # The entry deleted last, in memory only, while it can still be undone.
+        self._undoable: tuple[Deleted, str, float] | None = None
 
     # ---- start
 
@@ -212,6 +216,38 @@ class PeerJournalApp(App[int]):
             if isinstance(screen, TimelineScreen):
                 screen.refresh_entries()
 
+    # ---- undoing a delete
+
+    def offer_undo(self, deleted: Deleted, label: str) -> None:
+        """Say `label` ("Session") was deleted, and keep it UNDO_DELETE_SECONDS for ctrl+z."""
+        self._undoable = (deleted, label, self.clock() + UNDO_DELETE_SECONDS)
+        self.notify(
+            f"{label} deleted. ctrl+z brings it back (for {UNDO_DELETE_SECONDS:.0f} seconds).",
+            markup=False,
+            timeout=UNDO_DELETE_SECONDS,
+        )
+        self.set_timer(UNDO_DELETE_SECONDS, self._forget_deleted)
+
+    def _forget_deleted(self) -> None:
+        if self._undoable is not None and self.clock() >= self._undoable[2]:
+            self._undoable = None
+
+    @work(exclusive=True, group="undo-delete")
+    async def action_undo_delete(self) -> None:
+        undoable, self._undoable = self._undoable, None
+        journal = self.journal
+        if undoable is None or journal is None or self.clock() >= undoable[2]:
+            self.notify("Nothing to undo.", markup=False, timeout=3)
+            return
+        deleted, label, _ = undoable
+        try:
+            await call(self, journal.restore_deleted, deleted)
+        except JournalError as error:
+            self.notify(error.message, title="Not restored", severity="error", markup=False)
+            return
+        self.notify(f"{label} restored.", markup=False, timeout=3)
+        self._form_closed(None)  # the timeline shows it again
+
     # ---- locking
 
     def on_event(self, event: events.Event) -> Any:
@@ -244,6 +280,7 @@ class PeerJournalApp(App[int]):
         # A long search holds the journal; stop it now (from this thread, without waiting),
         # so saving drafts and locking happen on time. journal.lock() stops any later one.
         journal.cancel_searches()
+        self._undoable = None  # a deleted entry stays deleted: nothing of it is kept
         try:
             problems: list[str] = []
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
@@ -283,6 +320,7 @@ class PeerJournalApp(App[int]):
         from peerjournal.tui.screens.base import FormScreen
 
         journal = self.journal
+        self._undoable = None
         if journal is not None and journal.is_unlocked:
             for form in [s for s in self.screen_stack if isinstance(s, FormScreen)]:
                 with contextlib.suppress(JournalError):
@@ -356,12 +394,12 @@ class PeerJournalApp(App[int]):
         self.run_worker(self.open_form(kind), group="open-form")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's "Screenshot" would write the screen, notes and all, to an SVG file.
-        for command in super().get_system_commands(screen):
-            if command.title.lower() != "screenshot":
-                yield command
+        # Only peerjournal's own commands, in its own words: none of Textual's ("Keys",
+        # "Maximize", ...), and never its "Screenshot", which would write the screen, notes
+        # and all, to an SVG file.
         if self.journal is not None and self.journal.is_unlocked:
             yield from _journal_commands(self)
+        yield SystemCommand("Quit", "Close peerjournal (ctrl+q)", self.action_quit)
 
     def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
         self.bell()

@@ -2,8 +2,9 @@
 
 The left list holds every alias, active first and closed ones dimmed. The right side shows
 the selected alias: its status and themes, whether they know the supporter outside work,
-when the limits of confidentiality were explained, and its sessions and follow-ups (Enter on
-a session or a linked follow-up opens the session). `n` creates an alias by name (pseudonyms
+when the limits of confidentiality were explained, and its entries (sessions, the reflections
+on them and its confidentiality events, newest first) and follow-ups (Enter on an entry opens
+it; on a linked follow-up, its session). `n` creates an alias by name (pseudonyms
 are unique; the core's message is shown in the dialog), `e`/F2 opens the alias form with every
 detail (AliasForm), `x` closes or reopens it.
 
@@ -26,7 +27,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Journal
+from peerjournal.core.journal import Journal, TimelineItem
 from peerjournal.core.models import (
     MAX_LINE_CHARS,
     Alias,
@@ -34,18 +35,23 @@ from peerjournal.core.models import (
     FollowUp,
     Session,
     new_id,
+    sort_key_micros,
 )
-from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.privacy import pseudonym_hints, sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
-from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.followups import follow_up_content, today_for
 from peerjournal.tui.screens.form_fields import choice_label
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry
-from peerjournal.tui.widgets.timeline_view import friendly_when
+from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 SESSION_PREVIEW_CHARS = 60
+# Listed with an alias's sessions (follow-ups have their own list).
+# Confidentiality events have a list of their own beside this one.
+OTHER_KINDS = ("reflection",)
+ALIAS_NUDGE = "Is this a pseudonym? Aliases keep the people you support safer."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +78,7 @@ class AliasNameScreen(ModalScreen[str | None]):
         self._title = title
         self._submit = submit
         self._today = (today or date.today()).isoformat()
+        self._nudged = ""  # the name the supporter chose to keep despite the nudge
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="alias-name-dialog"):
@@ -150,6 +157,15 @@ class AliasNameScreen(ModalScreen[str | None]):
         if not name:
             self._show_error("Type a pseudonym first.")
             return
+        hints = pseudonym_hints(name)
+        if hints and name != self._nudged:
+            keep = await self.app.push_screen_wait(
+                NudgeScreen([("Pseudonym", hint) for hint in hints], intro=ALIAS_NUDGE)
+            )
+            if not keep:
+                self.query_one("#alias-name", Input).focus()
+                return
+            self._nudged = name  # asked once for this name
         new = NewAlias(name)
         if self.query_one("#limits-explained", Checkbox).value:
             day = self.query_one("#limits-on", Input).value.strip()
@@ -202,6 +218,19 @@ def alias_details(alias: Alias) -> Content:
     if alias.notes:
         parts += ["\n", sanitize_text(alias.notes)]
     return Content.assemble(*parts)
+
+
+def item_content(item: TimelineItem) -> Content:
+    """A reflection or confidentiality event of the alias, as one line like a session's."""
+    label = KIND_LABELS.get(item.kind, item.kind)
+    title = sanitize_line(item.title)
+    prefix = label + " · "
+    about = sanitize_line(item.preview) or (
+        title[len(prefix) :] if title.startswith(prefix) else title
+    )
+    if len(about) > SESSION_PREVIEW_CHARS:
+        about = about[: SESSION_PREVIEW_CHARS - 1].rstrip() + "…"
+    return Content.assemble((friendly_when(item.when), "bold"), "  ", (label, "dim"), "  ", about)
 
 
 def session_content(session: Session) -> Content:
@@ -301,6 +330,7 @@ class AliasesScreen(EntryListScreen):
         Binding("n", "new_alias", "New alias"),
         Binding("e,f2", "edit", "Edit details", key_display="e"),
         Binding("x", "toggle_closed", "Close/reopen"),
+        Binding("delete", "delete_alias", "Delete", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -325,7 +355,7 @@ class AliasesScreen(EntryListScreen):
 
     def on_mount(self) -> None:
         self.query_one("#alias-list", OptionList).border_title = "Aliases"
-        self.query_one("#alias-sessions", OptionList).border_title = "Sessions"
+        self.query_one("#alias-sessions", OptionList).border_title = "Entries"
         self.query_one("#alias-follow-ups", OptionList).border_title = "Follow-ups"
         self.query_one("#alias-events", OptionList).border_title = "Confidentiality events"
         self.query_one("#alias-list", OptionList).focus()
@@ -390,6 +420,9 @@ class AliasesScreen(EntryListScreen):
             return
         try:
             sessions = await call(self, self.journal.sessions_for_alias, alias_id)
+            others = await call(
+                self, self.journal.timeline, alias_id=alias_id, kinds=OTHER_KINDS, limit=200
+            )
             follow_ups = await call(self, self.journal.follow_ups, alias_id=alias_id, status=None)
             events = await call(self, self.journal.confidentiality_events, alias_id=alias_id)
         except JournalError as error:
@@ -400,12 +433,22 @@ class AliasesScreen(EntryListScreen):
         self.query_one("#alias-info", Static).border_title = Content(sanitize_line(alias.pseudonym))
         session_list = self.query_one("#alias-sessions", OptionList)
         session_list.clear_options()
-        session_list.add_options(Option(session_content(s), id=s.id) for s in sessions)
-        if sessions:
+        # Sessions, and the reflections (through their session) and confidentiality events
+        # that belong to this alias, newest first.
+        listed = [(sort_key_micros(s), Option(session_content(s), id=s.id)) for s in sessions]
+        listed += [
+            (item.cursor.sort_ts, Option(item_content(item), id=item.id)) for item in others.items
+        ]
+        listed.sort(key=lambda pair: pair[0], reverse=True)
+        session_list.add_options(option for _, option in listed)
+        if listed:
             session_list.highlighted = 0
         else:
-            session_list.add_option(Option(Content("No sessions yet."), disabled=True))
-        session_list.border_title = f"Sessions ({len(sessions)})"
+            session_list.add_option(Option(Content("No entries yet."), disabled=True))
+        counts = [f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}"]
+        if others.items:
+            counts.append(f"{len(others.items)} other")
+        session_list.border_title = f"Entries ({', '.join(counts)})"
         event_list = self.query_one("#alias-events", OptionList)
         event_list.clear_options()
         event_list.add_options(Option(event_content(e), id=e.id) for e in events)
@@ -505,6 +548,41 @@ class AliasesScreen(EntryListScreen):
             self.notify(error.message, title="Not saved", severity="error", markup=False)
             return
         self._select = alias.id
+        self.reload()
+
+    @work(exclusive=True, group="alias-close")
+    async def action_delete_alias(self) -> None:
+        """Delete an alias that has no entries; one with entries can be closed instead."""
+        alias = self.selected_alias()
+        if alias is None:
+            return
+        name = sanitize_line(alias.pseudonym)
+        try:
+            count = await call(self, self.journal.alias_entry_count, alias.id)
+        except JournalError as error:
+            self.notify(error.message, severity="error", markup=False)
+            return
+        if count:
+            entries = f"{count} entr{'ies' if count != 1 else 'y'}"
+            self.notify(
+                f"{name} has {entries}, so it stays: deleting it would leave them without "
+                "anyone's name. Close it instead (x); it moves to the end of the list.",
+                title="Not deleted",
+                markup=False,
+                timeout=8,
+            )
+            return
+        question = f"Delete {name}? It has no entries; its details and notes go for good."
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(question, yes="Delete", no="Keep it", danger=True)
+        ):
+            return
+        try:
+            await call(self, self.journal.delete, Alias, alias.id)
+        except JournalError as error:
+            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            return
+        self.notify(f"{name} deleted.", markup=False, timeout=3)
         self.reload()
 
     def action_back(self) -> None:

@@ -248,8 +248,10 @@ class BackupScreen(Screen[None]):
         margin-left: 1;
     }
     BackupScreen .section-row LoadingIndicator {
-        width: 8;
+        width: 12;  /* five dots and their spaces, so they never wrap over the button */
         height: 3;
+        margin-left: 1;
+        content-align: center middle;
         display: none;
     }
     BackupScreen .section-row LoadingIndicator.-busy {

@@ -1,7 +1,10 @@
 """FormScreen: the shared behaviour of every screen that edits a record.
 
 - ctrl+s saves; escape leaves, asking first when there are unsaved changes;
+- saving is refused, naming the field, while the form lacks its kind's minimum (`missing`);
+- a date in the future is asked about once ("Save it with that date?");
 - before saving, likely identifiers in the text are shown as a gentle nudge (never a blocker);
+- a save is confirmed with a short toast (SAVED_TEXTS);
 - a failed save (disk full, invalid field) keeps the form open with its text and says why;
 - the form can be turned into an encrypted draft (on lock, on idle) and restored from one;
 - unsaved changes are also kept as an encrypted draft every AUTOSAVE_SECONDS, so a kill -9, a
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
@@ -29,7 +34,44 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import Record, new_id
 from peerjournal.core.privacy import IdentifierHint, find_identifiers
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.dialogs import NudgeScreen, discard_changes_dialog
+from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen, discard_changes_dialog
+
+# The toast after a save, by DRAFT_KIND.
+SAVED_TEXTS = {
+    "session": "Session saved.",
+    "reflection": "Reflection saved.",
+    "checkin": "Check-in saved.",
+    "alias": "Alias saved.",
+    "confidentiality_event": "Confidentiality event saved.",
+    "follow_up": "Follow-up saved.",
+}
+
+# A record's own dates that are about the past: one in the future is asked about once.
+# (A follow-up's due date is about the future by nature.)
+PAST_DATE_LABELS = {
+    "occurred_at": "The date",
+    "occurred_on": "The date",
+    "at": "The date",
+    "limits_explained_on": "The date the limits were explained",
+}
+
+
+def future_dates(record: Record, today: date) -> list[tuple[str, str]]:
+    """(label, YYYY-MM-DD) of each of the record's past-tense dates that falls after today."""
+    found = []
+    for name, label in PAST_DATE_LABELS.items():
+        value = getattr(record, name, None)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            day = (
+                datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
+            )
+        except ValueError:
+            continue  # validation says what is wrong with it
+        if day > today:
+            found.append((label, day.isoformat()))
+    return found
 
 
 class FormScreen(Screen[Record | None]):
@@ -69,6 +111,7 @@ class FormScreen(Screen[Record | None]):
         self._draft_guard = asyncio.Lock()
         self._finished = False
         self._autosave_failing = False  # say so once, not every few seconds
+        self._future_confirmed = False  # a future date is asked about once per form
 
     # ---- to implement
 
@@ -90,6 +133,11 @@ class FormScreen(Screen[Record | None]):
     def nudge_texts(self) -> list[tuple[str, str]]:
         """(field label, text) pairs to scan for identifiers before saving."""
         raise NotImplementedError
+
+    def missing(self) -> tuple[str, str] | None:
+        """What has to be filled in before this form can be saved: (a message naming the
+        field, the selector of the field to put the cursor in), or None when it may be saved."""
+        return None
 
     # ---- shared behaviour
 
@@ -125,11 +173,28 @@ class FormScreen(Screen[Record | None]):
 
     @work(exclusive=True, group="form-save")
     async def action_save(self) -> None:
+        missing = self.missing()
+        if missing is not None:
+            message, selector = missing
+            self.notify(message, title="Not saved yet", severity="warning", markup=False)
+            with contextlib.suppress(NoMatches):
+                self.query_one(selector).focus()
+            return
         try:
             record = self.build_record()
         except (InvalidRecord, ValueError) as error:
             self.notify(str(error), severity="error", markup=False)
             return
+        today = getattr(self.app, "today", date.today)()  # tests fix the app's today
+        future = [] if self._future_confirmed else future_dates(record, today)
+        if future:
+            label, day = future[0]
+            question = f"{label}, {day}, is in the future. Save it with that date?"
+            if not await self.app.push_screen_wait(
+                ConfirmScreen(question, yes="Save", no="Change it")
+            ):
+                return
+            self._future_confirmed = True
         hints = self.identifier_hints()
         if hints and not await self.app.push_screen_wait(NudgeScreen(hints)):
             return
@@ -144,6 +209,7 @@ class FormScreen(Screen[Record | None]):
         # The record is saved; if the draft cannot be discarded now it is offered again later.
         with contextlib.suppress(JournalError):
             await self._end_draft()
+        self.app.notify(SAVED_TEXTS.get(self.DRAFT_KIND, "Saved."), markup=False, timeout=3)
         self.after_save(saved)
         self.dismiss(saved)
 
@@ -157,8 +223,13 @@ class FormScreen(Screen[Record | None]):
 
     @work(exclusive=True, group="form-leave")
     async def action_leave(self) -> None:
-        if self.is_dirty and not await self.app.push_screen_wait(discard_changes_dialog()):
-            return
+        if self.is_dirty:
+            answer = await self.app.push_screen_wait(discard_changes_dialog(offer_save=True))
+            if answer == "save":
+                self.action_save()  # the same save as ctrl+s: checks, nudges, then closes
+                return
+            if answer is not True:
+                return
         with contextlib.suppress(JournalError):
             await self._end_draft()
         self.dismiss(None)

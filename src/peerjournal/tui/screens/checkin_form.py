@@ -2,7 +2,8 @@
 
 Made to take a few keystrokes: it opens on mood; pressing 1-5 on a scale sets it and moves on
 to the next one; after stress comes the self-care line, where enter saves. "c 4 2 3 enter" is
-a whole check-in.
+a whole check-in. No value is chosen beforehand: a check-in says how you are, so each number is
+a conscious choice, and saving asks for the ones still missing.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from peerjournal.core.models import CheckIn, Record, now_iso
+from peerjournal.core.models import CheckIn, Record
 from peerjournal.tui.screens.form_fields import (
     FIELD_LABELS,
+    date_time_fields,
     describe_moment,
     field_label,
+    moment_from_fields,
+    now_fields,
+    split_moment,
 )
 from peerjournal.tui.screens.record_form import RecordForm
 
@@ -32,7 +38,7 @@ _CELL_WIDTH = 4  # " 3 " and a space
 
 class ScaleInput(Widget, can_focus=True):
     """A 1-5 scale on one line: a digit sets it and moves on, left/right nudge it, enter moves
-    on, and a click on a number sets it."""
+    on, and a click on a number sets it. None until chosen."""
 
     DEFAULT_CSS = """
     ScaleInput {
@@ -52,7 +58,7 @@ class ScaleInput(Widget, can_focus=True):
         Binding("right,plus", "nudge(1)", "More", show=False),
     ]
 
-    value: reactive[int] = reactive(3)
+    value: reactive[int | None] = reactive(None)
 
     def __init__(self, label: str, low: str, high: str, *, id: str) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -61,7 +67,7 @@ class ScaleInput(Widget, can_focus=True):
     def render(self) -> Text:
         line = Text(self.label.ljust(_LABEL_WIDTH), no_wrap=True, overflow="ellipsis")
         for n in range(SCALE_MIN, SCALE_MAX + 1):
-            style = "reverse bold" if n == self.value else "dim"
+            style = "reverse bold" if n == self.value else ("dim" if self.value else "")
             line.append(f" {n} ", style=style)
             line.append(" ")
         line.append(f" 1 = {self.low} … 5 = {self.high}", style="italic")
@@ -95,6 +101,9 @@ class ScaleInput(Widget, can_focus=True):
             self.screen.focus_next()
 
     def action_nudge(self, step: int) -> None:
+        if self.value is None:  # the first nudge starts from the middle
+            self.value = (SCALE_MIN + SCALE_MAX) // 2
+            return
         self.value = min(SCALE_MAX, max(SCALE_MIN, self.value + step))
 
     def on_click(self, event: events.Click) -> None:
@@ -104,8 +113,8 @@ class ScaleInput(Widget, can_focus=True):
             if SCALE_MIN <= chosen <= SCALE_MAX:
                 self.value = chosen
 
-    def validate_value(self, value: int) -> int:
-        return min(SCALE_MAX, max(SCALE_MIN, int(value)))
+    def validate_value(self, value: int | None) -> int | None:
+        return None if value is None else min(SCALE_MAX, max(SCALE_MIN, int(value)))
 
 
 SCALES: tuple[tuple[str, str, str], ...] = (
@@ -113,7 +122,7 @@ SCALES: tuple[tuple[str, str, str], ...] = (
     ("energy", "drained", "full"),
     ("stress", "calm", "overwhelmed"),
 )
-PAYLOAD_IDS: tuple[str, ...] = ("mood", "energy", "stress", "self_care")
+PAYLOAD_IDS: tuple[str, ...] = ("mood", "energy", "stress", "self_care", "at_date", "at_time")
 
 
 class CheckInForm(RecordForm):
@@ -135,16 +144,30 @@ class CheckInForm(RecordForm):
             yield ScaleInput(FIELD_LABELS[name], low, high, id=name)
         yield field_label(FIELD_LABELS["self_care"])
         yield Input(id="self_care", placeholder="a walk, a call with a friend, an early night…")
+        # Now by default; change it to note a check-in from earlier (after the self-care line,
+        # so "c 4 2 5 a walk enter" never passes through it).
+        day, clock = now_fields()
+        with Horizontal(classes="pj-row"):
+            yield from date_time_fields("at", day, clock)
 
     async def prepare(self) -> None:
         if isinstance(self.record, CheckIn):
             self.set_title(f"Edit check-in of {describe_moment(self.record.at)}")
             if self._draft_payload is None:
-                self.load_payload({name: getattr(self.record, name) for name in PAYLOAD_IDS})
+                day, clock = split_moment(self.record.at)
+                values = {name: getattr(self.record, name) for name in PAYLOAD_IDS[:4]}
+                self.load_payload({**values, "at_date": day, "at_time": clock})
 
     @on(Input.Submitted, "#self_care")
     def _submitted(self) -> None:
         self.action_save()
+
+    def missing(self) -> tuple[str, str] | None:
+        values = self.read_payload()
+        for name, _, _ in SCALES:
+            if values[name] is None:
+                return f"{FIELD_LABELS[name]}: press a number from 1 to 5.", f"#{name}"
+        return None
 
     def nudge_texts(self) -> list[tuple[str, str]]:
         text = self.read_payload()["self_care"]
@@ -152,7 +175,8 @@ class CheckInForm(RecordForm):
 
     def build_record(self) -> Record:
         values = self.read_payload()
-        at = self.record.at if isinstance(self.record, CheckIn) else now_iso()
+        original = self.record.at if isinstance(self.record, CheckIn) else None
+        at = moment_from_fields(values["at_date"], values["at_time"], original)
         return CheckIn(
             id=self.record_id,
             at=at,

@@ -11,14 +11,22 @@ from textual.widgets import Button, Static
 from peerjournal.core.privacy import IdentifierHint
 from peerjournal.tui.safety import plain
 
+# In every dialog, left and right move between the buttons (as tab and shift+tab do).
+_ARROWS = [
+    Binding("left", "app.focus_previous", "Previous button", show=False),
+    Binding("right", "app.focus_next", "Next button", show=False),
+]
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Ask a yes/no question; dismisses with True only for an explicit yes."""
+
+class ConfirmScreen(ModalScreen[bool | str]):
+    """Ask a yes/no question; dismisses with True only for an explicit yes (or with the id of
+    the `extra` button, when there is one and it is pressed)."""
 
     BINDINGS = [
         Binding("escape", "answer(False)", "Cancel"),
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n", "answer(False)", "No", show=False),
+        *_ARROWS,
     ]
 
     def __init__(
@@ -29,36 +37,46 @@ class ConfirmScreen(ModalScreen[bool]):
         no: str = "Cancel",
         danger: bool = False,
         focus_yes: bool = False,
+        extra: tuple[str, str] | None = None,
     ) -> None:
-        """`focus_yes` when yes is the safe answer (keeping a draft, say)."""
+        """`focus_yes` when yes is the safe answer (keeping a draft, say); `extra` is a third
+        button (id, label) between no and yes."""
         super().__init__(classes="dialog-screen")
         self._question, self._yes, self._no, self._danger = question, yes, no, danger
         self._focus_yes = focus_yes
+        self._extra = extra
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(plain(self._question), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._no, id="no")
+                if self._extra is not None:
+                    yield Button(self._extra[1], id=self._extra[0], variant="primary")
                 yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self._focus_yes else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if self._extra is not None and event.button.id == self._extra[0]:
+            self.dismiss(self._extra[0])
+            return
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
 
 
-def discard_changes_dialog() -> ConfirmScreen:
-    """The one question asked before leaving a screen with unsaved changes."""
+def discard_changes_dialog(*, offer_save: bool = False) -> ConfirmScreen:
+    """The one question asked before leaving a screen with unsaved changes: True to discard,
+    False to keep editing, or (with `offer_save`) "save"."""
     return ConfirmScreen(
         "Leave without saving? Your changes will be lost.",
         yes="Discard",
         no="Keep editing",
         danger=True,
+        extra=("save", "Save") if offer_save else None,
     )
 
 
@@ -68,20 +86,26 @@ class NudgeScreen(ModalScreen[bool]):
     Never a blocker: the supporter decides.
     """
 
-    BINDINGS = [Binding("escape", "edit", "Edit"), Binding("s", "save", "Save anyway")]
+    BINDINGS = [
+        Binding("escape", "edit", "Edit"),
+        Binding("s", "save", "Save anyway"),
+        *_ARROWS,
+    ]
 
-    def __init__(self, hints: list[tuple[str, IdentifierHint]]) -> None:
+    INTRO = (
+        "This entry may contain details that identify someone. Notes stay safer "
+        "with aliases and the minimum necessary."
+    )
+
+    def __init__(self, hints: list[tuple[str, IdentifierHint]], *, intro: str = INTRO) -> None:
         """`hints` pairs a field label with each hint found in that field."""
         super().__init__(classes="dialog-screen")
         self._hints = hints
+        self._intro = intro
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(
-                "This entry may contain details that identify someone. Notes stay safer "
-                "with aliases and the minimum necessary.",
-                classes="dialog-text",
-            )
+            yield Static(self._intro, classes="dialog-text", markup=False)
             lines = []
             for label, hint in self._hints[:8]:
                 lines.append(f"• {label}: {hint.message}  “{hint.text}”")

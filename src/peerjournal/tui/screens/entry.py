@@ -4,14 +4,14 @@ Every field is shown with its label, user text always as plain content (markup s
 control characters never reach the terminal). A session also shows its alias and the
 follow-ups made from it; a reflection, follow-up or confidentiality event shows its session.
 `e` opens the record's form and the view reloads when the form closes; `d` deletes after an
-explicit confirmation.
+explicit confirmation, and the app offers to undo it for a few seconds.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
 from peerjournal.core.errors import JournalError, NotFound
-from peerjournal.core.journal import Journal
+from peerjournal.core.journal import Deleted, Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
 from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
 from peerjournal.core.privacy import sanitize_text
@@ -52,6 +52,13 @@ _LINK_FIELDS = {"id", "alias_id", "session_id", "created_at", "updated_at"}
 _MOMENT_FIELDS = {"occurred_at", "at", "done_at"}
 _SCALE_FIELDS = {"mood", "energy", "stress"}
 EMPTY = "—"
+
+
+@runtime_checkable
+class UndoOffer(Protocol):
+    """An app that keeps a deleted entry for a few seconds so it can be undone."""
+
+    def offer_undo(self, deleted: Deleted, label: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -303,7 +310,8 @@ class EntryScreen(Screen[str | None]):
         label = KIND_LABELS.get(record.KIND, "entry")
         confirmed = await self.app.push_screen_wait(
             ConfirmScreen(
-                f"Delete this {label} permanently? This cannot be undone.",
+                f"Delete this {label}? ctrl+z brings it back for a few seconds; after that it "
+                "is gone for good.",
                 yes="Delete",
                 no="Keep it",
                 danger=True,
@@ -312,12 +320,16 @@ class EntryScreen(Screen[str | None]):
         if not confirmed:
             return
         try:
-            await call(self, self.journal.delete, type(record), record.id)
+            deleted = await call(self, self.journal.delete, type(record), record.id)
         except NotFound:
-            pass  # already gone: the outcome the person asked for
+            deleted = None  # already gone: the outcome the person asked for
         except JournalError as error:
             self.notify(error.message, title="Not deleted", severity="error", markup=False)
             return
+        if deleted is not None and isinstance(self.app, UndoOffer):
+            self.app.offer_undo(deleted, label.capitalize())
+        else:
+            self.notify(f"{label.capitalize()} deleted.", markup=False, timeout=3)
         self.dismiss("deleted")
 
     def action_back(self) -> None:

@@ -1,9 +1,11 @@
 """Follow-ups: what the supporter promised to do (or to ask about) after a session.
 
-`FollowUpsScreen` lists every open follow-up grouped Overdue / Today / This week / Later, with
-the alias it belongs to; it marks them done or dropped (one step of undo) and opens the linked
-session. `FollowUpsDue` is a compact panel of what is overdue or due within a week, for the
-timeline to dock at its side; Enter on it opens the full screen at that follow-up.
+`FollowUpsScreen` lists every open follow-up grouped Overdue / Today / Next 7 days / Later, with
+the alias it belongs to; it adds (`n`) and edits (`e`) them in the follow-up form, snoozes them
+a week (`s`), marks them done or dropped (one step of undo) and opens the linked session.
+`FollowUpsDue` is a compact panel of what is overdue or due in the next 7 days (today + 7
+included, so a follow-up added with the default due date shows at once), for the timeline to
+dock at its side; Enter on it opens the full screen at that follow-up.
 
 Journal calls run in thread workers; user text is rendered as Content, never as markup.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from textual import on, work
@@ -19,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -27,10 +31,13 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import FollowUp, now_iso
 from peerjournal.core.privacy import sanitize_line
 from peerjournal.tui.calls import call
+from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
-GROUPS = ("Overdue", "Today", "This week", "Later")
+GROUPS = ("Overdue", "Today", "Next 7 days", "Later")
+SOON_DAYS = 7  # "due soon": up to and including a week from today
+SNOOZE_DAYS = 7
 MAX_OPEN = 500  # far more than anyone keeps open; the list says so if it is cut
 
 
@@ -46,8 +53,8 @@ def group_of(due: date, today: date) -> str:
         return "Overdue"
     if due == today:
         return "Today"
-    if due < today + timedelta(days=7):
-        return "This week"
+    if due <= today + timedelta(days=SOON_DAYS):
+        return "Next 7 days"
     return "Later"
 
 
@@ -78,7 +85,12 @@ def follow_up_content(
 ) -> Content:
     """One follow-up as a line (or two when compact): when it is due, the alias, the action."""
     due = _due_on(follow_up)
-    style = {"Overdue": "bold $error", "Today": "bold $warning"}.get(group_of(due, today), "")
+    # A colour on its own background, so it reads on a highlighted row too (red on the
+    # selection's blue did not).
+    style = {
+        "Overdue": "bold $text-error on $error-muted",
+        "Today": "bold $text-warning on $warning-muted",
+    }.get(group_of(due, today), "")
     relative = due_text(due, today)
     when = (
         relative
@@ -119,7 +131,10 @@ class FollowUpsScreen(EntryListScreen):
     """
 
     BINDINGS = [
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
         Binding("space,d", "done", "Done", key_display="d"),
+        Binding("s", "snooze", "Snooze"),  # a week
         Binding("x", "drop", "Drop"),
         Binding("u", "undo", "Undo"),
         Binding("escape", "back", "Back"),
@@ -180,7 +195,7 @@ class FollowUpsScreen(EntryListScreen):
         self._restore_cursor(listing, keep, previous)
         status = self.query_one("#follow-up-status", Static)
         if not follow_ups:
-            status.update(Content("Nothing open. Follow-ups are added from a session."))
+            status.update(Content("Nothing open. n adds one; a session can add one too."))
         elif len(follow_ups) >= MAX_OPEN:
             status.update(Content(f"The first {MAX_OPEN} open follow-ups, soonest first."))
         else:
@@ -225,24 +240,56 @@ class FollowUpsScreen(EntryListScreen):
         if follow_up is not None:
             self.change(follow_up, "dropped")
 
+    async def action_new(self) -> None:
+        await self._open_form(None)
+
+    async def action_edit(self) -> None:
+        follow_up = self.selected()
+        if follow_up is not None:
+            await self._open_form(follow_up)
+
+    async def _open_form(self, follow_up: FollowUp | None) -> None:
+        """The follow-up form (the list reloads when it closes: EntryListScreen)."""
+        if follow_up is not None:
+            self._highlight = follow_up.id
+        if isinstance(self.app, FormOpener):  # the app: known aliases, drafts
+            await self.app.open_form("follow_up", record=follow_up)
+        else:
+            from peerjournal.tui.screens.follow_up_form import FollowUpForm
+
+            names = list((await call(self, self.journal.alias_names)).values())
+            await self.app.push_screen(
+                FollowUpForm(self.journal, record=follow_up, known_aliases=names)
+            )
+
+    def action_snooze(self) -> None:
+        follow_up = self.selected()
+        if follow_up is None:
+            return
+        start = max(_due_on(follow_up), today_for(self))
+        due = start + timedelta(days=SNOOZE_DAYS)
+        self._highlight = follow_up.id
+        self.change(follow_up, follow_up.status, due=due)
+
     @work(exclusive=True, group="follow-up-change")
-    async def change(self, follow_up: FollowUp, status: str) -> None:
-        """Mark `follow_up` done (with the time) or dropped; remember it for undo."""
-        changed = dataclasses.replace(
-            follow_up, status=status, done_at=now_iso() if status == "done" else None
-        )
+    async def change(self, follow_up: FollowUp, status: str, *, due: date | None = None) -> None:
+        """Mark `follow_up` done (with the time) or dropped, or move its due date; remember
+        it for undo."""
+        if due is not None:
+            changed = dataclasses.replace(follow_up, due_on=due.isoformat())
+            said = f"Snoozed to {friendly_when(due.isoformat())}."
+        else:
+            changed = dataclasses.replace(
+                follow_up, status=status, done_at=now_iso() if status == "done" else None
+            )
+            said = "Marked done." if status == "done" else "Dropped."
         try:
             await call(self, self.journal.save, changed)
         except JournalError as error:
             self.notify(error.message, title="Not saved", severity="error", markup=False)
             return
         self._undo = follow_up
-        self.notify(
-            "Marked done." if status == "done" else "Dropped.",
-            title="Follow-up",
-            markup=False,
-            timeout=3,
-        )
+        self.notify(said, title="Follow-up", markup=False, timeout=3)
         self.reload()
 
     @work(exclusive=True, group="follow-up-change")
@@ -285,7 +332,7 @@ class FollowUpsDue(OptionList):
 
     DEFAULT_CSS = """
     FollowUpsDue {
-        width: 34;
+        width: 100%;
         height: auto;
         max-height: 50%;
         border: round $primary 40%;
@@ -296,7 +343,14 @@ class FollowUpsDue(OptionList):
     }
     """
 
-    DAYS_AHEAD = 7
+    DAYS_AHEAD = SOON_DAYS  # today + 7 included
+
+    @dataclass
+    class Loaded(Message):
+        """The panel has (re)loaded: how many are due soon, and how many of those overdue."""
+
+        due: int
+        overdue: int
 
     def __init__(
         self, journal: Journal, *, id: str | None = None, classes: str | None = None
@@ -313,13 +367,13 @@ class FollowUpsDue(OptionList):
 
     @work(exclusive=True, group="follow-ups-due")
     async def reload(self) -> None:
-        """Fetch overdue follow-ups and those due in the next DAYS_AHEAD days."""
+        """Fetch overdue follow-ups and those due up to DAYS_AHEAD days from today."""
         today = today_for(self)
         try:
             follow_ups = await call(
                 self,
                 self.journal.follow_ups,
-                due_until=today + timedelta(days=self.DAYS_AHEAD - 1),
+                due_until=today + timedelta(days=self.DAYS_AHEAD),
                 status="open",
             )
             names = await call(self, self.journal.alias_names)
@@ -332,7 +386,7 @@ class FollowUpsDue(OptionList):
         self.follow_ups = list(follow_ups)
         self.clear_options()
         if not self.follow_ups:
-            self.add_option(Option(Content("Nothing due this week."), disabled=True))
+            self.add_option(Option(Content("Nothing due in the next 7 days."), disabled=True))
         for follow_up in self.follow_ups:
             alias = names.get(follow_up.alias_id) if follow_up.alias_id else None
             self.add_option(
@@ -341,6 +395,7 @@ class FollowUpsDue(OptionList):
         overdue = sum(1 for f in self.follow_ups if _due_on(f) < today)
         title = f"Due soon ({len(self.follow_ups)})" if self.follow_ups else "Due soon"
         self.border_title = title + (f" · {overdue} overdue" if overdue else "")
+        self.post_message(self.Loaded(len(self.follow_ups), overdue))
 
     @on(OptionList.OptionSelected)
     def _open_follow_ups(self, event: OptionList.OptionSelected) -> None:

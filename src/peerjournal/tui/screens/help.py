@@ -20,6 +20,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ),
             ("ctrl+p", "Command palette: every command by name"),
             ("? or F1", "This help"),
+            ("ctrl+z", "Bring back the entry you just deleted (for 10 seconds)"),
             ("ctrl+q", "Quit"),
         ],
     ),
@@ -33,8 +34,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("/", "Search everything"),
             ("a", "Aliases: the people you support"),
             ("f", "Follow-ups due"),
-            ("t", "Filter by kind, alias or tag"),
-            ("↑ ↓ j k, PgUp PgDn, Home End", "Move through entries"),
+            ("t", "Filter by kind, alias, tag or for supervision"),
+            ("x", "Clear every filter"),
+            ("↑ ↓ j k, PgUp PgDn", "Move through entries"),
+            ("Home End", "The newest entry; the oldest (older pages load on the way)"),
             ("enter", "Open the selected entry"),
             ("q", "Quit"),
         ],
@@ -45,13 +48,28 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("ctrl+s", "Save (you'll be told about likely identifiers first; you decide)"),
             ("escape", "Leave (asks first if there are unsaved changes)"),
             ("tab / shift+tab", "Next / previous field"),
+            ("→ (in Duration, Alias)", "Take the suggestion shown in grey (e.g. 4 → 45)"),
+            ("← →", "In a question: move between its buttons"),
         ],
     ),
     (
         "An entry",
         [
             ("e", "Edit"),
-            ("d", "Delete permanently (asks first)"),
+            ("d", "Delete (asks first; ctrl+z brings it back for 10 seconds)"),
+            ("escape", "Back"),
+        ],
+    ),
+    (
+        "Follow-ups (f)",
+        [
+            ("n", "New follow-up, for one of your aliases or for nobody"),
+            ("e", "Edit: what needs doing, due date, owner, alias"),
+            ("d or space", "Done"),
+            ("s", "Snooze: due a week later"),
+            ("x", "Drop"),
+            ("u", "Undo the last done, drop or snooze"),
+            ("enter", "Open the session it came from"),
             ("escape", "Back"),
         ],
     ),
@@ -61,6 +79,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("n", "New alias (a pseudonym is enough)"),
             ("e", "Edit: themes, dual relationship, limits explained, consent, notes"),
             ("x", "Close or reopen (asks first)"),
+            ("delete", "Delete an alias that has no entries (asks); one with entries is closed"),
+            ("enter", "Into its entries; enter again opens one"),
+            ("escape", "Back"),
         ],
     ),
     (
@@ -79,8 +100,13 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Search",
         [
-            ("type", 'Results appear as you type; "quotes" for a phrase, word* for a prefix'),
+            (
+                "type",
+                'Results appear as you type, aliases and tags included; "quotes" for a '
+                "phrase, word* for a prefix",
+            ),
             ("↑ ↓ enter", "Choose and open a result"),
+            ("escape", "Back"),
         ],
     ),
 ]

@@ -45,13 +45,15 @@ class RecordForm(FormScreen):
         width: 1fr;
         margin-right: 1;
     }
+    /* An Input takes 6 cells of border and padding, and 1 for the cursor after the text:
+       "2026-11-20" needs 17, "14:00" 12, or the field scrolls by one when focused. */
     .pj-date {
-        width: 16;
-        max-width: 16;
+        width: 17;
+        max-width: 17;
     }
     .pj-time {
-        width: 11;
-        max-width: 11;
+        width: 12;
+        max-width: 12;
     }
     .form-body TextArea {
         height: 5;

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -77,6 +77,10 @@ class ReflectionForm(RecordForm):
     PAYLOAD_IDS = PAYLOAD_IDS
 
     DEFAULT_CSS = """
+    ReflectionForm .form-body TextArea#body {
+        height: 1fr;  /* the space the form has left, at any terminal size */
+        min-height: 8;
+    }
     ReflectionForm .pj-template {
         width: 2fr;
     }
@@ -143,6 +147,19 @@ class ReflectionForm(RecordForm):
         elif self._preset_session and self._draft_payload is None:
             self.load_payload({"session_id": self._preset_session})
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Arriving in a template's body puts the cursor under its first heading, where the
+        # writing starts, not before the "## ".
+        body = event.widget
+        if (
+            isinstance(body, TextArea)
+            and body.id == "body"
+            and body.cursor_location == (0, 0)
+            and body.document.line_count > 1
+            and body.document.get_line(0).startswith("#")
+        ):
+            body.cursor_location = (1, 0)
+
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:
         chosen = event.value
@@ -166,6 +183,13 @@ class ReflectionForm(RecordForm):
             ("Tags", values["tags"]),
         ]
         return [(label, text) for label, text in texts if text.strip()]
+
+    def missing(self) -> tuple[str, str] | None:
+        values = self.read_payload()
+        body = values["body"].strip()
+        if values["title"].strip() or (body and body != template_body(self._template).strip()):
+            return None
+        return "Nothing to save yet: write your reflection (or at least a title).", "#body"
 
     def build_record(self) -> Record:
         values = self.read_payload()

@@ -35,8 +35,9 @@ from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 MATCH_STYLE = "bold reverse"
 HINT = (
-    "Type to search the whole journal. Every word must appear, and the one you are typing "
-    'may be unfinished; "quotes" find a phrase; word* finds words that start with it.'
+    "Type to search the whole journal: what you wrote, aliases and tags (an alias's or a "
+    "tag's entries come first). Every word must appear, and the one you are typing may be "
+    'unfinished; "quotes" find a phrase; word* finds words that start with it.'
 )
 # The word being typed counts as the start of a word from this many letters: "hous" finds
 # "housing" at once. A single letter would be a costly and useless prefix (70-120 ms at 100k
@@ -222,7 +223,7 @@ class SearchScreen(EntryListScreen):
             return
         if serial != self._serial:
             return  # a newer search owns the list now
-        self._show_hits(hits, parse_query(query).notice)
+        self._show_hits(hits, query, parse_query(query).notice)
 
     def _show_hint(self) -> None:
         self.hits = []
@@ -232,14 +233,17 @@ class SearchScreen(EntryListScreen):
     def _set_status(self, text: str) -> None:
         self.query_one("#search-status", Static).update(Content(text))
 
-    def _show_hits(self, hits: list[SearchHit], notice: str | None = None) -> None:
+    def _show_hits(self, hits: list[SearchHit], query: str = "", notice: str | None = None) -> None:
         self.hits = hits
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         results.add_options(Option(hit_content(hit), id=hit.id) for hit in hits)
         if hits:
             results.highlighted = 0
-        if not hits:
+        if not hits and as_you_type(query) == query and _LAST_WORD.search(query):
+            # The word being typed is too short to count as the start of a word yet.
+            status = "No whole-word matches yet: keep typing."
+        elif not hits:
             status = "No matches."
         elif len(hits) >= self.LIMIT:
             status = f"The best {len(hits)} matches. Add words to narrow it down."

@@ -19,20 +19,21 @@ from typing import Any
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.privacy import IdentifierHint, pseudonym_hints, sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
     FIELD_LABELS,
+    choice_label,
     choice_options,
     date_time_fields,
     field_label,
@@ -48,7 +49,9 @@ from peerjournal.tui.screens.form_fields import (
 from peerjournal.tui.screens.record_form import FormOpener, RecordForm
 from peerjournal.tui.screens.reflection_form import ReflectionForm
 
-QUICK_DURATIONS = (15, 30, 45, 60)
+# Offered as you type in the duration field (right arrow accepts): keys that arrive the same
+# in every terminal, unlike alt+digit, which many terminals turn into "¡", "™", "£".
+DURATION_SUGGESTIONS = ("15", "30", "45", "60", "90", "1h", "1h30", "2h")
 FOLLOW_UP_DAYS = 7
 
 # Free text, in the order of the form: (id = Session field, multi-line?).
@@ -118,7 +121,7 @@ class OfferChain:
             return
         offer = self._questions.pop(0)
 
-        def answered(yes: bool | None) -> None:
+        def answered(yes: bool | str | None) -> None:
             if yes:
                 self._accepted.append(offer)
             self._ask_next()
@@ -148,18 +151,13 @@ class SessionForm(RecordForm):
         width: 1fr;
     }
     SessionForm #duration {
-        width: 13;
-    }
-    SessionForm .pj-quick {
-        min-width: 4;
-        width: auto;
-        margin: 1 0 0 1;
+        width: 16;
     }
     SessionForm .pj-alias {
         width: 2fr;
     }
     SessionForm #follow_up_due {
-        width: 16;
+        width: 17;
     }
     SessionForm .pj-owner {
         width: 18;
@@ -167,19 +165,13 @@ class SessionForm(RecordForm):
     }
     """
 
-    BINDINGS = [
-        Binding("alt+1", "quick_duration(15)", "15 min", show=False),
-        Binding("alt+2", "quick_duration(30)", "30 min", show=False),
-        Binding("alt+3", "quick_duration(45)", "45 min", show=False),
-        Binding("alt+4", "quick_duration(60)", "60 min", show=False),
-    ]
-
     def __init__(self, journal: Journal, *, alias_id: str | None = None, **kwargs: Any) -> None:
         """`alias_id` pre-fills the alias (a new session started from an alias)."""
         self._known: list[str] = []
         super().__init__(journal, **kwargs)
         self._preset_alias_id = alias_id
         self._companions = _Companions("", None)
+        self._dual: set[str] = set()  # casefolded pseudonyms of aliases who know me outside work
 
     # The pseudonym being typed counts as a known alias, so "River said" in the notes of a
     # session with the new alias River is not flagged as a name.
@@ -205,15 +197,13 @@ class SessionForm(RecordForm):
         with Horizontal(classes="pj-row"):
             yield from date_time_fields("when", day, clock)
             with Vertical(classes="pj-cell pj-duration"):
-                yield field_label("Duration (45, 1h30 · alt+1-4: 15-60)")
-                with Horizontal(classes="pj-row"):
-                    yield Input(id="duration", placeholder="minutes", max_length=12)
-                    for minutes in QUICK_DURATIONS:
-                        button = Button(
-                            str(minutes), id=f"quick_{minutes}", compact=True, classes="pj-quick"
-                        )
-                        button.can_focus = False  # typing is quicker; the mouse can click
-                        yield button
+                yield field_label("Duration (45, 1h30, 90m; → accepts)")
+                yield Input(
+                    id="duration",
+                    placeholder="e.g. 45",
+                    max_length=12,
+                    suggester=SuggestFromList(DURATION_SUGGESTIONS),
+                )
         with Horizontal(classes="pj-row"):
             for name in CHOICE_FIELDS[:3]:
                 with Vertical(classes="pj-cell"):
@@ -243,7 +233,12 @@ class SessionForm(RecordForm):
                 yield Checkbox(FIELD_LABELS[name], id=name)
         yield field_label("Tags (comma-separated)")
         yield Input(id="tags", placeholder="e.g. housing, benefits")
-        yield Static("Follow-up (optional)", classes="pj-section", markup=False)
+        yield Static(
+            "Follow-up (optional)", id="follow_up_title", classes="pj-section", markup=False
+        )
+        # When editing: the follow-ups this session already has (changed on the follow-ups
+        # screen, f); the fields below add another.
+        yield Static("", id="session_follow_ups", classes="pj-hint", markup=False)
         with Horizontal(classes="pj-row"):
             with Vertical(classes="pj-cell"):
                 yield field_label("Action")
@@ -263,14 +258,27 @@ class SessionForm(RecordForm):
                 yield Select(choice_options("owner"), id="follow_up_owner", allow_blank=False)
 
     async def prepare(self) -> None:
+        aliases = await call(self, self.journal.list_aliases)
+        self._dual = {a.pseudonym.casefold() for a in aliases if a.knows_me_outside_work}
         if isinstance(self.record, Session):
             self.set_title("Edit session")
             if self._draft_payload is None:
                 pseudonym = await self._pseudonym_of(self.record.alias_id)
                 self.load_payload(payload_from_session(self.record, pseudonym))
+            await self._show_follow_ups(self.record.id)
         elif self._preset_alias_id and self._draft_payload is None:
             self.query_one("#alias", Input).value = await self._pseudonym_of(self._preset_alias_id)
         self._show_alias_status()
+
+    async def _show_follow_ups(self, session_id: str) -> None:
+        follow_ups = await call(self, self.journal.follow_ups, session_id=session_id, status=None)
+        if not follow_ups:
+            return
+        lines = [f"• {describe_follow_up(f)}" for f in sorted(follow_ups, key=lambda f: f.due_on)]
+        self.query_one("#follow_up_title", Static).update(
+            Content("Follow-ups of this session (change them with f)")
+        )
+        self.query_one("#session_follow_ups", Static).update("\n".join(lines) + "\nAdd another:")
 
     async def _pseudonym_of(self, alias_id: str | None) -> str:
         if not alias_id:
@@ -280,13 +288,6 @@ class SessionForm(RecordForm):
 
     # ---- behaviour
 
-    @on(Button.Pressed, ".pj-quick")
-    def _quick_pressed(self, event: Button.Pressed) -> None:
-        self.action_quick_duration(int(str(event.button.label)))
-
-    def action_quick_duration(self, minutes: int) -> None:
-        self.query_one("#duration", Input).value = str(minutes)
-
     @on(Input.Changed, "#alias")
     def _alias_changed(self) -> None:
         self._show_alias_status()
@@ -295,6 +296,11 @@ class SessionForm(RecordForm):
         typed = self._typed_pseudonym().casefold()
         if not typed:
             status = "No alias: fine for a group session."
+        elif typed in self._dual:
+            status = (
+                "Existing alias. You know each other outside work too (a dual relationship): "
+                "worth keeping in mind for this session."
+            )
         elif typed in {name.casefold() for name in self._known}:
             status = "Existing alias."
         else:
@@ -309,6 +315,30 @@ class SessionForm(RecordForm):
         texts += [(FIELD_LABELS[name], values[name]) for name, _ in TEXT_FIELDS]
         texts += [("Tags", values["tags"]), ("Follow-up", values["follow_up_action"])]
         return [(label, text) for label, text in texts if text.strip()]
+
+    def identifier_hints(self) -> list[tuple[str, IdentifierHint]]:
+        # A new pseudonym counts as an alias in the notes, so it is checked here on its own:
+        # "John Smith" typed as a new alias is most likely a real name.
+        typed = self._typed_pseudonym()
+        hints = super().identifier_hints()
+        if typed and typed.casefold() not in {name.casefold() for name in self._known}:
+            hints = [("New alias", hint) for hint in pseudonym_hints(typed, self._known)] + hints
+        return hints
+
+    def missing(self) -> tuple[str, str] | None:
+        values = self.read_payload()
+        written = ("alias", "duration", "tags", "follow_up_action", *(n for n, _ in TEXT_FIELDS))
+        if (
+            any(str(values[name]).strip() for name in written)
+            or any(values[name] for name in FLAG_FIELDS)
+            or values["safety_flag"] not in (None, "none")
+        ):
+            return None
+        return (
+            "Nothing to save yet: write what happened (Goal focus, Support offered or Notes), "
+            "or pick an alias.",
+            "#goal_focus",
+        )
 
     def build_record(self) -> Record:
         values = self.read_payload()
@@ -412,3 +442,11 @@ def payload_from_session(session: Session, pseudonym: str) -> dict[str, Any]:
     for name in (*CHOICE_FIELDS, *(name for name, _ in TEXT_FIELDS), *FLAG_FIELDS):
         payload[name] = getattr(session, name)
     return payload
+
+
+def describe_follow_up(follow_up: FollowUp) -> str:
+    """One line about a follow-up: "due 2026-11-27 · call the housing office (me, open)"."""
+    owner = choice_label("owner", follow_up.owner)
+    status = choice_label("status", follow_up.status)
+    action = sanitize_line(follow_up.action) or "(no action written)"
+    return f"due {follow_up.due_on} · {action} ({owner}, {status.lower()})"

@@ -22,7 +22,7 @@ from peerjournal.core.models import TIMELINE_FILTER_KINDS
 from peerjournal.core.wellbeing import LAST_CHECKIN_NOTICE_DAYS, last_checkin_days
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain_line
-from peerjournal.tui.screens.followups import today_for
+from peerjournal.tui.screens.followups import FollowUpsDue, today_for
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
 PAGE_SIZE = 60
@@ -32,7 +32,8 @@ KIND_CHOICES = [
     ("Sessions", "session"),
     ("Reflections", "reflection"),
     ("Check-ins", "checkin"),
-    ("Confidentiality events", "confidentiality_event"),
+    ("Confidentiality", "confidentiality_event"),  # events; the longer name wraps
+    ("For supervision", "supervision"),  # reflections marked for supervision
 ]
 
 
@@ -64,7 +65,7 @@ class TimelineScreen(Screen[None]):
         height: 1fr;
     }
     TimelineScreen #side {
-        width: 34;
+        width: 36;
         border-left: solid $primary 30%;
         padding: 0 1;
     }
@@ -73,17 +74,22 @@ class TimelineScreen(Screen[None]):
     }
     """
 
+    # The footer shows these in this order: the essential keys first, so that an 80-column
+    # footer still has Help, Quit and Lock. Every key is in Help (?).
     BINDINGS = [
         Binding("n", "app.new('session')", "Session"),
         Binding("r", "app.new('reflection')", "Reflect"),
         Binding("c", "app.new('checkin')", "Check-in"),
         Binding("slash", "app.search", "Search"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+        # The app's own ctrl+l (a priority binding) runs; this only places it in the footer.
+        Binding("ctrl+l", "app.lock", "Lock"),
         Binding("a", "app.aliases", "Aliases"),
         Binding("f", "app.follow_ups", "Follow-ups"),
         Binding("w", "app.wellbeing", "Wellbeing"),
         Binding("t", "focus_filters", "Filter", show=False),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("escape", "focus_timeline", "Timeline", show=False),
     ]
 
@@ -95,9 +101,11 @@ class TimelineScreen(Screen[None]):
         self._cursor: Cursor | None = None
         self._filters: dict[str, Any] = {"kinds": TIMELINE_FILTER_KINDS}
         self._first_page = first_page
+        self._due = (0, 0)  # follow-ups due soon, and overdue among them
+        self._last_checkin: str = ""  # "Last check-in: N days ago", or nothing
 
     def compose(self) -> ComposeResult:
-        yield Static(TITLE, id="title-bar")
+        yield Static(TITLE, id="title-bar", markup=False)
         with Horizontal(id="filters"):
             yield Select(KIND_CHOICES, value="all", allow_blank=False, id="kind-filter")
             yield Select([], prompt="Any alias", id="alias-filter")
@@ -105,7 +113,7 @@ class TimelineScreen(Screen[None]):
         with Horizontal(id="main"):
             yield TimelineView(id="timeline-view")
             with Vertical(id="side"):
-                yield from _follow_ups_panel(self.journal)
+                yield FollowUpsDue(self.journal)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,6 +129,25 @@ class TimelineScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "narrow")
+        self._show_title()
+
+    # ---- the title bar (with what is due, when the side panel has no room)
+
+    @on(FollowUpsDue.Loaded)
+    def _due_loaded(self, event: FollowUpsDue.Loaded) -> None:
+        self._due = (event.due, event.overdue)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The title, with what is due (when the side panel has no room) and how long ago the
+        last check-in was (after a few days): one place builds it, so neither hides the other."""
+        text = TITLE
+        due, overdue = self._due
+        if self.has_class("narrow") and due:
+            text += f" · due soon: {due}" + (f", {overdue} overdue" if overdue else "") + " (f)"
+        if self._last_checkin:
+            text += f" · {self._last_checkin}"
+        self.query_one("#title-bar", Static).update(text)
 
     # ---- loading
 
@@ -137,7 +164,7 @@ class TimelineScreen(Screen[None]):
     @work(exclusive=True, group="timeline-page")
     async def load_first_page(self) -> None:
         view = self.query_one(TimelineView)
-        view.loading = True
+        view.fetching = True
         try:
             page: TimelinePage = await call(
                 self, self.journal.timeline, limit=PAGE_SIZE, **self._filters
@@ -157,7 +184,7 @@ class TimelineScreen(Screen[None]):
         view = self.query_one(TimelineView)
         if self._cursor is None:
             view.exhausted = True
-            view.loading = False
+            view.fetching = False
             return
         try:
             page = await call(
@@ -167,7 +194,7 @@ class TimelineScreen(Screen[None]):
             self.notify(error.message, severity="error", markup=False)
             return
         finally:
-            view.loading = False  # also when cancelled by a newer load
+            view.fetching = False  # also when cancelled by a newer load
         self._cursor = page.next_cursor
         view.extend(page.items, exhausted=page.next_cursor is None)
 
@@ -188,10 +215,10 @@ class TimelineScreen(Screen[None]):
             days = await call(self, last_checkin_days, self.journal, today_for(self))
         except JournalError:
             return  # a title-bar nicety: the timeline itself reports errors
-        title = TITLE
+        self._last_checkin = ""
         if days is not None and days > LAST_CHECKIN_NOTICE_DAYS:
-            title += f" · Last check-in: {days} days ago"
-        self.query_one("#title-bar", Static).update(title)
+            self._last_checkin = f"Last check-in: {days} days ago"
+        self._show_title()
 
     # ---- filters
 
@@ -205,6 +232,8 @@ class TimelineScreen(Screen[None]):
         filters: dict[str, Any] = {
             "kinds": TIMELINE_FILTER_KINDS if kind in (None, "all", Select.BLANK) else [kind]
         }
+        if kind == "supervision":
+            filters = {"kinds": ["reflection"], "for_supervision": True}
         if isinstance(alias, str):
             filters["alias_id"] = alias
         if tag:
@@ -212,6 +241,14 @@ class TimelineScreen(Screen[None]):
         if filters != self._filters:
             self._filters = filters
             self.load_first_page()
+
+    def action_clear_filters(self) -> None:
+        """Everything, any alias, no tag: the whole timeline again."""
+        self.query_one("#kind-filter", Select).value = "all"
+        self.query_one("#alias-filter", Select).clear()
+        self.query_one("#tag-filter", Input).value = ""
+        self.filters_changed()
+        self.action_focus_timeline()
 
     def action_focus_filters(self) -> None:
         self.query_one("#kind-filter", Select).focus()
@@ -230,12 +267,3 @@ def read_first_page(journal: Journal) -> TimelinePage:
     """The page a new TimelineScreen shows first (no filter), for `first_page=`. Blocking:
     call it in a worker."""
     return journal.timeline(limit=PAGE_SIZE, kinds=TIMELINE_FILTER_KINDS)
-
-
-def _follow_ups_panel(journal: Journal) -> ComposeResult:
-    try:
-        from peerjournal.tui.screens.followups import FollowUpsDue
-    except ImportError:
-        yield Static("Follow-ups due")
-        return
-    yield FollowUpsDue(journal)

@@ -25,6 +25,9 @@ from peerjournal.core.journal import TimelineItem
 from peerjournal.core.privacy import sanitize_line
 
 LINES_PER_ITEM = 2
+# End loads older pages until the oldest entry, or until this many more are loaded (a long
+# journal is never all in memory; End again goes further).
+END_LOAD_ITEMS = 1000
 KIND_LABELS = {
     "session": "Session",
     "reflection": "Reflection",
@@ -61,6 +64,7 @@ class TimelineView(ScrollView, can_focus=True):
     TimelineView {
         height: 1fr;
         background: $surface;
+        overflow-x: hidden;  /* lines are cut to the width: never a horizontal scrollbar */
     }
     TimelineView > .timeline--cursor {
         background: $primary 40%;
@@ -86,8 +90,8 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown,space", "page(1)", "Page down", show=False),
         Binding("home,g", "first", "Newest", show=False),
-        Binding("end,G", "last", "Oldest loaded", show=False),
-        Binding("enter", "open", "Open", show=True),
+        Binding("end,G", "last", "Oldest", show=False),
+        Binding("enter", "open", "Open", show=False),  # room in the footer for Help, Quit
     ]
 
     cursor = reactive(0, always_update=True)
@@ -103,15 +107,18 @@ class TimelineView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.items: list[TimelineItem] = []
         self.exhausted = False
-        self.loading = False
+        # Not `loading`: that is Textual's own reactive and covers the widget with a spinner.
+        self.fetching = False
+        self._end_target: int | None = None  # End pressed: keep loading up to this many
         self.empty_message = "Nothing here yet. Press n to log a session, r to reflect."
 
     # ---- data
 
     def reset(self, items: list[TimelineItem], exhausted: bool) -> None:
+        self._end_target = None
         self.items = list(items)
         self.exhausted = exhausted
-        self.loading = False
+        self.fetching = False
         self._resize()
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
@@ -119,24 +126,29 @@ class TimelineView(ScrollView, can_focus=True):
     def extend(self, items: list[TimelineItem], exhausted: bool) -> None:
         self.items.extend(items)
         self.exhausted = exhausted
-        self.loading = False
+        self.fetching = False
         self._resize()
         self.refresh()
+        if self._end_target is not None:
+            if exhausted or len(self.items) >= self._end_target:
+                self._end_target = None
+            self.cursor = len(self.items) - 1  # on to the end (and the next page, if any)
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.items) * LINES_PER_ITEM)
+        # Width 0: lines are cut to whatever width there is, so nothing scrolls sideways.
+        self.virtual_size = Size(0, len(self.items) * LINES_PER_ITEM)
 
     @property
     def selected(self) -> TimelineItem | None:
         return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
 
     def _maybe_need_more(self) -> None:
-        if self.exhausted or self.loading:
+        if self.exhausted or self.fetching:
             return
         visible_items = max(1, self.size.height // LINES_PER_ITEM)
         last_visible = int(self.scroll_offset.y // LINES_PER_ITEM) + visible_items
         if max(self.cursor, last_visible) >= len(self.items) - visible_items:
-            self.loading = True
+            self.fetching = True
             self.post_message(self.NeedMore())
 
     # ---- movement
@@ -174,6 +186,9 @@ class TimelineView(ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
+        """To the oldest entry: older pages load on the way (at most END_LOAD_ITEMS more)."""
+        if not self.exhausted:
+            self._end_target = len(self.items) + END_LOAD_ITEMS
         self.cursor = len(self.items) - 1
 
     def action_open(self) -> None:
@@ -226,12 +241,16 @@ class TimelineView(ScrollView, can_focus=True):
         else:
             prefix = label + " · "
         line.append(f"{label:<11}", style="bold")
-        line.append(title[len(prefix) :] if title.startswith(prefix) else title)
-        if item.alias:
+        title = title[len(prefix) :] if title.startswith(prefix) else title
+        alias = sanitize_line(item.alias or "")
+        if alias:
+            # The title gives way, so the alias stays in sight (a safety flag makes it long).
+            room = self.scrollable_content_region.width - line.cell_len - len(alias) - 2
+            title = title if len(title) <= room else title[: max(room - 1, 0)] + "…"
+        line.append(title)
+        if alias:
             line.append("  ")
-            line.append(
-                sanitize_line(item.alias), style=self.get_component_rich_style("timeline--alias")
-            )
+            line.append(alias, style=self.get_component_rich_style("timeline--alias"))
         return line
 
     def _preview_line(self, item: TimelineItem) -> Text:
