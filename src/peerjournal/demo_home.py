@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from peerjournal.core import platform
+
 PREFIX = "peerjournal-demo-"
 PID_FILE = "pid"
 # A demo folder without a pid file (made by an older peerjournal) counts as stale after this.
@@ -33,7 +35,7 @@ def remove_stale_demo_folders(root: Path | None = None) -> list[Path]:
         with contextlib.suppress(OSError):
             if folder.is_symlink() or not folder.is_dir():
                 continue
-            if folder.stat().st_uid != os.getuid() or not _is_stale(folder):
+            if platform.foreign_owner(folder.stat()) is not None or not _is_stale(folder):
                 continue
             shutil.rmtree(folder)
             removed.append(folder)
