@@ -330,3 +330,11 @@ def test_export_kind_choices_are_checked_and_listed(
     assert "{session,reflection,checkin,follow_up,confidentiality_event}" in (
         capsys.readouterr().out
     )
+
+
+def test_check_names_each_kind_with_its_plural(run, filled: Path) -> None:
+    """`check` printed '1 alias, 1 session, 0 follow up': one set of words for every kind."""
+    result = run("--home", str(filled), "check")
+    line = next(line for line in result.out.splitlines() if line.startswith("Entries: "))
+    assert line.startswith("Entries: 1 alias, 1 session, 1 reflection, ")
+    assert "0 follow-ups" in line and "0 check-ins" in line and "follow up" not in line

@@ -31,6 +31,7 @@ from peerjournal import __version__
 from peerjournal.core.errors import JournalError, UsageError
 from peerjournal.core.platform import harden_process
 from peerjournal.core.printable import printable
+from peerjournal.core.words import describe_counts
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -260,10 +261,7 @@ def cmd_check(ctx: Context) -> int:
         )
     for problem in report.problems:
         ctx.out.print(f"Problem: {problem}")
-    ctx.out.print(
-        "Entries: "
-        + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items())
-    )
+    ctx.out.print(f"Entries: {describe_counts(counts)}")
     if ctx.weak_passphrase:  # advice, not a problem: the journal itself is fine
         ctx.out.print(weak_existing_message("run 'peerjournal passwd'"))
     if report.ok:
@@ -495,26 +493,8 @@ def cmd_import(ctx: Context) -> int:
     return 0
 
 
-_KIND_NAMES = {
-    "alias": ("alias", "aliases"),
-    "session": ("session", "sessions"),
-    "reflection": ("reflection", "reflections"),
-    "follow_up": ("follow-up", "follow-ups"),
-    "checkin": ("check-in", "check-ins"),
-    "confidentiality_event": ("confidentiality event", "confidentiality events"),
-}
-
-
 def _count(number: int, one: str, many: str = "") -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
-
-
-def describe_counts(counts: dict[str, int]) -> str:
-    """'2 aliases, 1 session, 0 reflections, ...' in the journal's order of kinds."""
-    return ", ".join(
-        f"{count} {_KIND_NAMES.get(kind, (kind, kind))[count != 1]}"
-        for kind, count in counts.items()
-    )
 
 
 def _print_backup(ctx: Context, summary: BackupSummary) -> None:

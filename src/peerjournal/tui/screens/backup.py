@@ -31,6 +31,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Select, Static
 
+from peerjournal.core import words
 from peerjournal.core.backup import (
     AutoBackupSettings,
     BackupSummary,
@@ -52,7 +53,6 @@ from peerjournal.core.printable import printable
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
-from peerjournal.tui.screens.entry import KIND_LABELS
 from peerjournal.tui.screens.followups import today_for
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
@@ -75,14 +75,8 @@ SECTION_BUTTONS = {
 
 def describe_counts(counts: Mapping[str, int]) -> str:
     """'2 aliases, 1 session, 3 check-ins' (kinds with none are left out)."""
-    parts = []
-    for kind, number in counts.items():
-        if not number:
-            continue
-        label = "alias" if kind == "alias" else KIND_LABELS.get(kind, kind.replace("_", " "))
-        plural = "aliases" if label == "alias" else f"{label}s"
-        parts.append(f"{number} {label if number == 1 else plural}")
-    return ", ".join(parts) or "nothing yet"
+    text = words.describe_counts(counts, skip_empty=True)
+    return "nothing yet" if text == "nothing" else text
 
 
 def entries_text(number: int) -> str:

@@ -26,6 +26,7 @@ from peerjournal.core.journal import Deleted, Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
 from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
 from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
@@ -41,13 +42,7 @@ from peerjournal.tui.screens.forms import FORMS
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.reflection_form import session_label
 
-KIND_LABELS = {
-    "session": "session",
-    "reflection": "reflection",
-    "checkin": "check-in",
-    "follow_up": "follow-up",
-    "confidentiality_event": "confidentiality event",
-}
+KIND_LABELS = {kind: words.singular for kind, words in KIND_WORDS.items() if kind != "alias"}
 _LINK_FIELDS = {"id", "alias_id", "session_id", "created_at", "updated_at"}
 _MOMENT_FIELDS = {"occurred_at", "at", "done_at"}
 _SCALE_FIELDS = {"mood", "energy", "stress"}

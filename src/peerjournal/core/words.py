@@ -1,0 +1,54 @@
+"""Each record kind's words, defined once: the CLI, the app and the exports say the same thing.
+
+`KIND_WORDS[kind]` holds the singular and plural a sentence uses ("2 check-ins") and the title
+a heading or a column uses ("Check-in"). `describe_counts` turns a journal's counts into one
+phrase, with the right plural for each kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KindWords:
+    """How one kind of record is named."""
+
+    singular: str  # in a sentence: "1 follow-up"
+    plural: str  # in a sentence: "3 follow-ups"
+    title: str  # a heading or a column: "Follow-up"
+
+    def count(self, number: int) -> str:
+        """'1 session', '0 sessions', '2 sessions'."""
+        return f"{number} {self.singular if number == 1 else self.plural}"
+
+
+KIND_WORDS: Mapping[str, KindWords] = {
+    "alias": KindWords("alias", "aliases", "Alias"),
+    "session": KindWords("session", "sessions", "Session"),
+    "reflection": KindWords("reflection", "reflections", "Reflection"),
+    "follow_up": KindWords("follow-up", "follow-ups", "Follow-up"),
+    "checkin": KindWords("check-in", "check-ins", "Check-in"),
+    "confidentiality_event": KindWords(
+        "confidentiality event", "confidentiality events", "Confidentiality event"
+    ),
+}
+
+
+def words_for(kind: str) -> KindWords:
+    """The words of `kind`; a kind this version does not know is named by its key."""
+    known = KIND_WORDS.get(kind)
+    if known is not None:
+        return known
+    name = kind.replace("_", " ")
+    return KindWords(name, name, name.capitalize())
+
+
+def describe_counts(counts: Mapping[str, int], *, skip_empty: bool = False) -> str:
+    """'2 aliases, 1 session, 0 reflections' in the order given; with `skip_empty`, kinds with
+    none are left out ('nothing' when that leaves none)."""
+    parts = [
+        words_for(kind).count(number) for kind, number in counts.items() if number or not skip_empty
+    ]
+    return ", ".join(parts) or "nothing"
