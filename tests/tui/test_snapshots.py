@@ -157,6 +157,7 @@ def test_new_session_form(snap_compare, fixed_home: Path, size: tuple[int, int])
         pilot.app.screen.query_one("#when_time", Input).value = "14:00"
         still(pilot)
         await pilot.pause()
+        await _settled(pilot)  # the form reads the aliases before it is shown: let it finish
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
 
