@@ -62,14 +62,25 @@ def test_a_search_of_2000_repeats_asks_fts5_for_one_term(
     queries: list[str] = []
     real_search = Journal._search
 
-    def recording(self: Journal, query: str, limit: int) -> object:
+    def recording(self: Journal, text: str, query: str, limit: int) -> object:
         queries.append(query)
-        return real_search(self, query, limit)
+        return real_search(self, text, query, limit)
+
+    # Matching the words against pseudonyms and tags costs a query or two per word: each
+    # word once there too.
+    named: list[str] = []
+    real_entries_named = Journal._entries_named
+
+    def recording_named(self: Journal, word: str, *args: object) -> object:
+        named.append(word)
+        return real_entries_named(self, word, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Journal, "_search", recording)
+    monkeypatch.setattr(Journal, "_entries_named", recording_named)
     hits = journal.search("housing " * 2000)
     assert len(hits) == 1
     assert queries == ['"housing"']
+    assert named == ["housing"]
 
 
 def test_the_cli_says_when_a_search_was_cut(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
