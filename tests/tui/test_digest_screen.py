@@ -207,3 +207,36 @@ async def test_switches_say_why_and_change_the_digest(filled: Journal) -> None:
         assert "week of" in text_of(app, "digest-text")
         app.screen.query_one("#with-exact_dates", Checkbox).value = True
         await wait_until(pilot, lambda: "week of" not in text_of(app, "digest-text"), "dates")
+
+
+async def test_saving_into_a_folder_named_with_escape_sequences_shows_it_escaped(
+    filled: Journal, tmp_path: Path
+) -> None:
+    """The digest's save question and its "saved" notice go through `printable`, as the
+    export's do: an OSC 52 sequence in a folder name must not reach the terminal."""
+    from peerjournal.tui.screens.dialogs import ConfirmScreen
+    from peerjournal.tui.screens.digest import SavePathScreen
+
+    folder = tmp_path / "notes\x1b]52;c;b3duZWQ=\x07"
+    folder.mkdir()
+    target = folder / "digest.md"
+    app = HarnessApp(lambda: DigestScreen(filled))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DigestScreen)
+        screen.query_one("#digest-candidates").focus()
+        await pilot.press("ctrl+r")  # reviewed
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SavePathScreen), "path")
+        app.screen.query_one("#save-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "warning")
+        question = app.screen._question  # type: ignore[attr-defined]
+        assert "\x1b" not in question and "\\e]52" in question
+        await pilot.press("y")
+        await wait_until(pilot, target.exists, "the file")
+        await wait_until(pilot, lambda: bool(app._notifications), "the notice")
+        said = " ".join(str(n.message) for n in app._notifications)
+    assert "Saved the digest" in said
+    assert "\x1b" not in said and "\x07" not in said and "\\e]52" in said

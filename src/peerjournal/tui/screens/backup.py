@@ -170,6 +170,20 @@ def write_export(journal: Journal, fmt: str, path: Path, *, overwrite: bool) -> 
     return said
 
 
+def plaintext_consent(path: Path, exists: bool, *, verb: str) -> ConfirmScreen:
+    """The one question every plaintext file written from the app asks first: the
+    PLAINTEXT_WARNING, whether `path` will be replaced, and `verb` ("Export", "Save")."""
+    question = PLAINTEXT_WARNING.format(where=f" to {printable(path)}")
+    if exists:
+        question += f"\n\n{printable(path.name)} already exists and will be replaced."
+    return ConfirmScreen(
+        f"{question}\n\n{verb} anyway?",
+        yes=f"Replace and {verb.lower()}" if exists else verb,
+        no="Cancel",
+        danger=True,
+    )
+
+
 def _os_message(error: OSError, what: str) -> str:
     reason = printable(str(error.strerror or error))
     return f"{what} could not be written ({reason}). Nothing was changed."
@@ -525,17 +539,7 @@ class BackupScreen(Screen[None]):
             if target is None:
                 return
             path, exists = target
-            question = PLAINTEXT_WARNING.format(where=f" to {printable(path)}")
-            if exists:
-                question += f"\n\n{printable(path.name)} already exists and will be replaced."
-            if not await self.app.push_screen_wait(
-                ConfirmScreen(
-                    question + "\n\nExport anyway?",
-                    yes="Replace and export" if exists else "Export",
-                    no="Cancel",
-                    danger=True,
-                )
-            ):
+            if not await self.app.push_screen_wait(plaintext_consent(path, exists, verb="Export")):
                 self._say("export-result", "Nothing was exported.")
                 return
             try:
@@ -556,5 +560,6 @@ __all__ = [
     "BackupScreen",
     "describe_counts",
     "entries_text",
+    "plaintext_consent",
     "take_auto_backup",
 ]

@@ -34,12 +34,17 @@ from textual.widgets.option_list import Option
 from peerjournal.core.deidentify import Candidate
 from peerjournal.core.digest import LEFT_OUT, DigestOptions, SupervisionDigest, supervision_digest
 from peerjournal.core.errors import JournalError
-from peerjournal.core.exchange import PLAINTEXT_WARNING, write_private_file
+from peerjournal.core.exchange import leftovers_message, write_private_file
 from peerjournal.core.journal import Journal
+from peerjournal.core.printable import printable
 from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.backup import TargetProblem, check_target, target_path
-from peerjournal.tui.screens.dialogs import ConfirmScreen
+from peerjournal.tui.screens.backup import (
+    TargetProblem,
+    check_target,
+    plaintext_consent,
+    target_path,
+)
 from peerjournal.tui.screens.followups import today_for
 
 DEFAULT_DAYS = 30
@@ -435,21 +440,11 @@ class DigestScreen(Screen[None]):
         except TargetProblem as problem:
             self.notify(str(problem), severity="error", markup=False)
             return
-        question = PLAINTEXT_WARNING.format(where=f" to {path}")
-        if exists:
-            question += f"\n\n{path.name} already exists and will be replaced."
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(
-                question + "\n\nSave the digest?",
-                yes="Replace and save" if exists else "Save",
-                no="Cancel",
-                danger=True,
-            )
-        ):
+        if not await self.app.push_screen_wait(plaintext_consent(path, exists, verb="Save")):
             self.notify("Nothing was saved.", markup=False)
             return
         try:
-            await call(self, write_private_file, path, text.encode(), overwrite=exists)
+            removed = await call(self, write_private_file, path, text.encode(), overwrite=exists)
         except JournalError as error:
             self.notify(error.message, title="Not saved", severity="error", markup=False)
             return
@@ -460,11 +455,13 @@ class DigestScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.notify(
-            f"Saved the digest to {path} (readable by you only). Delete it after supervision.",
-            markup=False,
-            timeout=8,
+        said = (
+            f"Saved the digest to {printable(path)} (readable by you only). Delete it after "
+            "supervision."
         )
+        if removed:
+            said += "\n" + leftovers_message(removed, path.parent)
+        self.notify(said, markup=False, timeout=8)
 
     def action_page(self, direction: int) -> None:
         body = self.query_one("#digest-body", VerticalScroll)
