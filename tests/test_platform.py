@@ -460,5 +460,37 @@ def test_platform_modules_are_imported_only_inside_platform_py() -> None:
                     assert line.startswith(" "), f"{path.name}: module-level {stripped!r}"
                     assert path.name == "platform.py", f"{path.name} imports {module}"
         assert "find_library(" not in text, f"{path.name}: find_library runs ldconfig"
+        if path.name != "platform.py":  # a Windows mkdtemp folder is not private by itself
+            assert "mkdtemp(" not in text, f"{path.name}: use platform.make_private_temp_folder"
         if path.parent.name == "core" and path.name != "platform.py":
             assert "sys.platform" not in text, f"{path.name} looks at sys.platform"
+
+
+def test_windows_temp_folders_get_an_owner_only_acl_before_use(
+    tmp_path: Path, windows: tuple[FakeWin32, FakeMsvcrt]
+) -> None:
+    # Demo folders, backup scratch folders and restore staging come from here: on Windows
+    # mkdtemp's folder only inherits its parent's ACL, which may let other users read it.
+    win32, _ = windows
+    folder = platform.make_private_temp_folder("pj-test-", tmp_path)
+    assert folder.parent == tmp_path and folder.name.startswith("pj-test-")
+    assert win32.acls[str(folder)] == (f"D:P(A;OICI;FA;;;{SID})", 0x80000000 | 0x4)
+
+
+def test_a_temp_folder_that_cannot_be_made_private_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: Path, *, folder: bool) -> None:
+        raise OSError(errno.EACCES, "no ACL for you")
+
+    monkeypatch.setattr(platform, "restrict_to_owner", refuse)
+    with pytest.raises(OSError):
+        platform.make_private_temp_folder("pj-test-", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_temp_folders_are_private_on_posix(tmp_path: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("POSIX permissions")
+    folder = platform.make_private_temp_folder("pj-test-", tmp_path)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

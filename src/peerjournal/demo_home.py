@@ -67,7 +67,7 @@ def demo_folder() -> Iterator[Path]:
     """A new private (0700) demo folder, removed when the block ends, or when SIGHUP or
     SIGTERM arrive (a closed terminal window), which otherwise end the process at once."""
     remove_stale_demo_folders()
-    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    folder = platform.make_private_temp_folder(PREFIX)
     (folder / PID_FILE).write_text(str(os.getpid()), encoding="ascii")
 
     def remove_and_die(signum: int, _frame: FrameType | None) -> None:

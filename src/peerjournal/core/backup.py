@@ -40,7 +40,6 @@ import re
 import shutil
 import stat
 import tarfile
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -176,7 +175,7 @@ def _scratch_folder(near: Path | None, prefix: str) -> Iterator[Path]:
     process's start can tell a folder at work from one a crash left behind.
     """
     parent = near if near is not None and near.is_dir() else None
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder = platform.make_private_temp_folder(prefix, parent)
     try:
         lock = ProcessLock(folder)
     except BaseException:
@@ -745,7 +744,7 @@ def prepare_restore(
     staging_lock: ProcessLock | None = None
     try:
         home.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{home.name}.restoring-", dir=home.parent))
+        staging = platform.make_private_temp_folder(f".{home.name}.restoring-", home.parent)
         staging_lock = ProcessLock(staging)
         verified = _load(
             backup,

@@ -32,6 +32,7 @@ import errno
 import os
 import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +292,21 @@ def make_private_folder(path: Path) -> None:
     """Create the folder `path` (its parent must exist), private to the user from the start."""
     path.mkdir(mode=0o700)
     restrict_to_owner(path, folder=True)
+
+
+def make_private_temp_folder(prefix: str, parent: Path | None = None) -> Path:
+    """A new, uniquely named folder private to the user, in `parent` or the temp folder.
+
+    `tempfile.mkdtemp` gives 0700 on POSIX but, on Windows, only the ACL inherited from the
+    folder it is in; the owner-only ACL is set here before anything is written inside.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        restrict_to_owner(folder, folder=True)
+    except BaseException:
+        os.rmdir(folder)
+        raise
+    return folder
 
 
 def open_new_private_file(path: Path, *, strict: bool = True) -> int:
