@@ -163,7 +163,9 @@ class UnlockScreen(_GateScreen):
             return
         finally:
             del passphrase
-        self.set_busy(False)
+        # The screen stays busy until the timeline replaces it: re-enabling its field now
+        # would restyle a screen that is about to go, on the main thread, after Argon2id, while
+        # the person waits for their notes (and show them the field again for a moment).
         if weak is not None and await weak:
             self.pj_app.weak_passphrase_noted = True
             self.pj_app.notify(
