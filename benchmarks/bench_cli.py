@@ -43,12 +43,13 @@ COMMANDS: dict[str, Callable[[str], list[str]]] = {
 #: What `python -X importtime` is asked to import for each breakdown.
 IMPORT_PROBES: dict[str, list[str]] = {
     "cli": ["-m", "peerjournal", "--version"],
-    # What the app needs before its unlock screen can be drawn (the launch path of cli.py).
+    # What the app needs before its unlock screen can be drawn (the launch path of cli.py):
+    # the app and the unlock screen's module (imported in on_mount).
     "app": [
         "-c",
         "import peerjournal.cli; from peerjournal.tui.environment import "
         "scrub_textual_environment; scrub_textual_environment(); "
-        "import peerjournal.tui.app",
+        "import peerjournal.tui.app, peerjournal.tui.screens.unlock",
     ],
 }
 

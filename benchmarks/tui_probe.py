@@ -10,8 +10,10 @@ variables, imports the app), runs `PeerJournalApp` headless at 120x36, and recor
   journal's parameters). The key goes in without waiting for the app to settle (Pilot's
   `press` waits until the process is idle, which while Argon2 hashes is after the timeline has
   been drawn), and the frame is noticed where the app hands it to the driver (`App._display`,
-  after a TimelineView line was rendered with entries in it). Headless, the driver writes
-  nothing: turning that frame into escape sequences for a real terminal is not included;
+  the first frame while the timeline screen, its view holding entries, is the active screen;
+  the probe imports none of the app's screens itself, so their imports count where the app
+  does them). Headless, the driver writes nothing: turning that frame into escape sequences
+  for a real terminal is not included;
 - RSS: VmRSS with the timeline open after paging back through `--pages` pages;
 - peak RSS with the timeline open: VmHWM is reset once the timeline shows (`5` written to
   /proc/self/clear_refs, Linux 4.0+) and read after the paging; where the kernel refuses the
@@ -49,32 +51,32 @@ async def _until(condition: Any, timeout: float, step: float = 0.002) -> bool:
 
 
 class _FirstPage:
-    """Notices the first frame the app hands to its driver after a TimelineView line was
-    rendered with entries in it: the first page drawn."""
+    """Notices the first frame the app hands to its driver while the timeline screen is the
+    active screen and its TimelineView holds entries: the first page drawn. (The view's module
+    is not imported here: the app imports it itself, and when it does is part of what is
+    measured.)"""
 
     def __init__(self, app: Any) -> None:
-        from peerjournal.tui.widgets.timeline_view import TimelineView
-
-        self.rendered = False
         self.drawn_at: float | None = None
         self.drawn_cpu: float | None = None  # process CPU time (all threads) at that frame
-        render_line = TimelineView.render_line
-
-        def render_line_noticed(view: Any, y: int) -> Any:
-            if view.items:
-                self.rendered = True
-            return render_line(view, y)
-
-        TimelineView.render_line = render_line_noticed  # type: ignore[method-assign,assignment]
         display = app._display
 
         def display_noticed(screen: Any, renderable: Any) -> None:
             display(screen, renderable)
-            if self.rendered and self.drawn_at is None and renderable is not None:
+            if self.drawn_at is None and renderable is not None and _has_entries(screen):
                 self.drawn_at = time.monotonic()
                 self.drawn_cpu = time.process_time()
 
         app._display = display_noticed
+
+
+def _has_entries(screen: Any) -> bool:
+    """Whether `screen` is the timeline with entries in its view (rendered in this frame: the
+    timeline screen shows its first page when it is mounted, before its first frame)."""
+    if type(screen).__name__ != "TimelineScreen":
+        return False
+    views = screen.query("#timeline-view")
+    return bool(views and getattr(views.first(), "items", None))
 
 
 async def _probe(args: argparse.Namespace, passphrase: str, started: float) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from peerjournal import cli
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, Reflection, Session, new_id, now_iso
-from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_POLICY
+from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_PARAMS, TEST_POLICY
 
 SECRET = "SECRET-NOTE-7f3a"
 
@@ -176,6 +176,51 @@ def test_search_prints_one_line_per_match(run, filled: Path) -> None:
     assert any(line.startswith("reflection") and "Boundaries" in line for line in lines)
     assert "[@click=app.quit]" in result.out  # shown literally
     assert run("--home", str(filled), "search", '"unbalanced (').code == 0
+
+
+# What `search` imports, and when: only what locating the journal needs before Argon2id starts;
+# the journal module while it runs; rich not at all when the hits go to a pipe. A fresh process,
+# because this test process has imported everything already.
+_IMPORT_ORDER_PROBE = """
+import sys
+from peerjournal import cli
+from peerjournal.core import kdf
+
+seen = {}
+start = kdf.KeyDerivation.__init__
+
+def started(self, *args):
+    seen["at_start"] = sorted(m for m in sys.modules if m.startswith(("peerjournal", "rich")))
+    start(self, *args)
+
+kdf.KeyDerivation.__init__ = started
+policy = kdf.KdfPolicy(floor=kdf.KdfParams(*map(int, sys.argv[1].split(","))), calibrate=False)
+code = cli.main(sys.argv[2:], policy=policy)
+print("MODULES", " ".join(seen["at_start"]), file=sys.stderr)
+print("RICH", "rich" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_search_to_a_pipe_imports_the_journal_while_deriving_and_never_rich(filled: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ORDER_PROBE, ",".join(map(str, astuple(TEST_PARAMS)))]
+        + ["--home", str(filled), "search", "eviction", "--passphrase-fd", "0"],
+        input=PASSPHRASE + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2 and all("eviction" in line for line in lines)
+    report = dict(line.split(" ", 1) for line in result.stderr.splitlines() if " " in line)
+    before = report["MODULES"].split()
+    assert "peerjournal.core.vault" in before  # locating the journal needs it
+    assert "peerjournal.core.journal" not in before
+    assert "peerjournal.core.models" not in before
+    assert not any(name.startswith("rich") for name in before)
+    assert report["RICH"] == "False"
 
 
 def test_passwd_changes_the_passphrase(run, filled: Path) -> None:

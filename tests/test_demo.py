@@ -9,6 +9,7 @@ import pytest
 
 from peerjournal.core.demo import DEMO_DAYS, DEMO_PSEUDONYMS, fill_demo_journal
 from peerjournal.core.errors import UsageError
+from peerjournal.core.identifiers import find_identifiers
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     REFLECTION_TEMPLATES,
@@ -20,7 +21,6 @@ from peerjournal.core.models import (
     Reflection,
     Session,
 )
-from peerjournal.core.privacy import find_identifiers
 from tests.conftest import PASSPHRASE, TEST_PARAMS, TEST_POLICY
 
 TODAY = date(2026, 11, 27)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from peerjournal.core.digest import LEFT_OUT, DigestOptions, supervision_digest
+from peerjournal.core.identifiers import find_identifiers
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
@@ -20,7 +21,6 @@ from peerjournal.core.models import (
     new_id,
     template_body,
 )
-from peerjournal.core.privacy import find_identifiers
 from tests.clirun import run_cli
 from tests.conftest import PASSPHRASE, TEST_POLICY, files_under
 

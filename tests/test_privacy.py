@@ -1,4 +1,5 @@
-"""Tests for text sanitising and identifier nudges (peerjournal.core.privacy)."""
+"""Tests for text sanitising (peerjournal.core.sanitize) and identifier nudges
+(peerjournal.core.identifiers)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peerjournal.core.privacy import (
-    HINT_KINDS,
-    IdentifierHint,
-    find_identifiers,
-    sanitize_line,
-    sanitize_text,
-)
+from peerjournal.core.identifiers import HINT_KINDS, IdentifierHint, find_identifiers
+from peerjournal.core.sanitize import sanitize_line, sanitize_text
 
 # Fixed so birth-date rules ("more than 10 years ago") do not drift with the calendar.
 YEAR = 2026
@@ -442,7 +438,7 @@ def test_template_headings_are_not_names() -> None:
 
 
 def test_a_new_pseudonym_that_looks_like_a_real_name_is_worded_for_an_alias() -> None:
-    from peerjournal.core.privacy import PSEUDONYM_NAME_MESSAGE, pseudonym_hints
+    from peerjournal.core.identifiers import PSEUDONYM_NAME_MESSAGE, pseudonym_hints
 
     (hint,) = pseudonym_hints("John Smith")
     assert hint.kind == "name" and hint.message == PSEUDONYM_NAME_MESSAGE

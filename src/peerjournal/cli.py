@@ -34,10 +34,12 @@ from peerjournal.core.printable import printable
 from peerjournal.core.words import describe_counts
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from rich.console import Console
 
     from peerjournal.core.backup import BackupSummary
-    from peerjournal.core.journal import Journal
+    from peerjournal.core.journal import Journal, SearchHit
     from peerjournal.core.kdf import KdfPolicy
     from peerjournal.core.markdown import EntryFilter
     from peerjournal.core.wellbeing import WellbeingSummary
@@ -179,40 +181,63 @@ class Context:
     def err(self) -> Console:
         return _console(stderr=True)
 
+    @property
+    def stderr_is_terminal(self) -> bool:
+        """Whether standard error is a terminal (spinners, styles). When it is plainly not one
+        (a script's pipe or file), this is answered without importing rich."""
+        return sys.stderr.isatty() and self.err.is_terminal
+
+    def note(self, message: str) -> None:
+        """One message on standard error: through rich on a terminal, as it is otherwise (a
+        script's output then does not wait for rich to be imported)."""
+        if self.stderr_is_terminal:
+            self.err.print(message)
+        else:
+            print(message, file=sys.stderr, flush=True)
+
     def open_journal(
-        self, *, policy: KdfPolicy | None = None, assess_passphrase: bool = False
+        self,
+        *,
+        policy: KdfPolicy | None = None,
+        assess_passphrase: bool = False,
+        while_deriving: Callable[[], object] | None = None,
     ) -> Journal:
         """Find and lock the journal first (so 'no journal' and 'in use' come before the
         passphrase prompt), then unlock it.
 
-        Argon2id starts as soon as the passphrase is read, in a thread of its own; the journal
-        module and rich are imported while it runs (the derivation releases the GIL). With
-        `assess_passphrase`, `weak_passphrase` says afterwards whether today's rule would
+        Argon2id starts as soon as the passphrase is read, in a thread of its own, and only
+        what locating the journal needs is imported before it. The journal module, and
+        whatever the command imports in `while_deriving`, are imported while it runs (the
+        derivation releases the GIL), so they add nothing to the wait where a core is free.
+        With `assess_passphrase`, `weak_passphrase` says afterwards whether today's rule would
         refuse the passphrase; that estimate runs beside the key derivation too.
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         from peerjournal.core.vault import Vault
 
         vault = Vault.locate(self.home, policy=policy or self.policy)
         try:
             passphrase = existing_passphrase(self.args.passphrase_fd)
             derivation = vault.start_key_derivation(passphrase)
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                weak = None
-                if assess_passphrase:
-                    from peerjournal.core.passphrase import is_weak
+            assessment: Future[bool] | None = None
+            if assess_passphrase:
+                from concurrent.futures import ThreadPoolExecutor
 
-                    weak = pool.submit(is_weak, passphrase)
-                from peerjournal.core.journal import Journal
+                from peerjournal.core.passphrase import is_weak
 
-                if self.err.is_terminal:
-                    with self.err.status("Unlocking…"):
-                        keys = derivation.keys()
-                else:
+                pool = ThreadPoolExecutor(max_workers=1)
+                assessment = pool.submit(is_weak, passphrase)
+                pool.shutdown(wait=False)  # result() below waits for the one estimate
+            from peerjournal.core.journal import Journal
+
+            if while_deriving is not None:
+                while_deriving()
+            if self.stderr_is_terminal:
+                with self.err.status("Unlocking…"):
                     keys = derivation.keys()
-                vault.unlock_with_keys(keys)
-                self.weak_passphrase = weak is not None and weak.result()
+            else:
+                keys = derivation.keys()
+            vault.unlock_with_keys(keys)
+            self.weak_passphrase = assessment is not None and assessment.result()
             return Journal(vault)
         except BaseException:
             vault.close()
@@ -223,7 +248,7 @@ def cmd_init(ctx: Context) -> int:
     from peerjournal.core.journal import Journal
 
     passphrase = new_passphrase(ctx.args.passphrase_fd, ctx.err, ctx.policy)
-    if ctx.err.is_terminal:
+    if ctx.stderr_is_terminal:
         with ctx.err.status("Creating the journal (tuning the key derivation to this machine)…"):
             journal = Journal.create(ctx.home, passphrase, policy=ctx.policy)
     else:
@@ -279,7 +304,7 @@ def cmd_passwd(ctx: Context) -> int:
     lenient = KdfPolicy(floor=ARGON2_MINIMUM, cap=ctx.policy.cap)
     with ctx.open_journal(policy=lenient) as journal:
         new = new_passphrase(ctx.args.new_passphrase_fd, ctx.err, ctx.policy)
-        if ctx.err.is_terminal:
+        if ctx.stderr_is_terminal:
             with ctx.err.status("Re-encrypting the journal with the new passphrase…"):
                 journal.change_passphrase(new, ctx.policy)
         else:
@@ -289,11 +314,11 @@ def cmd_passwd(ctx: Context) -> int:
 
 
 def cmd_search(ctx: Context) -> int:
-    from rich.text import Text
-
-    from peerjournal.core.journal import parse_query
-
-    with ctx.open_journal() as journal:
+    # A script reading the hits (stdout not a terminal) gets them as plain lines, the same
+    # text rich would print there, without waiting for rich to be imported. On a terminal
+    # rich is imported while Argon2id runs.
+    to_terminal = sys.stdout.isatty()
+    with ctx.open_journal(while_deriving=_import_rich_text if to_terminal else None) as journal:
         query = ctx.args.query
         if query is None:
             # Asked here rather than taken from argv, so it stays out of shell history.
@@ -301,15 +326,23 @@ def cmd_search(ctx: Context) -> int:
                 raise UsageError("Give the words to search for, or run this in a terminal.")
             query = input("Search for: ")
         hits = journal.search(query, limit=ctx.args.limit)
+    from peerjournal.core.journal import parse_query  # imported with the journal already
+
     notice = parse_query(query).notice
     if notice:
-        ctx.err.print(notice)
+        ctx.note(notice)
     if not hits:
-        ctx.err.print("No matches.")
+        ctx.note("No matches.")
         return 0
+    if not to_terminal:
+        sys.stdout.write("".join(f"{_hit_line(hit)}\n" for hit in hits))
+        sys.stdout.flush()
+        return 0
+    from rich.text import Text
+
     for hit in hits:
         line = Text()
-        line.append(f"{hit.kind.replace('_', ' '):<12} ", style="bold")
+        line.append(_hit_kind(hit), style="bold")
         line.append(f"{hit.when[:10]}  ")
         line.append(hit.alias or hit.title, style="cyan")
         line.append("  ")
@@ -319,9 +352,23 @@ def cmd_search(ctx: Context) -> int:
     return 0
 
 
+def _import_rich_text() -> None:
+    import rich.text  # noqa: F401 - imported while Argon2id runs, used once it is done
+
+
+def _hit_kind(hit: SearchHit) -> str:
+    return f"{hit.kind.replace('_', ' '):<12} "
+
+
+def _hit_line(hit: SearchHit) -> str:
+    """One search hit as the plain text of its styled line: kind, date, alias or title,
+    snippet (stored text is sanitised, and snippets are one line)."""
+    return f"{_hit_kind(hit)}{hit.when[:10]}  {hit.alias or hit.title}  {hit.snippet_text}"
+
+
 def _busy(ctx: Context, message: str, work: Callable[[], T]) -> T:
     """Run `work`, with a spinner on stderr when it is a terminal."""
-    if ctx.err.is_terminal:
+    if ctx.stderr_is_terminal:
         with ctx.err.status(message):
             return work()
     return work()
@@ -383,10 +430,10 @@ def _consent_to_plaintext(ctx: Context, where: str) -> bool:
     """The one warning every plaintext export shows, and the user's answer."""
     from peerjournal.core.exchange import PLAINTEXT_WARNING
 
-    ctx.err.print(PLAINTEXT_WARNING.format(where=where))
+    ctx.note(PLAINTEXT_WARNING.format(where=where))
     if confirm("Export anyway?", assume_yes=ctx.args.yes):
         return True
-    ctx.err.print("Nothing was exported.")
+    ctx.note("Nothing was exported.")
     return False
 
 
@@ -417,13 +464,6 @@ def _entry_filter(journal: Journal, args: argparse.Namespace) -> EntryFilter:
 
 
 def cmd_export(ctx: Context) -> int:
-    from peerjournal.core.exchange import (
-        export_json_bytes,
-        write_private_file,
-        write_private_folder,
-    )
-    from peerjournal.core.markdown import render_markdown
-
     args = ctx.args
     filtered = any((args.since, args.until, args.alias, args.tag, args.kind))
     if args.format == "json" and (filtered or args.split):
@@ -447,13 +487,18 @@ def cmd_export(ctx: Context) -> int:
     )
     if not _consent_to_plaintext(ctx, where):
         return 0
-    with ctx.open_journal() as journal:
+    with ctx.open_journal(while_deriving=_import_exporters) as journal:
+        from peerjournal.core.exchange import export_json_bytes
+        from peerjournal.core.markdown import render_markdown
+
         if args.format == "json":
             data, files, count = export_json_bytes(journal), [], None
         else:
             rendered = render_markdown(journal, _entry_filter(journal, args), split=bool(folder))
             data, count = rendered.document.encode(), rendered.entries
             files = [(name, text.encode()) for name, text in rendered.files]
+    from peerjournal.core.exchange import write_private_file, write_private_folder
+
     what = _count(count, "entry", "entries") if count is not None else "the journal"
     if folder is not None:
         with _terminate_as_interrupt():
@@ -470,6 +515,11 @@ def cmd_export(ctx: Context) -> int:
         _say_leftovers(ctx, removed, target.parent)
         ctx.err.print(f"Exported {what} to {printable(target)} (readable by you only).")
     return 0
+
+
+def _import_exporters() -> None:
+    import peerjournal.core.exchange
+    import peerjournal.core.markdown  # noqa: F401 - imported while Argon2id runs
 
 
 def cmd_import(ctx: Context) -> int:

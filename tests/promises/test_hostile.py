@@ -47,7 +47,7 @@ from peerjournal.core.models import (
     new_id,
     now_iso,
 )
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.core.vault import parse_header
 from peerjournal.tui.safety import plain, plain_line
 from tests.conftest import PASSPHRASE, TEST_PARAMS, TEST_POLICY

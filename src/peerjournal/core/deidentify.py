@@ -10,16 +10,16 @@ length the more specific kind):
   same number in one digest;
 - contacts, numbers and dates in the formats of the UK, US, Ireland, Canada and Australia:
   emails, phone numbers, street addresses, postcodes, ZIP codes, Eircodes, ID numbers, birth
-  dates (from `privacy.find_identifiers`), other dates, numbers of three digits or more, and
+  dates (from `identifiers.find_identifiers`), other dates, numbers of three digits or more, and
   any number after a cue such as "flat", "room", "bus" or "case": `[email]`, `[phone]`,
   `[address]`, `[postcode]`, `[date]`, `[number]`;
 - proper nouns: capitalised words and runs of them, joined over name particles ("van", "de",
   "of", "O'", "Mc"), mid-sentence, and at the start of a sentence or in a title when the word is
-  not an ordinary English word (`privacy.is_common_word`). A run with an organisation word
+  not an ordinary English word (`identifiers.is_common_word`). A run with an organisation word
   ("... Council", "... Hostel", "St Anne's") is an `[organisation]`; one with a street word
   ("Mare Street") or after a place cue ("at", "in", "from", "on" ...) is a `[place]`; any other
   is a name, numbered like the aliases. Days, months and holidays stay ("on Tuesday"), and so
-  do the terms `privacy.is_known_term` lists (GP, AA, sertraline) unless a place cue comes
+  do the terms `identifiers.is_known_term` lists (GP, AA, sertraline) unless a place cue comes
   first ("at Tesco" is a place).
 
 Ordinary lower-case words stay: "the housing office", "the bus", "group". What it cannot know:
@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from peerjournal.core.privacy import find_identifiers, is_common_word, is_known_term
+from peerjournal.core.identifiers import find_identifiers, is_common_word, is_known_term
 
 
 def _words(block: str) -> frozenset[str]:
@@ -173,7 +173,7 @@ _POSTCODE_RES = (
     # US and Australian states and Canadian provinces with a ZIP or postcode: "OR 97201",
     # "NSW 2000"
     re.compile(rf"\b(?:{_STATES})\.?\s+\d{{4,5}}(?:-\d{{4}})?\b"),
-    # UK (as in privacy), also when lower-case letters were typed
+    # UK (as in identifiers), also when lower-case letters were typed
     re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE),
 )
 # Letters, joined by apostrophes or hyphens ("O'Brien", "Jean-Luc", "Sky's"); never the letters

@@ -27,7 +27,7 @@ from peerjournal.core.errors import ImportFailed, InvalidRecord
 from peerjournal.core.exchange import MAX_IMPORT_BYTES, ImportSummary, import_records
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import MAX_LINE_CHARS, Reflection, validate_record
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 
 # Fixed for ever: changing it would make every re-import add the entries again.
 JRNL_NAMESPACE = uuid.UUID("34a1e5dd-bdae-4346-886f-d8ab4e3ac2be")

@@ -9,14 +9,14 @@ untrusted JSON (unknown fields are an error, missing ones take their defaults).
 from __future__ import annotations
 
 import dataclasses
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 
 from peerjournal.core.errors import InvalidRecord
-from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.patterns import LazyPattern
+from peerjournal.core.sanitize import sanitize_line, sanitize_text
 
 MAX_TEXT_CHARS = 10_000_000  # a 5 MB note fits; a runaway paste does not
 MAX_LINE_CHARS = 200
@@ -338,11 +338,11 @@ def _problem(record_label: str, name: str, detail: str) -> InvalidRecord:
     return InvalidRecord(f"{record_label}: field '{name}' {detail}.")
 
 
-_DATETIME_SHAPE = re.compile(
+_DATETIME_SHAPE = LazyPattern(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})"
 )
-_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_UUID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_DATE_SHAPE = LazyPattern(r"\d{4}-\d{2}-\d{2}")
+_UUID_SHAPE = LazyPattern(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Years a time can be moved into any time zone (and to UTC, to order it) without leaving
 # Python's range of 1 to 9999; "0001-01-01T00:00+14:00" is before the year 1 in UTC.
 _YEARS = range(2, 9999)

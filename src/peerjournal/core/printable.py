@@ -6,7 +6,7 @@ a CSI sequence can move the cursor and overwrite what the person just read. Rich
 but not ESC, and Textual passes both through. So every path and every other outside string
 the CLI or the app shows goes through `printable` first.
 
-Unlike `privacy.sanitize_text`, which *removes* control characters from note text, this
+Unlike `sanitize.sanitize_text`, which *removes* control characters from note text, this
 *escapes* them visibly, the way `ls` quotes a strange file name: the person sees that the
 name is odd (`report\\e]0;owned\\a.json`), and can still tell two such names apart.
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import constants as textual_constants
@@ -31,7 +31,9 @@ from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.backup import take_auto_backup
+
+if TYPE_CHECKING:
+    from peerjournal.tui.screens.backup import AutoBackupOutcome
 
 CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
 DEFAULT_IDLE_MINUTES = 5
@@ -298,7 +300,7 @@ class PeerJournalApp(App[int]):
                 self.pop_screen()
             # Nothing is on screen now; the automatic backup (if due) needs the key, so it
             # runs before the key is dropped. Its outcome is told after the next unlock.
-            outcome = await take_auto_backup(self, journal, announce=False)
+            outcome = await _auto_backup(self, journal)
             if outcome.problem:
                 problems.append(outcome.problem)
             # Told after the next unlock: a locked screen shows nothing.
@@ -325,7 +327,7 @@ class PeerJournalApp(App[int]):
             for form in [s for s in self.screen_stack if isinstance(s, FormScreen)]:
                 with contextlib.suppress(JournalError):
                     await call(self, form.save_draft_now)
-            outcome = await take_auto_backup(self, journal, announce=False)
+            outcome = await _auto_backup(self, journal)
             if outcome.problem:
                 self.exit_message = outcome.problem  # printed on the terminal after exit
         if journal is not None:
@@ -421,6 +423,15 @@ class PeerJournalApp(App[int]):
             )
         )
         self._close_messages_no_wait()
+
+
+async def _auto_backup(app: PeerJournalApp, journal: Journal) -> AutoBackupOutcome:
+    """The automatic backup, if due, before the key is dropped (locking, quitting). Imported
+    here, not at start: the backup screen's module brings the export and Markdown code with it,
+    which the unlock screen does not need."""
+    from peerjournal.tui.screens.backup import take_auto_backup
+
+    return await take_auto_backup(app, journal, announce=False)
 
 
 def _first_reads(journal: Journal, idle_setting: bool) -> tuple[Any, TimelinePage]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Input
 
-from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.sanitize import sanitize_line, sanitize_text
 
 
 def plain(text: str) -> Content:

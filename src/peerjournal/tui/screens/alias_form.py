@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from peerjournal.core.models import MAX_LINE_CHARS, Alias, Record
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.screens.form_fields import field_label, format_tags, parse_day, parse_tags
 from peerjournal.tui.screens.record_form import RecordForm
 

@@ -27,6 +27,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
+from peerjournal.core.identifiers import pseudonym_hints
 from peerjournal.core.journal import Journal, TimelineItem
 from peerjournal.core.models import (
     MAX_LINE_CHARS,
@@ -37,7 +38,7 @@ from peerjournal.core.models import (
     new_id,
     sort_key_micros,
 )
-from peerjournal.core.privacy import pseudonym_hints, sanitize_line, sanitize_text
+from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen

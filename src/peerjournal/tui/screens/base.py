@@ -30,9 +30,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from peerjournal.core.errors import InvalidRecord, JournalError
+from peerjournal.core.identifiers import IdentifierHint, find_identifiers
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Record, new_id
-from peerjournal.core.privacy import IdentifierHint, find_identifiers
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen, discard_changes_dialog
 

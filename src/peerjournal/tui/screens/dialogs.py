@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from peerjournal.core.privacy import IdentifierHint
+from peerjournal.core.identifiers import IdentifierHint
 from peerjournal.tui.safety import plain
 
 # In every dialog, left and right move between the buttons (as tab and shift+tab do).

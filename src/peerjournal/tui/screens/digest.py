@@ -37,7 +37,7 @@ from peerjournal.core.errors import JournalError
 from peerjournal.core.exchange import leftovers_message, write_private_file
 from peerjournal.core.journal import Journal
 from peerjournal.core.printable import printable
-from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.backup import (
     TargetProblem,

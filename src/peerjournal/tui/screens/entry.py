@@ -25,7 +25,7 @@ from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Deleted, Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
 from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
-from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.sanitize import sanitize_text
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line

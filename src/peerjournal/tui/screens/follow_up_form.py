@@ -17,7 +17,7 @@ from textual.widgets import Input, Select
 
 from peerjournal.core.errors import InvalidRecord
 from peerjournal.core.models import FollowUp, Record
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.form_fields import (
     FIELD_LABELS,

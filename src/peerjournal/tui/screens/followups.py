@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import FollowUp, now_iso
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.search import EntryListScreen, open_entry

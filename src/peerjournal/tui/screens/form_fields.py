@@ -26,7 +26,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from peerjournal.core.models import REFLECTION_TEMPLATES
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 
 MAX_DURATION_MIN = 24 * 60
 

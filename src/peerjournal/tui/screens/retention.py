@@ -25,7 +25,6 @@ from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
-from peerjournal.core.privacy import sanitize_line
 from peerjournal.core.retention import (
     MAX_MONTHS,
     NotCompacted,
@@ -37,6 +36,7 @@ from peerjournal.core.retention import (
     retention_settings,
     set_retention,
 )
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.backup import describe_counts, entries_text
 from peerjournal.tui.screens.dialogs import ConfirmScreen

@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal, SearchHit, parse_query
-from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 

@@ -25,9 +25,10 @@ from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
+from peerjournal.core.identifiers import IdentifierHint, pseudonym_hints
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
-from peerjournal.core.privacy import IdentifierHint, pseudonym_hints, sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen

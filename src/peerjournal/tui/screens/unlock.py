@@ -136,6 +136,9 @@ class UnlockScreen(_GateScreen):
     @work(exclusive=True, group="unlock")
     async def unlock(self, passphrase: str) -> None:
         self.set_busy(True, "Unlocking… deriving your key takes about a second.")
+        # Once the busy state is drawn, the timeline's modules are imported while Argon2id
+        # runs in its thread (it releases the GIL), not after it, when the person waits.
+        self.call_after_refresh(_import_first_screen)
         # Whether today's rule would refuse this passphrase: estimated beside the key
         # derivation, and said once per run of the app (not at every unlock after idle).
         weak: asyncio.Future[bool] | None = None
@@ -160,7 +163,9 @@ class UnlockScreen(_GateScreen):
             return
         finally:
             del passphrase
-        self.set_busy(False)
+        # The screen stays busy until the timeline replaces it: re-enabling its field now
+        # would restyle a screen that is about to go, on the main thread, after Argon2id, while
+        # the person waits for their notes (and show them the field again for a moment).
         if weak is not None and await weak:
             self.pj_app.weak_passphrase_noted = True
             self.pj_app.notify(
@@ -170,6 +175,11 @@ class UnlockScreen(_GateScreen):
                 timeout=15,
             )
         self.pj_app.journal_ready(journal)
+
+
+def _import_first_screen() -> None:
+    """Import what the first screen after unlocking needs (see `UnlockScreen.unlock`)."""
+    import peerjournal.tui.screens.timeline  # noqa: F401
 
 
 def _unlock_new(vault: Vault, passphrase: str) -> Journal:

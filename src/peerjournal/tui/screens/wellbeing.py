@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 from peerjournal.core.wellbeing import (
     PERIODS,
     WeekSummary,

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from peerjournal.core.journal import TimelineItem
-from peerjournal.core.privacy import sanitize_line
+from peerjournal.core.sanitize import sanitize_line
 
 LINES_PER_ITEM = 2
 # End loads older pages until the oldest entry, or until this many more are loaded (a long

@@ -1,19 +1,16 @@
-"""Text hygiene and identifier nudges for everything a supporter types.
+"""Identifier nudges: likely identifiers in what a supporter types, found so the UI can warn.
 
-This module is responsible for two things:
-
-* **Sanitising** free text before it is stored or shown. `sanitize_text` removes control
-  characters so that terminal escape sequences (clipboard writes, title changes, colour codes)
-  pasted into a note never reach the database or the screen; `sanitize_line` does the same for
-  single-line fields such as a pseudonym, title or tag.
-* **Spotting likely identifiers** (emails, phone numbers, street addresses, exact birth dates,
-  ID numbers and people's names) so the UI can gently nudge the supporter towards aliases and the
-  minimum necessary. `find_identifiers` only ever warns; it never blocks or rewrites anything.
+`find_identifiers` spots emails, phone numbers, street addresses, exact birth dates, ID numbers
+and people's names, so the UI can gently nudge the supporter towards aliases and the minimum
+necessary. It only ever warns; it never blocks or rewrites anything. The digest's
+de-identification (`core.deidentify`) builds on it and on the word lists here.
 
 The name heuristics deliberately favour precision over recall: a supporter who sees a warning on
 every sentence learns to ignore all of them, which is worse than missing the odd name.
 
-Standard library only, no I/O; nothing here imports textual or rich.
+Removing control characters from text is `core.sanitize`. Standard library only, no I/O;
+nothing here imports textual or rich. The patterns compile on their first use
+(`core.patterns`), so importing this module costs little.
 """
 
 from __future__ import annotations
@@ -24,65 +21,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from peerjournal.core.patterns import LazyPattern
+from peerjournal.core.sanitize import sanitize_line
+
 __all__ = [
     "HINT_KINDS",
     "IdentifierHint",
     "find_identifiers",
     "is_common_word",
     "is_known_term",
-    "sanitize_line",
-    "sanitize_text",
+    "pseudonym_hints",
 ]
-
-# ---------------------------------------------------------------------------------------------
-# Sanitising
-# ---------------------------------------------------------------------------------------------
-
-# C0 controls except tab (09), newline (0A) and carriage return (0D, turned into a newline
-# below), plus DEL and the C1 block. ESC (1B) and BEL (07) are what make `\x1b]52;...\x07`
-# a clipboard write, and C1 0x9B/0x9D are single-byte CSI/OSC introducers, so all must go.
-# One compiled regex is used rather than str.translate: on typical (mostly clean, often
-# non-ASCII) text it is several times faster, and a 5 MB note must stay responsive.
-# Also the bidirectional embedding, override and isolate controls (U+202A-202E,
-# U+2066-2069): they make displayed text read differently from what is stored ("Trojan
-# Source"); right-to-left scripts display correctly without them. LRM/RLM marks are kept.
-# And lone surrogates (U+D800-DFFF): not characters at all (JSON's "\ud800" makes one), and
-# they cannot be encoded as UTF-8, so the database could not store a note holding one.
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+"
-)
-
-# Inside a single-line field, any run of whitespace that includes a newline or tab collapses
-# to one space, so "a\n\nb" and "a \t b" both become "a b" instead of growing gaps.
-_LINE_BREAK_RUN_RE = re.compile(r" *[\t\n][ \t\n]*")
-
-
-def sanitize_text(text: str) -> str:
-    """Return `text` without control characters, with line endings normalised to ``\\n``.
-
-    Keeps newlines and tabs and every printable character (emoji, right-to-left scripts,
-    combining marks, ``[markup]``) exactly as typed; drops bidi override controls. Idempotent.
-    """
-    # Controls go first so that a stray control between "\r" and "\n" cannot leave a
-    # doubled line break behind.
-    cleaned = _CONTROL_RE.sub("", text)
-    if "\r" in cleaned:
-        # Windows "\r\n" and old Mac "\r" both become "\n" so pasted text keeps its lines.
-        cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
-    return cleaned
-
-
-def sanitize_line(text: str) -> str:
-    """Like `sanitize_text`, for single-line fields (pseudonym, title, tag).
-
-    Newlines and tabs become single spaces and surrounding whitespace is stripped.
-    """
-    return _LINE_BREAK_RUN_RE.sub(" ", sanitize_text(text)).strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Identifier hints
-# ---------------------------------------------------------------------------------------------
 
 HINT_KINDS: tuple[str, ...] = ("email", "phone", "address", "birth_date", "id_number", "name")
 
@@ -145,29 +94,29 @@ _MONTH_NUMBERS: dict[str, int] = {
 _MONTH_ALT = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
 
 # Full dates only: day, month and year. Separators must match (\2) so "12/03-1987" is not one.
-_NUMERIC_DATE_RE = re.compile(
+_NUMERIC_DATE_RE = LazyPattern(
     r"(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/]|[.-]\d)"
 )
 # "12 03 1987" is only treated as a date with a four-digit year; it is masked so the phone and
 # ID detectors do not read it as an eight-digit number.
-_SPACED_DATE_RE = re.compile(r"(?<![\w/.-])(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?![\w/]|[.-]\d)")
-_ISO_DATE_RE = re.compile(r"(?<![\w/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\w/]|[.-]\d)")
-_DAY_MONTH_YEAR_RE = re.compile(
+_SPACED_DATE_RE = LazyPattern(r"(?<![\w/.-])(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?![\w/]|[.-]\d)")
+_ISO_DATE_RE = LazyPattern(r"(?<![\w/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\w/]|[.-]\d)")
+_DAY_MONTH_YEAR_RE = LazyPattern(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})\b",
     re.IGNORECASE,
 )
-_MONTH_DAY_YEAR_RE = re.compile(
+_MONTH_DAY_YEAR_RE = LazyPattern(
     rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
 )
 # "14:00", and "10.30-12.00" (dotted times are common in UK notes).
-_TIME_RE = re.compile(
+_TIME_RE = LazyPattern(
     r"(?<![\w:.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?::[0-5]\d)?(?:\s?[ap]\.?m\.?)?(?![\w:]|\.\d)",
     re.IGNORECASE,
 )
 # Money is masked so "£1 200 000" or "$12.000.000" is never read as a phone or ID number.
-_MONEY_RE = re.compile(r"[$£€¥₹]\s?\d+(?:[ ,.]\d{3}(?!\d))*(?:\.\d{1,2})?")
-_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL_RE = re.compile(
+_MONEY_RE = LazyPattern(r"[$£€¥₹]\s?\d+(?:[ ,.]\d{3}(?!\d))*(?:\.\d{1,2})?")
+_URL_RE = LazyPattern(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_EMAIL_RE = LazyPattern(
     r"(?<![\w.+%-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?"
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
     r"\.[A-Za-z]{2,24}\b"
@@ -240,16 +189,16 @@ def _find_emails(text: str) -> list[_Hit]:
 
 # --- birth dates ----------------------------------------------------------------------------
 
-_BIRTH_CUE_RE = re.compile(
+_BIRTH_CUE_RE = LazyPattern(
     r"\b(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|b'?day)(?!\w)",
     re.IGNORECASE,
 )
 # The cue must be in the same clause as the date: "born in Leeds. Met on 2026-11-20" is a
 # session date, not a birth date.
-_CLAUSE_BREAK_RE = re.compile(r"[!?;\n]|\.(?:\s|$)")
+_CLAUSE_BREAK_RE = LazyPattern(r"[!?;\n]|\.(?:\s|$)")
 _BIRTH_WINDOW = 40
 # "12/03/1987 (DOB)": the cue may also follow the date, separated only by punctuation.
-_TRAILING_CUE_GAP_RE = re.compile(r"[\s(),:\-]{0,4}")
+_TRAILING_CUE_GAP_RE = LazyPattern(r"[\s(),:\-]{0,4}")
 
 
 def _find_birth_dates(text: str, dates: list[_Date], current_year: int) -> list[_Hit]:
@@ -302,9 +251,9 @@ def _cue_after(
 
 # UK National Insurance number: two prefix letters (D, F, I, Q, U, V never used; O not second),
 # six digits, suffix A-D. Upper case only, so ordinary words never match.
-_NI_RE = re.compile(r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+_NI_RE = LazyPattern(r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 # US Social Security number: 3-2-4 digits.
-_SSN_RE = re.compile(r"(?<![\w.-])\d{3}([- ])\d{2}\1\d{4}(?![\w]|[.-]\d)")
+_SSN_RE = LazyPattern(r"(?<![\w.-])\d{3}([- ])\d{2}\1\d{4}(?![\w]|[.-]\d)")
 
 _ID_LABEL = (
     r"(?:"
@@ -323,7 +272,7 @@ _ID_LABEL = (
 )
 # The value after a label: one or more tokens that each contain a digit, joined by a single
 # space, slash or dash ("2023/4471", "A1234567", "943 476 5919").
-_LABELLED_ID_RE = re.compile(
+_LABELLED_ID_RE = LazyPattern(
     rf"(?<!\w){_ID_LABEL}(?!\w)\s*(?:[:#=]|is|was)?\s*"
     r"(?P<value>[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[ /-][A-Za-z0-9]*\d[A-Za-z0-9]*)*)",
     re.IGNORECASE,
@@ -354,25 +303,25 @@ def _find_pattern_ids(text: str) -> list[_Hit]:
 # A run of digit groups joined by single spaces, dots or dashes, optionally with a "+44"
 # country code and a "(555)" or "(0)" area part. The look-behind keeps it from starting inside
 # another number, a word, money or a ratio; the look-ahead keeps it from ending mid-number.
-_DIGIT_RUN_RE = re.compile(
+_DIGIT_RUN_RE = LazyPattern(
     r"(?<![\w+$£€¥₹.,/:#%-])"
     r"(?:\+\d{1,3}[ .-]?)?"
     r"(?:\(\d{1,5}\)[ .-]?)?"
     r"\d+(?:[ .-]\d+)*"
     r"(?!\w|[.,-]\d|%)"
 )
-_PHONE_CONTEXT_RE = re.compile(
+_PHONE_CONTEXT_RE = LazyPattern(
     r"\b(?:phone|mobile|mob|cell|tel|telephone|call|called|ring|rang|text|texted|"
     r"whatsapp|landline|contact|number|no)\b[^\n]{0,20}$",
     re.IGNORECASE,
 )
-_ID_CONTEXT_RE = re.compile(
+_ID_CONTEXT_RE = LazyPattern(
     r"\b(?:id|nhs|ssn|mrn|ni|chi|passport|licen[cs]e|account|ref|reference|"
     r"case\s+(?:number|no|ref))\b[^\n]{0,15}$",
     re.IGNORECASE,
 )
 # North American numbering plan: an optional leading 1, then 3-3-4 digits, "(555) 123-4567".
-_NANP_RE = re.compile(r"(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
+_NANP_RE = LazyPattern(r"(?:1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 
 
 def _nhs_checksum_ok(digits: str) -> bool:
@@ -437,7 +386,7 @@ _STREET_WORDS = (
     r"highway|hwy"
 )
 _CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
-_ADDRESS_RE = re.compile(
+_ADDRESS_RE = LazyPattern(
     r"(?:\b(?i:flat|apt|apartment|unit|suite)\.?\s*\d+[A-Za-z]?,?\s+)?"
     r"(?<![\w.,/:$£€-])\d{1,5}[A-Za-z]?(?:-\d{1,5})?,?\s+"
     rf"(?:{_CAP_WORD}\s+){{1,4}}?"
@@ -447,7 +396,7 @@ _ADDRESS_RE = re.compile(
     r"(?:,?\s+(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b)?",
 )
 # UK postcodes: the inward code never uses C, I, K, M, O or V, which keeps "4PM" out.
-_POSTCODE_RE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
+_POSTCODE_RE = LazyPattern(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
 
 
 def _find_addresses(text: str) -> list[_Hit]:
@@ -692,10 +641,10 @@ _PERSON_VERBS = _words(
 _TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor"})
 
 # Letters, optionally joined by apostrophes or hyphens ("O'Brien", "Jean-Luc", "River's").
-_WORD_RE = re.compile(r"(?<![\w'’-])[^\W\d_]+(?:['’-][^\W\d_]+)*['’]?")
-_CONTRACTION_RE = re.compile(r"['’](?:m|re|ve|ll|d|t)$|n['’]t$", re.IGNORECASE)
-_POSSESSIVE_RE = re.compile(r"['’](?:s|S)?$")
-_LINE_RE = re.compile(r"[^\n]+")
+_WORD_RE = LazyPattern(r"(?<![\w'’-])[^\W\d_]+(?:['’-][^\W\d_]+)*['’]?")
+_CONTRACTION_RE = LazyPattern(r"['’](?:m|re|ve|ll|d|t)$|n['’]t$", re.IGNORECASE)
+_POSSESSIVE_RE = LazyPattern(r"['’](?:s|S)?$")
+_LINE_RE = LazyPattern(r"[^\n]+")
 # A sentence starts after these (looking back past spaces, quotes, brackets and bullets).
 _SENTENCE_ENDS = frozenset(".!?…:;\n")
 _SKIP_BACK = frozenset(" \t\"'“”‘’([{*•·–—->")
@@ -826,7 +775,7 @@ def _is_heading(tokens: list[_Token]) -> bool:
     return ordinary >= max(2, (len(content) + 1) // 2)
 
 
-_MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s")
+_MARKDOWN_HEADING_RE = LazyPattern(r"^\s{0,3}#{1,6}\s")
 
 
 def _find_names_in_line(line: str, offset: int, aliases: frozenset[str]) -> list[_Hit]:

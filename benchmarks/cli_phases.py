@@ -1,0 +1,83 @@
+"""Where one command's own time goes around Argon2id: before it starts, and after it ends.
+
+`python benchmarks/cli_phases.py --home DIR search WORD --passphrase-fd 0` (the passphrase on
+stdin) runs `peerjournal` in this process and prints one JSON line on stderr:
+
+- `before_cpu_ms` / `before_wall_ms`: the main thread from this script's first line to the
+  moment Argon2id starts (imports, argument parsing, locating the journal, reading the
+  passphrase). Python's own start (about 15-20 ms) comes before and is not included;
+- `during_cpu_ms`: the main thread's CPU time while Argon2id runs (the imports that overlap it);
+- `late_wall_ms`: how long after Argon2id finished the main thread asked for the keys (more
+  than zero only when the overlapping work outlasted the derivation);
+- `after_cpu_ms` / `after_wall_ms`: from the end of Argon2id to the end of the command (opening
+  the database, the query, printing, closing);
+- `modules_at_start` / `modules_at_end`: `len(sys.modules)` at those two moments.
+
+Main-thread CPU time moves far less with the load of a shared machine than the clock does
+(Argon2id's own time moved by seconds between two runs a minute apart), which is why it is
+reported. Run it with and without `PYTHONPATH` pointing at a scratch copy to compare versions.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+STARTED_WALL, STARTED_CPU = time.perf_counter(), time.thread_time()
+
+from peerjournal.core import kdf  # noqa: E402 - after the clocks are read
+
+marks: dict[str, float] = {}
+_init, _run, _keys = kdf.KeyDerivation.__init__, kdf.KeyDerivation._run, kdf.KeyDerivation.keys
+
+
+def _started(self: kdf.KeyDerivation, *args: object) -> None:
+    marks.update(start_wall=time.perf_counter(), start_cpu=time.thread_time())
+    marks["modules_at_start"] = len(sys.modules)
+    _init(self, *args)  # type: ignore[arg-type]
+
+
+def _ran(self: kdf.KeyDerivation, *args: object) -> None:
+    _run(self, *args)  # type: ignore[arg-type]
+    marks["end_wall"] = time.perf_counter()
+
+
+def _asked(self: kdf.KeyDerivation) -> kdf.DerivedKeys:
+    marks["asked_cpu"] = time.thread_time()
+    keys = _keys(self)
+    marks.update(keys_wall=time.perf_counter(), keys_cpu=time.thread_time())
+    return keys
+
+
+kdf.KeyDerivation.__init__ = _started  # type: ignore[method-assign]
+kdf.KeyDerivation._run = _ran  # type: ignore[method-assign]
+kdf.KeyDerivation.keys = _asked  # type: ignore[method-assign]
+
+
+def main() -> int:
+    from peerjournal import cli
+
+    code = cli.main(sys.argv[1:])
+    sys.stdout.flush()
+    end_wall, end_cpu = time.perf_counter(), time.thread_time()
+    if "end_wall" not in marks:
+        print(json.dumps({"exit_code": code, "error": "no key derivation"}), file=sys.stderr)
+        return code
+    report = {
+        "exit_code": code,
+        "before_cpu_ms": (marks["start_cpu"] - STARTED_CPU) * 1000,
+        "before_wall_ms": (marks["start_wall"] - STARTED_WALL) * 1000,
+        "during_cpu_ms": (marks["asked_cpu"] - marks["start_cpu"]) * 1000,
+        "late_wall_ms": max(0.0, marks["keys_wall"] - marks["end_wall"]) * 1000,
+        "after_cpu_ms": (end_cpu - marks["keys_cpu"]) * 1000,
+        "after_wall_ms": (end_wall - marks["end_wall"]) * 1000,
+        "modules_at_start": marks["modules_at_start"],
+        "modules_at_end": len(sys.modules),
+    }
+    print(json.dumps(report), file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
