@@ -11,7 +11,6 @@ from textual.widget import Widget
 from textual.widgets import Select, Static, TextArea
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Record
 from peerjournal.tui.screens.dialogs import NudgeScreen
 from peerjournal.tui.screens.forms import FORMS
 from tests.tui.harness import HarnessApp
@@ -116,17 +115,10 @@ def form_app(journal: Journal, kind: str, **kwargs: Any) -> HarnessApp:
 
 
 class OpenFormApp(HarnessApp):
-    """A harness that, like PeerJournalApp, can open a record's form."""
+    """A harness that, like PeerJournalApp, can open a record's form (every HarnessApp can)."""
 
     def __init__(self, journal: Journal, make_screen: Callable[[], Screen[Any]]) -> None:
-        super().__init__(make_screen)
-        self.journal = journal
-
-    async def open_form(self, kind: str, *, record: Record | None = None, **extra: Any) -> None:
-        aliases = [alias.pseudonym for alias in self.journal.list_aliases()]
-        await self.push_screen(
-            FORMS[kind](self.journal, record=record, known_aliases=aliases, **extra)
-        )
+        super().__init__(make_screen, journal=journal)
 
 
 def choose_checkin_scales(form: Screen[Any]) -> None:

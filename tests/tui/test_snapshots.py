@@ -238,7 +238,7 @@ def test_digest_review(snap_compare, fixed_home: Path, size: tuple[int, int]) ->
                 for_supervision=True,
             )
         )
-        await pilot.app.run_action("digest")
+        await pilot.app.run_action("open_screen('digest')")
         await _settled(pilot)
         pilot.app.screen.query_one("#digest-since").value = "2026-09-01"  # type: ignore[attr-defined]
         pilot.app.screen.query_one("#digest-since").focus()
