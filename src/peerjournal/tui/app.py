@@ -39,9 +39,9 @@ from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
+from peerjournal.tui.files import take_auto_backup
 from peerjournal.tui.host import ChangeRelay
 from peerjournal.tui.messages import EntryDeleted, JournalOpened, OpenEntry, OpenForm
-from peerjournal.tui.screens.backup import take_auto_backup
 from peerjournal.tui.screens.registry import SCREENS
 
 if TYPE_CHECKING:

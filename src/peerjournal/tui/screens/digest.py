@@ -39,13 +39,9 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.printable import printable
 from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.backup import (
-    TargetProblem,
-    check_target,
-    plaintext_consent,
-    target_path,
-)
-from peerjournal.tui.screens.followups import today_for
+from peerjournal.tui.files import TargetProblem, check_target, target_path
+from peerjournal.tui.host import today_for
+from peerjournal.tui.screens.dialogs import plaintext_consent
 
 DEFAULT_DAYS = 30
 NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."

@@ -38,9 +38,9 @@ from peerjournal.core.retention import (
     set_retention,
 )
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.backup import describe_counts, entries_text
+from peerjournal.tui.files import describe_counts, entries_text
+from peerjournal.tui.host import today_for
 from peerjournal.tui.screens.dialogs import ConfirmScreen
-from peerjournal.tui.screens.followups import today_for
 from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 MAX_SHOWN = 1000  # listed one by one; the counts (and the purge) always cover the whole plan
