@@ -42,6 +42,7 @@ from peerjournal.tui.calls import call
 from peerjournal.tui.files import take_auto_backup
 from peerjournal.tui.host import ChangeRelay
 from peerjournal.tui.messages import EntryDeleted, JournalOpened, OpenEntry, OpenForm
+from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.registry import SCREENS
 
 if TYPE_CHECKING:
@@ -270,7 +271,7 @@ class PeerJournalApp(App[int]):
         try:
             await call(self, journal.restore_deleted, deleted)
         except JournalError as error:
-            self.notify(error.message, title="Not restored", severity="error", markup=False)
+            notify_error(self, error, title="Not restored")
             return
         self.notify(f"{label} restored.", markup=False, timeout=3)
 

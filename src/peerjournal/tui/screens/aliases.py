@@ -41,6 +41,7 @@ from peerjournal.core.privacy import pseudonym_hints, sanitize_line, sanitize_te
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import today_for
 from peerjournal.tui.messages import OpenForm
+from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.alias_form import ALIAS_REMINDER
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.followups import follow_up_content
@@ -370,7 +371,7 @@ class AliasesScreen(EntryListScreen):
         try:
             aliases = await call(self, self.journal.list_aliases)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         aliases.sort(key=lambda a: (a.status != "active", a.pseudonym.casefold()))
         self.aliases = {alias.id: alias for alias in aliases}
@@ -424,7 +425,7 @@ class AliasesScreen(EntryListScreen):
             follow_ups = await call(self, self.journal.follow_ups, alias_id=alias_id, status=None)
             events = await call(self, self.journal.confidentiality_events, alias_id=alias_id)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.query_one("#alias-info", Static).update(alias_details(alias))
         # Border titles parse markup from a str; Content keeps the pseudonym literal.
@@ -539,7 +540,7 @@ class AliasesScreen(EntryListScreen):
         try:
             await call(self, self.journal.save, dataclasses.replace(alias, status=new_status))
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         self._select = alias.id
         self.reload()
@@ -554,7 +555,7 @@ class AliasesScreen(EntryListScreen):
         try:
             count = await call(self, self.journal.alias_entry_count, alias.id)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         if count:
             entries = f"{count} entr{'ies' if count != 1 else 'y'}"
@@ -574,7 +575,7 @@ class AliasesScreen(EntryListScreen):
         try:
             await call(self, self.journal.delete, Alias, alias.id)
         except JournalError as error:
-            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            notify_error(self, error, title="Not deleted")
             return
         self.notify(f"{name} deleted.", markup=False, timeout=3)
         self.reload()

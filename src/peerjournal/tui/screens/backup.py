@@ -57,8 +57,9 @@ from peerjournal.tui.files import (
     write_export,
 )
 from peerjournal.tui.host import today_for
-from peerjournal.tui.safety import plain, plain_line
+from peerjournal.tui.safety import plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen, plaintext_consent
+from peerjournal.tui.widgets.result_line import ResultLine
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
 KEEP_RANGE = (1, 50)
@@ -191,7 +192,7 @@ class BackupScreen(Screen[None]):
                     yield Input(default_backup_path(today), id="backup-path")
                     yield Button("Back up now", id="backup-now", variant="primary")
                     yield LoadingIndicator(id="backup-busy")
-                yield Static("", id="backup-result", classes="section-result")
+                yield ResultLine(id="backup-result", classes="section-result")
             with Vertical(id="section-auto", classes="backup-section"):
                 yield Static("Automatic backups", classes="section-title")
                 yield Static(
@@ -209,7 +210,7 @@ class BackupScreen(Screen[None]):
                 with Horizontal(classes="section-row"):
                     yield Input(id="auto-keep", type="integer", max_length=2, classes="short-input")
                     yield Button("Save", id="auto-save", variant="primary")
-                yield Static("", id="auto-result", classes="section-result")
+                yield ResultLine(id="auto-result", classes="section-result")
             with Vertical(id="section-export", classes="backup-section"):
                 yield Static("Plaintext export", classes="section-title")
                 yield Static(
@@ -229,7 +230,7 @@ class BackupScreen(Screen[None]):
                     yield Input(default_export_path(today, "json"), id="export-path")
                     yield Button("Export…", id="export-now", variant="warning")
                     yield LoadingIndicator(id="export-busy")
-                yield Static("", id="export-result", classes="section-result")
+                yield ResultLine(id="export-result", classes="section-result")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -239,10 +240,7 @@ class BackupScreen(Screen[None]):
     # ---- shared
 
     def _say(self, result_id: str, message: str, *, error: bool = False) -> None:
-        result = self.query_one(f"#{result_id}", Static)
-        result.update(plain(message))
-        result.set_class(error, "-error")
-        result.set_class(bool(message), "-shown")
+        self.query_one(f"#{result_id}", ResultLine).say(message, error=error)
 
     @contextlib.contextmanager
     def _busy(self, section: str, button: str, indicator: str | None = None) -> Iterator[None]:

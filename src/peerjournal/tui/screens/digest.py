@@ -41,7 +41,9 @@ from peerjournal.core.privacy import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.files import TargetProblem, check_target, target_path
 from peerjournal.tui.host import today_for
+from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.dialogs import plaintext_consent
+from peerjournal.tui.widgets.result_line import ResultLine
 
 DEFAULT_DAYS = 30
 NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."
@@ -297,7 +299,7 @@ class DigestScreen(Screen[None]):
             for name, label in _SWITCHES.items():
                 yield Checkbox(label, id=f"with-{name}", compact=True)
         yield Static(left_out_text(self.options), id="digest-left-out", markup=False)
-        yield Static("", id="digest-summary")
+        yield ResultLine(id="digest-summary")
         yield OptionList(id="digest-candidates", markup=False)
         with VerticalScroll(id="digest-body"):
             yield Static("", id="digest-text")
@@ -328,9 +330,7 @@ class DigestScreen(Screen[None]):
             self.show_digest()
 
     def _say(self, message: str, *, error: bool = False) -> None:
-        summary = self.query_one("#digest-summary", Static)
-        summary.update(Content(message))
-        summary.set_class(error, "-error")
+        self.query_one("#digest-summary", ResultLine).say(message, error=error)
 
     @work(exclusive=True, group="digest")
     async def show_digest(self) -> None:
@@ -442,7 +442,7 @@ class DigestScreen(Screen[None]):
         try:
             removed = await call(self, write_private_file, path, text.encode(), overwrite=exists)
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         except OSError as error:
             self.notify(

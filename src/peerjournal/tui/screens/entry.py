@@ -31,7 +31,7 @@ from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import watch_journal
 from peerjournal.tui.messages import EntryDeleted, OpenForm
-from peerjournal.tui.safety import plain, plain_line
+from peerjournal.tui.safety import notify_error, plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
     CHOICE_LABELS,
@@ -226,7 +226,7 @@ class EntryScreen(Screen[str | None]):
             self.dismiss(None)
             return
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.details = details
         self.refresh_bindings()
@@ -312,7 +312,7 @@ class EntryScreen(Screen[str | None]):
         except NotFound:
             deleted = None  # already gone: the outcome the person asked for
         except JournalError as error:
-            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            notify_error(self, error, title="Not deleted")
             return
         if deleted is not None:
             self.app.post_message(EntryDeleted(deleted, label.capitalize()))

@@ -32,6 +32,7 @@ from peerjournal.core.privacy import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import today_for
 from peerjournal.tui.messages import OpenForm
+from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.search import EntryListScreen
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
@@ -158,7 +159,7 @@ class FollowUpsScreen(EntryListScreen):
             follow_ups = await call(self, self.journal.follow_ups, status="open", limit=MAX_OPEN)
             names = await call(self, self.journal.alias_names)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self._show(follow_ups, names, today_for(self))
 
@@ -269,7 +270,7 @@ class FollowUpsScreen(EntryListScreen):
         try:
             await call(self, self.journal.save, changed)
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         self._undo = follow_up
         self.notify(said, title="Follow-up", markup=False, timeout=3)
@@ -285,7 +286,7 @@ class FollowUpsScreen(EntryListScreen):
         try:
             await call(self, self.journal.save, dataclasses.replace(before))
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         self._undo = None
         self._highlight = before.id
@@ -361,7 +362,7 @@ class FollowUpsDue(OptionList):
             )
             names = await call(self, self.journal.alias_names)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.show(follow_ups, names, today)
 

@@ -24,7 +24,7 @@ from peerjournal.core.wellbeing import LAST_CHECKIN_NOTICE_DAYS, last_checkin_da
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import today_for, watch_journal
 from peerjournal.tui.messages import OpenEntry
-from peerjournal.tui.safety import plain_line
+from peerjournal.tui.safety import notify_error, plain_line
 from peerjournal.tui.screens.followups import FollowUpsDue
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
@@ -177,7 +177,7 @@ class TimelineScreen(Screen[None]):
                 self, self.journal.timeline, limit=PAGE_SIZE, **self._filters
             )
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self._show_first_page(page)
 
@@ -198,7 +198,7 @@ class TimelineScreen(Screen[None]):
                 self, self.journal.timeline, limit=PAGE_SIZE, before=self._cursor, **self._filters
             )
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         finally:
             view.fetching = False  # also when cancelled by a newer load
