@@ -14,41 +14,12 @@ from peerjournal.core.journal import Journal
 from peerjournal.tui.screens.dialogs import NudgeScreen
 from peerjournal.tui.screens.forms import FORMS
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import wait_until
 
 # Text that must stay words: markup that would run an action, markup that would style,
 # a lone bracket, and an OSC 52 clipboard write (control characters are stripped on save).
 HOSTILE = "[@click=app.quit]x[/] [bold]loud[/bold] a lone [ and \x1b]52;c;aGk=\x07 end"
 HOSTILE_STORED = "[@click=app.quit]x[/] [bold]loud[/bold] a lone [ and ]52;c;aGk= end"
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition` holds (workers run in threads, so poll briefly)."""
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def wait_for_notice(pilot: Pilot[Any], words: str) -> None:
-    """Wait until a notification containing `words` has been shown (notify is a message)."""
-    app = pilot.app
-    await wait_until(
-        pilot, lambda: any(words in n.message for n in app._notifications), repr(words)
-    )
-
-
-async def wait_for_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> Screen[Any]:
-    app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, screen_type), screen_type.__name__)
-    await pilot.pause()
-    return app.screen
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for workers that finish by themselves (never while a dialog is waiting)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def save_form(pilot: Pilot[Any], *, through_nudge: bool = True) -> None:
