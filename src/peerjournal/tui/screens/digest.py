@@ -153,8 +153,27 @@ class SavePathScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DigestPresentScreen(Screen[None]):
+class _PagedScreen(Screen[None]):
+    """PageUp/PageDown scroll the screen's body (`PAGE_BODY`) wherever the focus is."""
+
+    PAGE_BODY = ""  # the selector of the VerticalScroll to page
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+    ]
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one(self.PAGE_BODY, VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
+
+
+class DigestPresentScreen(_PagedScreen):
     """The reviewed digest, full screen, to read out or show; escape goes back."""
+
+    PAGE_BODY = "#present-body"
 
     DEFAULT_CSS = """
     DigestPresentScreen #present-body {
@@ -167,8 +186,6 @@ class DigestPresentScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
     def __init__(self, text: str) -> None:
@@ -183,19 +200,14 @@ class DigestPresentScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#present-body").focus()
 
-    def action_page(self, direction: int) -> None:
-        body = self.query_one("#present-body", VerticalScroll)
-        if direction > 0:
-            body.scroll_page_down()
-        else:
-            body.scroll_page_up()
-
     def action_back(self) -> None:
         self.dismiss(None)
 
 
-class DigestScreen(Screen[None]):
+class DigestScreen(_PagedScreen):
     """Prepare, review, then present or save the supervision digest; escape goes back."""
+
+    PAGE_BODY = "#digest-body"
 
     DEFAULT_CSS = """
     DigestScreen #digest-notice {
@@ -265,8 +277,6 @@ class DigestScreen(Screen[None]):
         Binding("f", "present", "Full screen"),
         Binding("s", "save", "Save…"),
         Binding("escape", "back", "Back"),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
     def __init__(self, journal: Journal) -> None:
@@ -458,13 +468,6 @@ class DigestScreen(Screen[None]):
         if removed:
             said += "\n" + leftovers_message(removed, path.parent)
         self.notify(said, markup=False, timeout=8)
-
-    def action_page(self, direction: int) -> None:
-        body = self.query_one("#digest-body", VerticalScroll)
-        if direction > 0:
-            body.scroll_page_down()
-        else:
-            body.scroll_page_up()
 
     def action_back(self) -> None:
         self.dismiss(None)
