@@ -36,11 +36,7 @@ from peerjournal.core.errors import (
 from peerjournal.core.exchange import export_document
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
-    Alias,
     CheckIn,
-    ConfidentialityEvent,
-    FollowUp,
-    Reflection,
     Session,
     new_id,
     now_iso,
@@ -48,6 +44,7 @@ from peerjournal.core.models import (
 from peerjournal.core.vault import Vault
 from tests.clirun import run_cli
 from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_POLICY, files_under
+from tests.samples import every_kind
 
 MARKER = "ZQXBACKUPMARKER"
 
@@ -58,29 +55,7 @@ def run(capsys: pytest.CaptureFixture[str]):
 
 
 def fill(journal: Journal) -> None:
-    river = journal.save(Alias(id=new_id(), pseudonym="River", notes=MARKER))
-    session = journal.save(
-        Session(
-            id=new_id(),
-            alias_id=river.id,
-            occurred_at="2026-11-20T14:00:00+01:00",
-            notes=f"ünïcödé {MARKER}",
-            tags=["housing"],
-        )
-    )
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on="2026-11-20",
-            title="After River",
-            body=MARKER,
-            session_id=session.id,
-            for_supervision=True,
-        )
-    )
-    journal.save(FollowUp(id=new_id(), alias_id=river.id, due_on="2026-11-27", action=MARKER))
-    journal.save(CheckIn(id=new_id(), at=now_iso(), self_care=MARKER))
-    journal.save(ConfidentialityEvent(id=new_id(), at=now_iso(), disclosed_minimum=MARKER))
+    every_kind(journal, MARKER, session={"notes": f"ünïcödé {MARKER}"})
 
 
 def comparable(document: dict) -> dict:

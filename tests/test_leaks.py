@@ -6,16 +6,12 @@ from pathlib import Path
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
-    Alias,
-    CheckIn,
-    ConfidentialityEvent,
-    FollowUp,
-    Reflection,
     Session,
     new_id,
     now_iso,
 )
 from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_POLICY, files_under
+from tests.samples import every_kind
 
 MARKER = "ZQXMARKER"
 
@@ -39,45 +35,19 @@ def test_marker_in_every_kind_of_record_is_absent_from_every_file(
     home: Path, private_tmpdir: Path
 ) -> None:
     with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
-        alias = j.save(
-            Alias(
-                id=new_id(),
-                pseudonym=MARKER + "Alias",
-                notes=MARKER,
-                consent_note=MARKER,
-                themes=[MARKER],
-            )
-        )
-        session = j.save(
-            Session(
-                id=new_id(),
-                alias_id=alias.id,
-                occurred_at=now_iso(),
-                goal_focus=MARKER,
-                notes=MARKER * 100,
-                tags=[MARKER],
-            )
-        )
-        j.save(
-            Reflection(
-                id=new_id(),
-                occurred_on="2026-11-20",
-                title=MARKER,
-                body=MARKER,
-                session_id=session.id,
-                tags=[MARKER],
-            )
-        )
-        j.save(FollowUp(id=new_id(), due_on="2026-11-27", action=MARKER))
-        j.save(CheckIn(id=new_id(), at=now_iso(), self_care=MARKER))
-        j.save(
-            ConfidentialityEvent(
-                id=new_id(),
-                at=now_iso(),
-                disclosed_minimum=MARKER,
-                notes=MARKER,
-                consulted_role=MARKER,
-            )
+        every_kind(
+            j,
+            MARKER,
+            alias={"pseudonym": MARKER + "Alias", "consent_note": MARKER, "themes": [MARKER]},
+            session={
+                "occurred_at": now_iso(),
+                "goal_focus": MARKER,
+                "notes": MARKER * 100,
+                "tags": [MARKER],
+            },
+            reflection={"title": MARKER, "tags": [MARKER], "for_supervision": False},
+            follow_up={"alias_id": None},
+            event={"notes": MARKER, "consulted_role": MARKER},
         )
         j.save_draft("form", "session", {"notes": MARKER})
         j.set_setting("x", MARKER)

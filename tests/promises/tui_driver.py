@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +34,12 @@ from peerjournal.tui.app import PeerJournalApp  # noqa: E402
 from peerjournal.tui.screens.base import FormScreen  # noqa: E402
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen  # noqa: E402
 from tests.promises.children import CHEAP_POLICY  # noqa: E402
+from tests.tui.pilot import wait_until  # noqa: E402
 
 
 def answer(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 20) -> None:
-    for _ in range(int(seconds / 0.01)):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise TimeoutError("timed out")
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from peerjournal.core.journal import Journal
 from peerjournal.tui.app import PeerJournalApp
 from tests.conftest import PASSPHRASE, TEST_POLICY
+from tests.tui.pilot import settle
 
 
 @pytest.fixture
@@ -20,13 +21,6 @@ def existing_home(home: Path) -> Path:
 
 def make_app(home: Path, **kwargs: object) -> PeerJournalApp:
     return PeerJournalApp(home, policy=TEST_POLICY, **kwargs)  # type: ignore[arg-type]
-
-
-async def settle(app: PeerJournalApp, pilot: object) -> None:
-    """Wait until workers are done and the screen has caught up."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def unlock(

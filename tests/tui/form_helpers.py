@@ -11,45 +11,15 @@ from textual.widget import Widget
 from textual.widgets import Select, Static, TextArea
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Record
 from peerjournal.tui.screens.dialogs import NudgeScreen
 from peerjournal.tui.screens.forms import FORMS
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import wait_until
 
 # Text that must stay words: markup that would run an action, markup that would style,
 # a lone bracket, and an OSC 52 clipboard write (control characters are stripped on save).
 HOSTILE = "[@click=app.quit]x[/] [bold]loud[/bold] a lone [ and \x1b]52;c;aGk=\x07 end"
 HOSTILE_STORED = "[@click=app.quit]x[/] [bold]loud[/bold] a lone [ and ]52;c;aGk= end"
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition` holds (workers run in threads, so poll briefly)."""
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def wait_for_notice(pilot: Pilot[Any], words: str) -> None:
-    """Wait until a notification containing `words` has been shown (notify is a message)."""
-    app = pilot.app
-    await wait_until(
-        pilot, lambda: any(words in n.message for n in app._notifications), repr(words)
-    )
-
-
-async def wait_for_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> Screen[Any]:
-    app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, screen_type), screen_type.__name__)
-    await pilot.pause()
-    return app.screen
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for workers that finish by themselves (never while a dialog is waiting)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def save_form(pilot: Pilot[Any], *, through_nudge: bool = True) -> None:
@@ -116,17 +86,10 @@ def form_app(journal: Journal, kind: str, **kwargs: Any) -> HarnessApp:
 
 
 class OpenFormApp(HarnessApp):
-    """A harness that, like PeerJournalApp, can open a record's form."""
+    """A harness that, like PeerJournalApp, can open a record's form (every HarnessApp can)."""
 
     def __init__(self, journal: Journal, make_screen: Callable[[], Screen[Any]]) -> None:
-        super().__init__(make_screen)
-        self.journal = journal
-
-    async def open_form(self, kind: str, *, record: Record | None = None, **extra: Any) -> None:
-        aliases = [alias.pseudonym for alias in self.journal.list_aliases()]
-        await self.push_screen(
-            FORMS[kind](self.journal, record=record, known_aliases=aliases, **extra)
-        )
+        super().__init__(make_screen, journal=journal)
 
 
 def choose_checkin_scales(form: Screen[Any]) -> None:

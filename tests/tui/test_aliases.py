@@ -24,7 +24,6 @@ from tests.tui.form_helpers import (
     wait_for_screen,
     wait_until,
 )
-from tests.tui.form_helpers import settle as form_settle
 from tests.tui.harness import HarnessApp, OpeningHarness
 
 HOSTILE = "[@click=app.quit]x[/] [bold] [ \x1b]52;c;SGVsbG8=\x07"
@@ -171,7 +170,7 @@ async def test_a_new_alias_typed_in_a_session_is_checked_for_a_real_name(
 ) -> None:
     app = form_app(journal, "session", known_aliases=["River"])
     async with app.run_test(size=(100, 32)) as pilot:
-        await form_settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         set_field(form, "alias", "John Smith")
         set_field(form, "goal_focus", "John Smith wants a flat")  # the alias, in the notes

@@ -391,7 +391,7 @@ async def test_the_busy_dots_stay_beside_the_back_up_button(existing_home: Path)
     app = make_app(existing_home)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
-        app.action_backup()
+        app.action_open_screen("backup")
         await settle(app, pilot)
         busy = app.screen.query_one("#backup-busy", LoadingIndicator)
         busy.add_class("-busy")

@@ -22,7 +22,6 @@ from peerjournal.tui.screens.session_form import SessionForm
 from peerjournal.tui.widgets.timeline_view import TimelineView
 from tests.conftest import PASSPHRASE, TEST_POLICY
 from tests.tui.conftest import make_app, unlock
-from tests.tui.conftest import settle as app_settle
 from tests.tui.form_helpers import (
     HOSTILE,
     HOSTILE_STORED,
@@ -36,6 +35,7 @@ from tests.tui.form_helpers import (
     wait_for_screen,
     wait_until,
 )
+from tests.tui.pilot import settle as app_settle
 
 SIZE = (100, 32)
 

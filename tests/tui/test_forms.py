@@ -44,7 +44,6 @@ from peerjournal.tui.screens.session_form import SessionForm
 from peerjournal.tui.widgets.timeline_view import TimelineView
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import make_app, unlock
-from tests.tui.conftest import settle as app_settle
 from tests.tui.form_helpers import (
     HOSTILE,
     HOSTILE_STORED,
@@ -68,7 +67,7 @@ def all_of(journal: Journal, cls: type[Any]) -> list[Any]:
 
 
 async def opened(pilot: Any) -> Any:
-    await settle(pilot)
+    await settle(pilot.app, pilot)
     return pilot.app.screen
 
 
@@ -224,11 +223,11 @@ async def test_duration_suggests_and_alt_digits_are_not_keys(journal: Journal) -
         form = await opened(pilot)
         form.query_one("#duration").focus()
         await pilot.press("4")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.press("right")
         assert get_field(form, "duration") == "45"
         await pilot.press("backspace", "backspace", "1", "h", "3")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.press("right")
         assert get_field(form, "duration") == "1h30"
         assert not any(key.startswith("alt+") for key in form._bindings.key_to_bindings)
@@ -242,13 +241,13 @@ async def test_bad_date_or_duration_keeps_the_form_and_says_why(journal: Journal
         set_field(form, "goal_focus", "a job interview")  # something to save
         set_field(form, "duration", "soon")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert app.screen is form
         await wait_for_notice(pilot, "Duration")
         set_field(form, "duration", "30")
         set_field(form, "when_date", "2026-13-40")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert app.screen is form
         await wait_for_notice(pilot, "Date:")
     assert all_of(journal, Session) == []
@@ -294,7 +293,7 @@ async def test_limits_reached_offers_a_confidentiality_event(journal: Journal) -
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert app.focused is event_form.query_one("#notes")
         assert "River" in str(event_form.query_one("#linked_session", Static).visual)
         set_field(event_form, "category", "risk_to_self")
@@ -336,7 +335,7 @@ async def test_sharing_my_story_offers_a_self_disclosure_reflection(journal: Jou
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         reflection_form = await wait_for_screen(pilot, ReflectionForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert get_field(reflection_form, "template") == "self_disclosure"
         assert "## What I shared" in get_field(reflection_form, "body")
         (session,) = all_of(journal, Session)
@@ -574,7 +573,7 @@ async def test_identifier_nudge_edit_returns_to_the_form_unsaved(journal: Journa
         assert "Notes" in str(nudge.query_one(".dialog-list", Static).visual)
         await pilot.press("escape")  # "Edit"
         await wait_until(pilot, lambda: app.screen is form, "the form to come back")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert all_of(journal, Session) == []
         assert get_field(form, "notes") == "Her email is jo.bloggs@example.org"
 
@@ -655,7 +654,7 @@ async def test_full_disk_keeps_the_form_open_with_its_text(journal: Journal) -> 
         set_field(form, "follow_up_action", "Call back")
         await pilot.press("ctrl+s")
         await wait_for_notice(pilot, "disk is full")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert app.screen is form and app.results == []
         assert get_field(form, "notes") == big_note
         # Nothing half-saved: not the new alias, not the follow-up.
@@ -800,7 +799,7 @@ async def test_draft_round_trip_brings_every_field_back(journal: Journal, kind: 
 
         restored = FORMS[kind](journal, draft_payload=payload, draft_key="k", known_aliases=[])
         await app.push_screen(restored)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert restored.read_payload() == payload
         assert restored.is_dirty  # a restored draft is unsaved work
         if kind == "reflection":
@@ -863,7 +862,7 @@ async def test_n_opens_a_session_and_saving_returns_to_the_timeline(existing_hom
         assert app.screen.id == "timeline"
         await pilot.press("n")
         form = await wait_for_screen(pilot, SessionForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         assert app.focused is form.query_one("#goal_focus")
         await pilot.press(*"Talked about the move")
         await save_form(pilot)
@@ -880,7 +879,7 @@ async def test_a_locked_form_comes_back_as_a_draft(existing_home: Path) -> None:
         await unlock(app, pilot)
         await pilot.press("r")
         form = await wait_for_screen(pilot, ReflectionForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         set_field(form, "template", "gibbs")
         await pilot.pause()
         set_field(form, "title", HOSTILE)
@@ -895,7 +894,7 @@ async def test_a_locked_form_comes_back_as_a_draft(existing_home: Path) -> None:
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.click("#yes")  # "Open it"
         restored = await wait_for_screen(pilot, ReflectionForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         assert restored.read_payload() == before
 
 
@@ -905,7 +904,7 @@ async def test_a_second_form_of_the_same_kind_does_not_clash(journal: Journal) -
         first = await opened(pilot)
         second = CheckInForm(journal, known_aliases=[])
         await app.push_screen(second)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert first.id == "checkin-form" and second.id is None
         await pilot.press("3")
         assert app.is_running
@@ -917,7 +916,7 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         await unlock(app, pilot)
         await pilot.press("n")
         form = await wait_for_screen(pilot, SessionForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         set_field(form, "safety_flag", "limits_reached")
         set_field(form, "shared_my_story", True)
         await save_form(pilot)
@@ -926,17 +925,17 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question two")
         await pilot.press("y")  # and write the reflection
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)  # asked first: on top
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         set_field(event_form, "category", "risk_to_self")
         set_field(event_form, "notes", "A plan for tonight; we called together.")
         set_field(event_form, "consulted_role", "supervisor")
         await save_form(pilot)
         reflection_form = await wait_for_screen(pilot, ReflectionForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         set_field(reflection_form, "title", "What I shared")
         await save_form(pilot)
         await wait_until(pilot, lambda: app.screen.id == "timeline", "the timeline")
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         journal = app.journal
         assert journal is not None
         (reflection,) = all_of(journal, Reflection)
@@ -968,7 +967,7 @@ async def test_saving_nothing_is_refused_naming_the_field(
         form.query_one("#tags" if kind != "checkin" else "#self_care").focus()
         await pilot.press("ctrl+s")
         await wait_for_notice(pilot, words)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert app.screen is form
         assert app.focused is form.query_one(f"#{field}")
     assert all_of(journal, BY_KIND[kind]) == []

@@ -109,6 +109,25 @@ def _demo_journal(home: Path) -> None:
         fill_demo_journal(journal, today=TODAY)
 
 
+async def _settled(pilot: Pilot[object]) -> None:
+    """Workers done, the screen caught up, cursors still."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    still(pilot)
+    await pilot.pause()
+
+
+async def _animated(pilot: Pilot[object]) -> None:
+    """Workers done and animations over (a tab's underline, wrapped text reflowing once)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+    still(pilot)
+
+
 async def _unlocked(pilot: Pilot[object]) -> None:
     still(pilot)
     while pilot.app.screen.id != "unlock":
@@ -116,12 +135,19 @@ async def _unlocked(pilot: Pilot[object]) -> None:
     field = pilot.app.screen.query_one("#passphrase", Input)
     field.value = PASSPHRASE
     await pilot.press("enter")
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)  # let layout settle (wrapped side-panel text can reflow once)
-    still(pilot)
+    await _animated(pilot)
+
+
+def _after_keys(*keys: str):  # type: ignore[no-untyped-def]
+    """run_before: unlock the demo journal, press `keys` (waiting after each), settle."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _settled(pilot)
+
+    return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -134,11 +160,7 @@ def test_timeline(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None
 def test_help(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
     Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
 
-    async def run_before(pilot: Pilot[object]) -> None:
-        await _unlocked(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-
+    run_before = _after_keys("question_mark")
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
 
 
@@ -147,11 +169,7 @@ def test_new_session_form(snap_compare, fixed_home: Path, size: tuple[int, int])
     Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await _unlocked(pilot)
-        await pilot.press("n")
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+        await _after_keys("n")(pilot)
         # The form defaults to "now": pin it so the snapshot is stable.
         pilot.app.screen.query_one("#when_date", Input).value = "2026-11-27"
         pilot.app.screen.query_one("#when_time", Input).value = "14:00"
@@ -166,28 +184,8 @@ def test_new_session_form(snap_compare, fixed_home: Path, size: tuple[int, int])
 def test_alias_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
     _demo_journal(fixed_home)
 
-    async def run_before(pilot: Pilot[object]) -> None:
-        await _unlocked(pilot)
-        await pilot.press("a")  # aliases, the first one highlighted
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-        await pilot.press("e")
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-        still(pilot)
-        await pilot.pause()
-
+    run_before = _after_keys("a", "e")  # aliases, the first one highlighted; its form
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
-
-
-async def _settled(pilot: Pilot[object]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    still(pilot)
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("occasion", ["limits_reached", "concern"])
@@ -238,7 +236,7 @@ def test_digest_review(snap_compare, fixed_home: Path, size: tuple[int, int]) ->
                 for_supervision=True,
             )
         )
-        await pilot.app.run_action("digest")
+        await pilot.app.run_action("open_screen('digest')")
         await _settled(pilot)
         pilot.app.screen.query_one("#digest-since").value = "2026-09-01"  # type: ignore[attr-defined]
         pilot.app.screen.query_one("#digest-since").focus()
@@ -281,12 +279,7 @@ def test_my_wellbeing(snap_compare, fixed_home: Path, size: tuple[int, int]) -> 
     async def run_before(pilot: Pilot[object]) -> None:
         await _unlocked(pilot)
         await pilot.press("w")
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.3)  # the tabs' underline slides to the active tab
-        still(pilot)
+        await _animated(pilot)  # the tabs' underline slides to the active tab
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
 
@@ -311,26 +304,9 @@ def test_my_wellbeing_strain_notice(snap_compare, fixed_home: Path) -> None:
     async def run_before(pilot: Pilot[object]) -> None:
         await _unlocked(pilot)
         await pilot.press("w")
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.3)
-        still(pilot)
+        await _animated(pilot)  # the tabs' underline slides to the active tab
 
     assert snap_compare(make(fixed_home), terminal_size=(80, 24), run_before=run_before)
-
-
-def _after_keys(*keys: str):  # type: ignore[no-untyped-def]
-    """run_before: unlock the demo journal, press `keys` (waiting after each), settle."""
-
-    async def run_before(pilot: Pilot[object]) -> None:
-        await _unlocked(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await _settled(pilot)
-
-    return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -350,9 +326,7 @@ def test_search_results(snap_compare, fixed_home: Path, size: tuple[int, int]) -
     _demo_journal(fixed_home)
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await _unlocked(pilot)
-        await pilot.press("slash")
-        await _settled(pilot)
+        await _after_keys("slash")(pilot)
         await pilot.press(*"river")
         await pilot.pause(0.5)  # the search waits for a pause in typing
         await _settled(pilot)
@@ -388,9 +362,7 @@ def test_reflection_form(snap_compare, fixed_home: Path, size: tuple[int, int]) 
     Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await _unlocked(pilot)
-        await pilot.press("r")
-        await _settled(pilot)
+        await _after_keys("r")(pilot)
         pilot.app.screen.query_one("#template").value = "gibbs"  # type: ignore[attr-defined]
         pilot.app.screen.query_one("#occurred_on", Input).value = "2026-11-27"
         pilot.app.screen.query_one("#body", TextArea).focus()  # under the first heading

@@ -23,6 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 import sqlcipher3
 
 from peerjournal.core import schema
+from peerjournal.core.changes import SETTING, Action, Change, ChangeListener, JournalChange
 from peerjournal.core.errors import (
     InvalidRecord,
     JournalDamaged,
@@ -41,6 +42,8 @@ from peerjournal.core.models import (
     FollowUp,
     Record,
     Session,
+    Tagged,
+    Timestamped,
     now_iso,
     sort_key_micros,
     validate_record,
@@ -261,6 +264,9 @@ class Journal:
         self._stop_guard = threading.Lock()
         self._search_epoch = 0  # a search started in an older epoch stops
         self._locks_waiting = 0  # while a lock() or close() waits, every search stops
+        # What the open transaction changed, told to the listeners once it commits.
+        self._changes: list[Change] = []
+        self._listeners: list[ChangeListener] = []
         schema.migrate(vault.connection)
 
     # ---- lifecycle
@@ -368,6 +374,31 @@ class Journal:
                 raise WrongPassphrase()
         self._vault.change_passphrase(new_passphrase, policy)
 
+    # ---- telling what changed
+
+    def add_listener(self, listener: ChangeListener) -> None:
+        """Call `listener` after every committed transaction that changed a record or a
+        setting, with what it changed. It runs in the thread that wrote, right after the
+        commit: it must be quick and must not raise (the app hands it to its event loop)."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: ChangeListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def note_change(self, action: Action, kind: str, record_id: str) -> None:
+        """Record that the open transaction changed a record. `save`, `delete` and
+        `set_setting` do this themselves; a core module that writes rows with its own SQL
+        (a purge) calls it inside its transaction."""
+        self._changes.append(Change(action, kind, record_id))
+
+    def _tell(self, changes: list[Change]) -> None:
+        if changes:
+            change = JournalChange(tuple(changes))
+            for listener in list(self._listeners):
+                listener(change)
+
     # ---- transactions and errors
 
     @property
@@ -388,17 +419,20 @@ class Journal:
             with _storage_errors():
                 self._conn.execute("BEGIN IMMEDIATE")
             self._transaction_depth = 1
+            self._changes = []
             try:
                 with _storage_errors():
                     yield
             except BaseException:
                 self._transaction_depth = 0
+                self._changes = []
                 # SQLite may already have rolled back by itself (it does on some "disk full"
                 # errors); a second ROLLBACK would hide the real error behind another.
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
             self._transaction_depth = 0
+            changes, self._changes = self._changes, []
             try:
                 with _storage_errors():
                     self._conn.execute("COMMIT")
@@ -406,6 +440,7 @@ class Journal:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+            self._tell(changes)
 
     # ---- records
 
@@ -416,41 +451,45 @@ class Journal:
         `keep_times` keeps created_at/updated_at as given (import); otherwise they are set now.
         """
         validate_record(record)
-        if record.HAS_TIMESTAMPS and not keep_times:
-            stamp = now_iso()
-            existing = self._conn.execute(
-                f"SELECT created_at FROM {record.TABLE} WHERE id = ?",
-                (record.id,),  # noqa: S608
-            ).fetchone()
-            record.created_at = existing[0] if existing else (record.created_at or stamp)  # type: ignore[attr-defined]
-            record.updated_at = stamp  # type: ignore[attr-defined]
-        if record.HAS_TIMESTAMPS:
-            # An import may leave the timestamps out: keep the stored ones, else use now.
-            stored = self._timestamps(record)
-            if not record.created_at:  # type: ignore[attr-defined]
-                record.created_at = stored[0] if stored else now_iso()  # type: ignore[attr-defined]
-            if not record.updated_at:  # type: ignore[attr-defined]
-                record.updated_at = stored[1] if stored else record.created_at  # type: ignore[attr-defined]
-        columns, values = _row_of(record)
-        assignments = ", ".join(f"{name} = excluded.{name}" for name in columns if name != "id")
-        sql = (
-            f"INSERT INTO {record.TABLE} ({', '.join(columns)}) "  # noqa: S608 - names are ours
-            f"VALUES ({', '.join('?' for _ in columns)}) "
-            f"ON CONFLICT(id) DO UPDATE SET {assignments}"
-        )
         with self.transaction(), _record_errors(record):
+            stored = self._timestamps(record)
+            if isinstance(record, Timestamped):
+                if not keep_times:
+                    stamp = now_iso()
+                    record.created_at = stored[0] if stored else (record.created_at or stamp)
+                    record.updated_at = stamp
+                # An import may leave the timestamps out: keep the stored ones, else use now.
+                if not record.created_at:
+                    record.created_at = stored[0] if stored else now_iso()
+                if not record.updated_at:
+                    record.updated_at = stored[1] if stored else record.created_at
+            columns, values = _row_of(record)
+            assignments = ", ".join(f"{name} = excluded.{name}" for name in columns if name != "id")
+            sql = (
+                f"INSERT INTO {record.TABLE} ({', '.join(columns)}) "  # noqa: S608 - names are ours
+                f"VALUES ({', '.join('?' for _ in columns)}) "
+                f"ON CONFLICT(id) DO UPDATE SET {assignments}"
+            )
             self._conn.execute(sql, values)
-            if record.HAS_TAGS:
+            if isinstance(record, Tagged):
                 self._conn.execute("DELETE FROM tags WHERE entry_id = ?", (record.id,))
-            if record.HAS_TAGS and record.tags:  # type: ignore[attr-defined]
                 self._conn.executemany(
                     "INSERT INTO tags (entry_id, tag, position, sort_ts, entry_rowid) "
                     "SELECT ?1, ?2, ?3, sort_ts, rowid FROM entries WHERE id = ?1",
-                    [(record.id, tag, i) for i, tag in enumerate(record.tags)],  # type: ignore[attr-defined]
+                    [(record.id, tag, i) for i, tag in enumerate(record.tags)],
                 )
+            self.note_change("updated" if stored else "created", record.KIND, record.id)
         return record
 
     def _timestamps(self, record: Record) -> tuple[str, str] | None:
+        """The stored record's (created_at, updated_at), ("", "") when it has none; None when
+        it is not stored yet."""
+        if not isinstance(record, Timestamped):
+            found = self._conn.execute(
+                f"SELECT 1 FROM {record.TABLE} WHERE id = ?",  # noqa: S608
+                (record.id,),
+            ).fetchone()
+            return ("", "") if found else None
         row = self._conn.execute(
             f"SELECT created_at, updated_at FROM {record.TABLE} WHERE id = ?",  # noqa: S608
             (record.id,),
@@ -496,6 +535,7 @@ class Journal:
             )
             if cursor.rowcount == 0:
                 raise NotFound()
+            self.note_change("deleted", cls.KIND, record_id)
         return Deleted(record, links)
 
     def _links_to(self, table: str, record_id: str) -> tuple[tuple[str, str, str], ...]:
@@ -948,6 +988,7 @@ class Journal:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
+            self.note_change("updated", SETTING, key)
 
     @_serialised
     def counts(self) -> dict[str, int]:

@@ -60,8 +60,29 @@ def _copy_value(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
 
+class Timestamped:
+    """A record that keeps when it was written and last changed (`Journal.save` sets both).
+
+    A mixin, not a dataclass: each record declares `created_at` and `updated_at` itself, where
+    they belong in its field order (the JSON export writes fields in dataclass order). Put it
+    before Record in the bases: `class Session(Tagged, Timestamped, Record)`.
+    """
+
+    HAS_TIMESTAMPS: ClassVar[bool] = True
+    created_at: str
+    updated_at: str
+
+
+class Tagged:
+    """A record with tags (kept in the tags table too, for filtering). A mixin like
+    Timestamped: the record declares `tags` itself."""
+
+    HAS_TAGS: ClassVar[bool] = True
+    tags: list[str]
+
+
 @dataclass
-class Alias(Record):
+class Alias(Timestamped, Record):
     """A pseudonym for a person supported. No real name, contact or birth date, by design."""
 
     KIND: ClassVar[str] = "alias"
@@ -88,7 +109,7 @@ class Alias(Record):
 
 
 @dataclass
-class Session(Record):
+class Session(Tagged, Timestamped, Record):
     """One support session."""
 
     KIND: ClassVar[str] = "session"
@@ -176,7 +197,7 @@ def template_body(template: str) -> str:
 
 
 @dataclass
-class Reflection(Record):
+class Reflection(Tagged, Timestamped, Record):
     """A reflection on practice, free or from a template."""
 
     KIND: ClassVar[str] = "reflection"

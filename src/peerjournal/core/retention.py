@@ -250,6 +250,8 @@ def purge(journal: Journal, items: Iterable[PurgeItem]) -> dict[str, int]:
                     chunk,
                 )
                 deleted[kind] = deleted.get(kind, 0) + cursor.rowcount
+            for record_id in ids:
+                journal.note_change("deleted", kind, record_id)
     try:
         journal.compact()
     except JournalError as error:

@@ -17,7 +17,13 @@ class KindWords:
 
     singular: str  # in a sentence: "1 follow-up"
     plural: str  # in a sentence: "3 follow-ups"
-    title: str  # a heading or a column: "Follow-up"
+    title: str  # a heading: "Follow-up"
+    label: str = ""  # the timeline's kind column and list labels, 11 wide; "" = the title
+
+    @property
+    def short(self) -> str:
+        """The kind in a narrow column or beside an entry: "Session", "Confidentiality"."""
+        return self.label or self.title
 
     def count(self, number: int) -> str:
         """'1 session', '0 sessions', '2 sessions'."""
@@ -31,9 +37,16 @@ KIND_WORDS: Mapping[str, KindWords] = {
     "follow_up": KindWords("follow-up", "follow-ups", "Follow-up"),
     "checkin": KindWords("check-in", "check-ins", "Check-in"),
     "confidentiality_event": KindWords(
-        "confidentiality event", "confidentiality events", "Confidentiality event"
+        "confidentiality event",
+        "confidentiality events",
+        "Confidentiality event",
+        label="Confidentiality",
     ),
 }
+
+# The timeline's kind column for a confidentiality event says which occasion it was, by the
+# start of the event's title: limits reached, or a concern taken to consultation.
+EVENT_COLUMN: Mapping[str, str] = {"Confidentiality": "Limits", "Concern": "Concern"}
 
 
 def words_for(kind: str) -> KindWords:

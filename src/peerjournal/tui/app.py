@@ -5,11 +5,17 @@ for the things no single screen can be: locking (on demand and when idle, saving
 encrypted drafts first and clearing every screen), offering drafts back after unlock, keeping
 leak paths shut (no screenshot command, no devtools or log files, no tracebacks with locals),
 and routing the global keys to screens.
+
+Screens talk to it in one way (see peerjournal.tui.host and docs/architecture.md): they post
+the intents of `tui/messages.py`, which bubble up to the handlers here; they open other
+screens by name from `screens/registry.py`; and they subscribe to `journal_changed`, which
+the app publishes after every write to the journal, whoever wrote.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -23,7 +29,9 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
+from peerjournal.core.changes import JournalChange
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Deleted, Draft, Journal, TimelinePage
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
@@ -31,9 +39,14 @@ from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
+from peerjournal.tui.host import ChangeRelay
+from peerjournal.tui.messages import EntryDeleted, JournalOpened, OpenEntry, OpenForm
+from peerjournal.tui.safety import notify_error
+from peerjournal.tui.screens.registry import SCREENS
 
 if TYPE_CHECKING:
-    from peerjournal.tui.screens.backup import AutoBackupOutcome
+    from peerjournal.tui.files import AutoBackupOutcome
+    from peerjournal.tui.host import JournalHost
 
 CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
 DEFAULT_IDLE_MINUTES = 5
@@ -94,12 +107,16 @@ class PeerJournalApp(App[int]):
         self.weak_passphrase_noted = False  # "your passphrase is weak" is said once per run
         # The entry deleted last, in memory only, while it can still be undone.
         self._undoable: tuple[Deleted, str, float] | None = None
+        # Published after every committed write to the journal (tui/host.py: watch_journal).
+        self.journal_changed: Signal[JournalChange] = Signal(self, "journal-changed")
+        self._relay: ChangeRelay | None = None
 
     # ---- start
 
     def on_mount(self) -> None:
         from peerjournal.tui.screens.unlock import CreateScreen, UnlockScreen
 
+        self._relay = ChangeRelay(self.journal_changed)
         self.set_interval(1.0, self._check_idle, name="idle-check")
         # A restore or backup a crash cut off is finished or undone first, and said.
         for notice in recover(self.home):
@@ -120,14 +137,20 @@ class PeerJournalApp(App[int]):
 
     # ---- unlocked
 
+    @on(JournalOpened)
+    def _journal_opened(self, message: JournalOpened) -> None:
+        self.journal_ready(message.journal)
+
     @work(exclusive=True, group="journal-ready")
     async def journal_ready(self, journal: Journal) -> None:
-        """Called by the create/unlock screens once the journal is open.
+        """Once the create/unlock screen opened the journal: show the timeline.
 
-        An app worker, not the screen's: it replaces the screen that called it.
+        An app worker, not the screen's: it replaces the screen that asked.
         """
         from peerjournal.tui.screens.timeline import TimelineScreen
 
+        if self._relay is not None:
+            journal.add_listener(self._relay)
         self.journal = journal
         self.vault = journal.vault
         self._last_activity = self.clock()
@@ -172,6 +195,12 @@ class PeerJournalApp(App[int]):
                 return  # one at a time; the rest are offered after the next unlock
             await call(self, self.journal.discard_draft, draft.key)
 
+    @on(OpenForm)
+    async def _open_form_asked(self, message: OpenForm) -> None:
+        # Awaited here, not in a worker: forms asked for one after another open in that
+        # order, each on top of the one before (the session form's offers rely on it).
+        await self.open_form(message.kind, record=message.record, **message.options)
+
     async def open_form(
         self, kind: str, *, record: Record | None = None, draft: Draft | None = None, **extra: Any
     ) -> None:
@@ -209,16 +238,13 @@ class PeerJournalApp(App[int]):
             known_aliases=aliases,
             **extra,
         )
-        await self.push_screen(screen, self._form_closed)
-
-    def _form_closed(self, result: object) -> None:
-        from peerjournal.tui.screens.timeline import TimelineScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, TimelineScreen):
-                screen.refresh_entries()
+        await self.push_screen(screen)
 
     # ---- undoing a delete
+
+    @on(EntryDeleted)
+    def _entry_deleted(self, message: EntryDeleted) -> None:
+        self.offer_undo(message.deleted, message.label)
 
     def offer_undo(self, deleted: Deleted, label: str) -> None:
         """Say `label` ("Session") was deleted, and keep it UNDO_DELETE_SECONDS for ctrl+z."""
@@ -245,10 +271,9 @@ class PeerJournalApp(App[int]):
         try:
             await call(self, journal.restore_deleted, deleted)
         except JournalError as error:
-            self.notify(error.message, title="Not restored", severity="error", markup=False)
+            notify_error(self, error, title="Not restored")
             return
         self.notify(f"{label} restored.", markup=False, timeout=3)
-        self._form_closed(None)  # the timeline shows it again
 
     # ---- locking
 
@@ -352,45 +377,23 @@ class PeerJournalApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def _push_journal_screen(self, module: str, name: str) -> None:
-        """Push one of the journal's screens (each takes the Journal in its constructor)."""
-        import importlib
-
+    def action_open_screen(self, name: str) -> None:
+        """Open the journal's screen `name` (screens/registry.py), unless it is on top."""
         if self.journal is None or not self.journal.is_unlocked:
             return
-        screen_cls = getattr(importlib.import_module(f"peerjournal.tui.screens.{module}"), name)
-        if not isinstance(self.screen, screen_cls):
-            self.push_screen(screen_cls(self.journal), self._form_closed)
+        screen_cls = SCREENS[name].load()
+        if type(self.screen) is not screen_cls:
+            self.push_screen(screen_cls(self.journal))
 
-    def action_search(self) -> None:
-        self._push_journal_screen("search", "SearchScreen")
-
-    def action_aliases(self) -> None:
-        self._push_journal_screen("aliases", "AliasesScreen")
-
-    def action_follow_ups(self) -> None:
-        self._push_journal_screen("followups", "FollowUpsScreen")
-
-    def action_settings(self) -> None:
-        self._push_journal_screen("settings", "SettingsScreen")
-
-    def action_backup(self) -> None:
-        self._push_journal_screen("backup", "BackupScreen")
-
-    def action_retention(self) -> None:
-        self._push_journal_screen("retention", "RetentionScreen")
-
-    def action_digest(self) -> None:
-        self._push_journal_screen("digest", "DigestScreen")
-
-    def action_wellbeing(self) -> None:
-        self._push_journal_screen("wellbeing", "WellbeingScreen")
+    @on(OpenEntry)
+    def _open_entry(self, message: OpenEntry) -> None:
+        self.action_open_entry(message.entry_id)
 
     def action_open_entry(self, entry_id: str) -> None:
         from peerjournal.tui.screens.entry import EntryScreen
 
         if self.journal is not None and self.journal.is_unlocked:
-            self.push_screen(EntryScreen(self.journal, entry_id), self._form_closed)
+            self.push_screen(EntryScreen(self.journal, entry_id))
 
     def action_new(self, kind: str) -> None:
         self.run_worker(self.open_form(kind), group="open-form")
@@ -427,9 +430,9 @@ class PeerJournalApp(App[int]):
 
 async def _auto_backup(app: PeerJournalApp, journal: Journal) -> AutoBackupOutcome:
     """The automatic backup, if due, before the key is dropped (locking, quitting). Imported
-    here, not at start: the backup screen's module brings the export and Markdown code with it,
-    which the unlock screen does not need."""
-    from peerjournal.tui.screens.backup import take_auto_backup
+    here, not at start: `tui.files` brings the backup, export and Markdown code with it, which
+    the unlock screen does not need."""
+    from peerjournal.tui.files import take_auto_backup
 
     return await take_auto_backup(app, journal, announce=False)
 
@@ -453,34 +456,12 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
         lambda: app.action_new("reflection"),
     )
     yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
-    yield SystemCommand(
-        "My wellbeing",
-        "How I have been and what the work asked of me, week by week (w)",
-        lambda: app.run_action("wellbeing"),
-    )
-    yield SystemCommand("Search", "Full-text search (/)", lambda: app.run_action("search"))
-    yield SystemCommand(
-        "Aliases", "The people you support, by alias (a)", lambda: app.run_action("aliases")
-    )
-    yield SystemCommand("Follow-ups", "What is due (f)", lambda: app.run_action("follow_ups"))
-    yield SystemCommand(
-        "Settings", "Idle lock and other settings", lambda: app.run_action("settings")
-    )
-    yield SystemCommand(
-        "Backup & export",
-        "Encrypted backup now, automatic backups, plaintext export",
-        lambda: app.run_action("backup"),
-    )
-    yield SystemCommand(
-        "Retention & purge",
-        "See what is older than you keep; purge it",
-        lambda: app.run_action("retention"),
-    )
-    yield SystemCommand(
-        "Supervision digest",
-        "De-identified reflections to present",
-        lambda: app.run_action("digest"),
-    )
+    for entry in SCREENS.values():
+        yield SystemCommand(
+            entry.title,
+            entry.help,
+            functools.partial(app.action_open_screen, entry.name),
+        )
     yield SystemCommand("Lock", "Lock the journal now (ctrl+l)", app.action_lock)
     yield SystemCommand("Help", "Every key (?)", app.action_help)
 
@@ -497,5 +478,9 @@ def _close_leak_paths(app: App[Any]) -> None:
     app.devtools = None
     app._devtools_redirector = None
 
+
+if TYPE_CHECKING:
+    # PeerJournalApp is what screens reach through `host(self)`: mypy checks it fits.
+    _HOST_CHECK: type[JournalHost] = PeerJournalApp
 
 __all__ = ["CSS_PATH", "PeerJournalApp", "on"]

@@ -9,8 +9,10 @@ real terminal.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.widgets import Input
 
+from peerjournal.core.errors import JournalError
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
 
 
@@ -22,6 +24,14 @@ def plain(text: str) -> Content:
 def plain_line(text: str) -> Content:
     """Single-line user text (titles, pseudonyms) as literal content."""
     return Content(sanitize_line(text))
+
+
+def notify_error(
+    node: DOMNode, error: JournalError, *, title: str = "", timeout: float | None = None
+) -> None:
+    """Tell what went wrong in a notification: the core error's own message, literally (its
+    messages name fields and paths, never note text; markup is never parsed)."""
+    node.app.notify(error.message, title=title, severity="error", markup=False, timeout=timeout)
 
 
 class PasswordInput(Input):

@@ -40,12 +40,14 @@ from peerjournal.core.models import (
 )
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.alias_form import ALIAS_REMINDER, AliasForm
+from peerjournal.tui.host import today_for
+from peerjournal.tui.messages import OpenForm
+from peerjournal.tui.safety import notify_error
+from peerjournal.tui.screens.alias_form import ALIAS_REMINDER
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
-from peerjournal.tui.screens.followups import follow_up_content, today_for
+from peerjournal.tui.screens.followups import follow_up_content
 from peerjournal.tui.screens.form_fields import choice_label
-from peerjournal.tui.screens.record_form import FormOpener
-from peerjournal.tui.screens.search import EntryListScreen, open_entry
+from peerjournal.tui.screens.search import EntryListScreen
 from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 SESSION_PREVIEW_CHARS = 60
@@ -362,9 +364,6 @@ class AliasesScreen(EntryListScreen):
         self.query_one("#alias-list", OptionList).focus()
         self.reload()
 
-    def refresh_on_return(self) -> None:
-        self.reload()
-
     # ---- loading
 
     @work(exclusive=True, group="aliases")
@@ -373,7 +372,7 @@ class AliasesScreen(EntryListScreen):
         try:
             aliases = await call(self, self.journal.list_aliases)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         aliases.sort(key=lambda a: (a.status != "active", a.pseudonym.casefold()))
         self.aliases = {alias.id: alias for alias in aliases}
@@ -427,7 +426,7 @@ class AliasesScreen(EntryListScreen):
             follow_ups = await call(self, self.journal.follow_ups, alias_id=alias_id, status=None)
             events = await call(self, self.journal.confidentiality_events, alias_id=alias_id)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.query_one("#alias-info", Static).update(alias_details(alias))
         # Border titles parse markup from a str; Content keeps the pseudonym literal.
@@ -483,7 +482,7 @@ class AliasesScreen(EntryListScreen):
     @on(OptionList.OptionSelected, "#alias-events")
     async def _session_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            await open_entry(self, self.journal, event.option.id)
+            self.open_entry(event.option.id)
 
     @on(OptionList.OptionSelected, "#alias-follow-ups")
     async def _follow_up_selected(self, event: OptionList.OptionSelected) -> None:
@@ -491,7 +490,7 @@ class AliasesScreen(EntryListScreen):
         if follow_up is None:
             return
         if follow_up.session_id:
-            await open_entry(self, self.journal, follow_up.session_id)
+            self.open_entry(follow_up.session_id)
         else:
             self.notify("This follow-up is not linked to a session.", markup=False, timeout=3)
 
@@ -515,16 +514,12 @@ class AliasesScreen(EntryListScreen):
         self.reload()
         return None
 
-    async def action_edit(self) -> None:
+    def action_edit(self) -> None:
         """Every detail of the highlighted alias, in the alias form."""
         alias = self.selected_alias()
         if alias is None:
             return
-        if isinstance(self.app, FormOpener):  # the app: one form per kind, drafts, aliases
-            await self.app.open_form("alias", record=alias)
-        else:
-            names = [a.pseudonym for a in self.aliases.values()]
-            await self.app.push_screen(AliasForm(self.journal, record=alias, known_aliases=names))
+        self.app.post_message(OpenForm("alias", record=alias))
 
     @work(exclusive=True, group="alias-close")
     async def action_toggle_closed(self) -> None:
@@ -546,7 +541,7 @@ class AliasesScreen(EntryListScreen):
         try:
             await call(self, self.journal.save, dataclasses.replace(alias, status=new_status))
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         self._select = alias.id
         self.reload()
@@ -561,7 +556,7 @@ class AliasesScreen(EntryListScreen):
         try:
             count = await call(self, self.journal.alias_entry_count, alias.id)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         if count:
             entries = f"{count} entr{'ies' if count != 1 else 'y'}"
@@ -581,7 +576,7 @@ class AliasesScreen(EntryListScreen):
         try:
             await call(self, self.journal.delete, Alias, alias.id)
         except JournalError as error:
-            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            notify_error(self, error, title="Not deleted")
             return
         self.notify(f"{name} deleted.", markup=False, timeout=3)
         self.reload()

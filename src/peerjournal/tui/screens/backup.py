@@ -17,8 +17,7 @@ dialog writes nothing at all.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -31,29 +30,36 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Select, Static
 
-from peerjournal.core import words
 from peerjournal.core.backup import (
     AutoBackupSettings,
     BackupSummary,
     auto_backup_settings,
     create_backup,
-    run_auto_backup,
     set_auto_backup,
 )
 from peerjournal.core.errors import JournalError
 from peerjournal.core.exchange import (
     PLAINTEXT_WARNING,
-    export_json_bytes,
-    leftovers_message,
-    write_private_file,
 )
 from peerjournal.core.journal import Journal
-from peerjournal.core.markdown import EntryFilter, render_markdown
 from peerjournal.core.printable import printable
 from peerjournal.tui.calls import call
-from peerjournal.tui.safety import plain, plain_line
-from peerjournal.tui.screens.dialogs import ConfirmScreen
-from peerjournal.tui.screens.followups import today_for
+from peerjournal.tui.files import (
+    AutoBackupOutcome,
+    TargetProblem,
+    check_auto_folder,
+    check_target,
+    describe_counts,
+    entries_text,
+    os_message,
+    take_auto_backup,
+    target_path,
+    write_export,
+)
+from peerjournal.tui.host import today_for
+from peerjournal.tui.safety import plain_line
+from peerjournal.tui.screens.dialogs import ConfirmScreen, plaintext_consent
+from peerjournal.tui.widgets.result_line import ResultLine
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
 KEEP_RANGE = (1, 50)
@@ -71,16 +77,6 @@ SECTION_BUTTONS = {
 
 # --------------------------------------------------------------------------------------------
 # Wording
-
-
-def describe_counts(counts: Mapping[str, int]) -> str:
-    """'2 aliases, 1 session, 3 check-ins' (kinds with none are left out)."""
-    text = words.describe_counts(counts, skip_empty=True)
-    return "nothing yet" if text == "nothing" else text
-
-
-def entries_text(number: int) -> str:
-    return f"{number} entr{'y' if number == 1 else 'ies'}"
 
 
 def summary_text(summary: BackupSummary) -> str:
@@ -106,123 +102,6 @@ def default_backup_path(today: date) -> str:
 
 def default_export_path(today: date, fmt: str) -> str:
     return f"~/peerjournal-export-{today.isoformat()}{EXPORT_FORMATS[fmt][1]}"
-
-
-# --------------------------------------------------------------------------------------------
-# Blocking helpers (run in thread workers)
-
-
-class TargetProblem(ValueError):
-    """A path typed on the screen cannot be used; the message says why."""
-
-
-def target_path(text: str, what: str) -> Path:
-    """The absolute path for a file name typed on the screen (`~` allowed)."""
-    text = text.strip()
-    if not text:
-        raise TargetProblem(f"Enter a file name for the {what}.")
-    return Path(text).expanduser().absolute()
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
-def check_target(path: Path, journal_home: Path) -> bool:
-    """Whether the file `path` exists; raises TargetProblem when it cannot be written at all.
-
-    Nothing goes inside the journal folder: a file there would be lost with the journal, and
-    restore refuses a folder holding anything but a journal.
-    """
-    if path.is_dir():
-        raise TargetProblem(f"{printable(path)} is a folder; give a file name.")
-    if not path.parent.is_dir():
-        raise TargetProblem(f"The folder {printable(path.parent)} does not exist.")
-    if _inside(path.parent, journal_home):
-        raise TargetProblem("Choose a folder outside the journal's own folder.")
-    return path.exists() or path.is_symlink()
-
-
-def check_auto_folder(folder: Path, journal_home: Path) -> None:
-    if not folder.is_dir():
-        raise TargetProblem(f"The folder {printable(folder)} does not exist.")
-    if _inside(folder, journal_home):
-        raise TargetProblem(
-            "Backups inside the journal's own folder would be lost with it; choose another."
-        )
-
-
-def write_export(journal: Journal, fmt: str, path: Path, *, overwrite: bool) -> str:
-    """Render the whole journal as `fmt` and write it privately; say what was written (and
-    that an earlier, interrupted export's hidden leftovers were removed, if any were)."""
-    if fmt == "json":
-        data, what = export_json_bytes(journal), "the whole journal"
-    else:
-        rendered = render_markdown(journal, EntryFilter())
-        data, what = rendered.document.encode(), entries_text(rendered.entries)
-    removed = write_private_file(path, data, overwrite=overwrite)
-    said = (
-        f"Exported {what} to {printable(path)} (readable by you only). "
-        "Delete it when you no longer need it."
-    )
-    if removed:
-        said += "\n" + leftovers_message(removed, path.parent)
-    return said
-
-
-def plaintext_consent(path: Path, exists: bool, *, verb: str) -> ConfirmScreen:
-    """The one question every plaintext file written from the app asks first: the
-    PLAINTEXT_WARNING, whether `path` will be replaced, and `verb` ("Export", "Save")."""
-    question = PLAINTEXT_WARNING.format(where=f" to {printable(path)}")
-    if exists:
-        question += f"\n\n{printable(path.name)} already exists and will be replaced."
-    return ConfirmScreen(
-        f"{question}\n\n{verb} anyway?",
-        yes=f"Replace and {verb.lower()}" if exists else verb,
-        no="Cancel",
-        danger=True,
-    )
-
-
-def _os_message(error: OSError, what: str) -> str:
-    reason = printable(str(error.strerror or error))
-    return f"{what} could not be written ({reason}). Nothing was changed."
-
-
-@dataclass(frozen=True)
-class AutoBackupOutcome:
-    """What happened at lock or exit: a backup made, none due, or a problem to tell."""
-
-    summary: BackupSummary | None = None  # None: none was due, or it failed
-    problem: str | None = None  # safe to show: a path and a reason, never note text
-
-
-async def take_auto_backup(
-    node: DOMNode, journal: Journal, *, announce: bool = True
-) -> AutoBackupOutcome:
-    """At lock or exit, while the journal is still unlocked: the automatic backup, if due.
-
-    Never raises for a backup problem (a missing stick must not stop a lock or an exit). With
-    `announce`, it says what happened in a notification; without, the caller shows
-    `problem` where it fits (after unlocking again, or on the terminal after exit).
-    """
-    try:
-        summary = await call(node, run_auto_backup, journal)
-    except JournalError as error:
-        problem = f"No automatic backup was made: {printable(error.message)}"
-    except OSError as error:
-        problem = "No automatic backup was made: " + _os_message(error, "The backup")
-    else:
-        if summary is not None and announce:
-            node.app.notify(
-                f"Automatic backup written to {printable(summary.path.parent)}.",
-                markup=False,
-                timeout=4,
-            )
-        return AutoBackupOutcome(summary)
-    if announce:
-        node.app.notify(problem, severity="warning", markup=False, timeout=10)
-    return AutoBackupOutcome(problem=problem)
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,7 +192,7 @@ class BackupScreen(Screen[None]):
                     yield Input(default_backup_path(today), id="backup-path")
                     yield Button("Back up now", id="backup-now", variant="primary")
                     yield LoadingIndicator(id="backup-busy")
-                yield Static("", id="backup-result", classes="section-result")
+                yield ResultLine(id="backup-result", classes="section-result")
             with Vertical(id="section-auto", classes="backup-section"):
                 yield Static("Automatic backups", classes="section-title")
                 yield Static(
@@ -331,7 +210,7 @@ class BackupScreen(Screen[None]):
                 with Horizontal(classes="section-row"):
                     yield Input(id="auto-keep", type="integer", max_length=2, classes="short-input")
                     yield Button("Save", id="auto-save", variant="primary")
-                yield Static("", id="auto-result", classes="section-result")
+                yield ResultLine(id="auto-result", classes="section-result")
             with Vertical(id="section-export", classes="backup-section"):
                 yield Static("Plaintext export", classes="section-title")
                 yield Static(
@@ -351,7 +230,7 @@ class BackupScreen(Screen[None]):
                     yield Input(default_export_path(today, "json"), id="export-path")
                     yield Button("Export…", id="export-now", variant="warning")
                     yield LoadingIndicator(id="export-busy")
-                yield Static("", id="export-result", classes="section-result")
+                yield ResultLine(id="export-result", classes="section-result")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -361,10 +240,7 @@ class BackupScreen(Screen[None]):
     # ---- shared
 
     def _say(self, result_id: str, message: str, *, error: bool = False) -> None:
-        result = self.query_one(f"#{result_id}", Static)
-        result.update(plain(message))
-        result.set_class(error, "-error")
-        result.set_class(bool(message), "-shown")
+        self.query_one(f"#{result_id}", ResultLine).say(message, error=error)
 
     @contextlib.contextmanager
     def _busy(self, section: str, button: str, indicator: str | None = None) -> Iterator[None]:
@@ -447,7 +323,7 @@ class BackupScreen(Screen[None]):
                 self._say("backup-result", printable(error.message), error=True)
                 return
             except OSError as error:
-                self._say("backup-result", _os_message(error, "The backup"), error=True)
+                self._say("backup-result", os_message(error, "The backup"), error=True)
                 return
         self._say("backup-result", summary_text(summary))
 
@@ -548,13 +424,19 @@ class BackupScreen(Screen[None]):
                 self._say("export-result", printable(error.message), error=True)
                 return
             except OSError as error:
-                self._say("export-result", _os_message(error, "The export"), error=True)
+                self._say("export-result", os_message(error, "The export"), error=True)
                 return
         self._say("export-result", said)
 
 
+# The file helpers moved to tui/files.py; these names stay importable from here.
 __all__ = [
     "KEEP_RANGE",
+    "TargetProblem",
+    "check_auto_folder",
+    "check_target",
+    "target_path",
+    "write_export",
     "AutoBackupOutcome",
     "PLAINTEXT_WARNING",
     "BackupScreen",

@@ -34,6 +34,7 @@ from peerjournal.core.identifiers import IdentifierHint, find_identifiers
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Record, new_id
 from peerjournal.tui.calls import call
+from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen, discard_changes_dialog
 
 # The toast after a save, by DRAFT_KIND.
@@ -202,9 +203,7 @@ class FormScreen(Screen[Record | None]):
             saved = await call(self, self.persist, record)
         except JournalError as error:
             # Keep the form and its text; say what happened.
-            self.notify(
-                error.message, title="Not saved", severity="error", markup=False, timeout=10
-            )
+            notify_error(self, error, title="Not saved", timeout=10)
             return
         # The record is saved; if the draft cannot be discarded now it is offered again later.
         with contextlib.suppress(JournalError):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from peerjournal.core.exchange import PLAINTEXT_WARNING
 from peerjournal.core.identifiers import IdentifierHint
+from peerjournal.core.printable import printable
 from peerjournal.tui.safety import plain
 
 # In every dialog, left and right move between the buttons (as tab and shift+tab do).
@@ -127,3 +131,17 @@ class NudgeScreen(ModalScreen[bool]):
 
     def action_save(self) -> None:
         self.dismiss(True)
+
+
+def plaintext_consent(path: Path, exists: bool, *, verb: str) -> ConfirmScreen:
+    """The one question every plaintext file written from the app asks first: the
+    PLAINTEXT_WARNING, whether `path` will be replaced, and `verb` ("Export", "Save")."""
+    question = PLAINTEXT_WARNING.format(where=f" to {printable(path)}")
+    if exists:
+        question += f"\n\n{printable(path.name)} already exists and will be replaced."
+    return ConfirmScreen(
+        f"{question}\n\n{verb} anyway?",
+        yes=f"Replace and {verb.lower()}" if exists else verb,
+        no="Cancel",
+        danger=True,
+    )

@@ -39,13 +39,11 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.printable import printable
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.backup import (
-    TargetProblem,
-    check_target,
-    plaintext_consent,
-    target_path,
-)
-from peerjournal.tui.screens.followups import today_for
+from peerjournal.tui.files import TargetProblem, check_target, target_path
+from peerjournal.tui.host import today_for
+from peerjournal.tui.safety import notify_error
+from peerjournal.tui.screens.dialogs import plaintext_consent
+from peerjournal.tui.widgets.result_line import ResultLine
 
 DEFAULT_DAYS = 30
 NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."
@@ -155,8 +153,27 @@ class SavePathScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DigestPresentScreen(Screen[None]):
+class _PagedScreen(Screen[None]):
+    """PageUp/PageDown scroll the screen's body (`PAGE_BODY`) wherever the focus is."""
+
+    PAGE_BODY = ""  # the selector of the VerticalScroll to page
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+    ]
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one(self.PAGE_BODY, VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
+
+
+class DigestPresentScreen(_PagedScreen):
     """The reviewed digest, full screen, to read out or show; escape goes back."""
+
+    PAGE_BODY = "#present-body"
 
     DEFAULT_CSS = """
     DigestPresentScreen #present-body {
@@ -169,8 +186,6 @@ class DigestPresentScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
     def __init__(self, text: str) -> None:
@@ -185,19 +200,14 @@ class DigestPresentScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#present-body").focus()
 
-    def action_page(self, direction: int) -> None:
-        body = self.query_one("#present-body", VerticalScroll)
-        if direction > 0:
-            body.scroll_page_down()
-        else:
-            body.scroll_page_up()
-
     def action_back(self) -> None:
         self.dismiss(None)
 
 
-class DigestScreen(Screen[None]):
+class DigestScreen(_PagedScreen):
     """Prepare, review, then present or save the supervision digest; escape goes back."""
+
+    PAGE_BODY = "#digest-body"
 
     DEFAULT_CSS = """
     DigestScreen #digest-notice {
@@ -267,8 +277,6 @@ class DigestScreen(Screen[None]):
         Binding("f", "present", "Full screen"),
         Binding("s", "save", "Save…"),
         Binding("escape", "back", "Back"),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
     def __init__(self, journal: Journal) -> None:
@@ -301,7 +309,7 @@ class DigestScreen(Screen[None]):
             for name, label in _SWITCHES.items():
                 yield Checkbox(label, id=f"with-{name}", compact=True)
         yield Static(left_out_text(self.options), id="digest-left-out", markup=False)
-        yield Static("", id="digest-summary")
+        yield ResultLine(id="digest-summary")
         yield OptionList(id="digest-candidates", markup=False)
         with VerticalScroll(id="digest-body"):
             yield Static("", id="digest-text")
@@ -332,9 +340,7 @@ class DigestScreen(Screen[None]):
             self.show_digest()
 
     def _say(self, message: str, *, error: bool = False) -> None:
-        summary = self.query_one("#digest-summary", Static)
-        summary.update(Content(message))
-        summary.set_class(error, "-error")
+        self.query_one("#digest-summary", ResultLine).say(message, error=error)
 
     @work(exclusive=True, group="digest")
     async def show_digest(self) -> None:
@@ -446,7 +452,7 @@ class DigestScreen(Screen[None]):
         try:
             removed = await call(self, write_private_file, path, text.encode(), overwrite=exists)
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         except OSError as error:
             self.notify(
@@ -462,13 +468,6 @@ class DigestScreen(Screen[None]):
         if removed:
             said += "\n" + leftovers_message(removed, path.parent)
         self.notify(said, markup=False, timeout=8)
-
-    def action_page(self, direction: int) -> None:
-        body = self.query_one("#digest-body", VerticalScroll)
-        if direction > 0:
-            body.scroll_page_down()
-        else:
-            body.scroll_page_up()
 
     def action_back(self) -> None:
         self.dismiss(None)

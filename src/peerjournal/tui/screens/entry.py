@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,14 +21,17 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
+from peerjournal.core.changes import JournalChange
 from peerjournal.core.errors import JournalError, NotFound
-from peerjournal.core.journal import Deleted, Journal
+from peerjournal.core.journal import Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
 from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
 from peerjournal.core.sanitize import sanitize_text
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
-from peerjournal.tui.safety import plain, plain_line
+from peerjournal.tui.host import watch_journal
+from peerjournal.tui.messages import EntryDeleted, OpenForm
+from peerjournal.tui.safety import notify_error, plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
     CHOICE_LABELS,
@@ -39,7 +42,6 @@ from peerjournal.tui.screens.form_fields import (
     unique_screen_id,
 )
 from peerjournal.tui.screens.forms import FORMS
-from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.reflection_form import session_label
 
 KIND_LABELS = {kind: words.singular for kind, words in KIND_WORDS.items() if kind != "alias"}
@@ -47,13 +49,6 @@ _LINK_FIELDS = {"id", "alias_id", "session_id", "created_at", "updated_at"}
 _MOMENT_FIELDS = {"occurred_at", "at", "done_at"}
 _SCALE_FIELDS = {"mood", "energy", "stress"}
 EMPTY = "—"
-
-
-@runtime_checkable
-class UndoOffer(Protocol):
-    """An app that keeps a deleted entry for a few seconds so it can be undone."""
-
-    def offer_undo(self, deleted: Deleted, label: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -205,7 +200,6 @@ class EntryScreen(Screen[str | None]):
         self.journal = journal
         self.entry_id = entry_id
         self.details: EntryDetails | None = None
-        self._stale = False  # set while the record's form is open
 
     def compose(self) -> ComposeResult:
         yield Static("Entry", id="entry-title", markup=False)
@@ -215,10 +209,12 @@ class EntryScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#entry-body").focus()
         self.reload()
+        watch_journal(self, self._journal_changed)
 
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
+    def _journal_changed(self, change: JournalChange) -> None:
+        # Its own delete closes the view itself; anything else may change what it shows
+        # (the entry edited, its alias renamed, a follow-up or an event added).
+        if not change.deleted(self.entry_id):
             self.reload()
 
     @work(exclusive=True, group="entry-load")
@@ -230,7 +226,7 @@ class EntryScreen(Screen[str | None]):
             self.dismiss(None)
             return
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.details = details
         self.refresh_bindings()
@@ -281,10 +277,7 @@ class EntryScreen(Screen[str | None]):
         if record.KIND not in FORMS:
             self.notify("Follow-ups are changed on the follow-ups screen (f).", markup=False)
             return
-        if not isinstance(self.app, FormOpener):
-            return
-        self._stale = True
-        await self.app.open_form(record.KIND, record=record)
+        self.app.post_message(OpenForm(record.KIND, record=record))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view_event":
@@ -319,10 +312,10 @@ class EntryScreen(Screen[str | None]):
         except NotFound:
             deleted = None  # already gone: the outcome the person asked for
         except JournalError as error:
-            self.notify(error.message, title="Not deleted", severity="error", markup=False)
+            notify_error(self, error, title="Not deleted")
             return
-        if deleted is not None and isinstance(self.app, UndoOffer):
-            self.app.offer_undo(deleted, label.capitalize())
+        if deleted is not None:
+            self.app.post_message(EntryDeleted(deleted, label.capitalize()))
         else:
             self.notify(f"{label.capitalize()} deleted.", markup=False, timeout=3)
         self.dismiss("deleted")

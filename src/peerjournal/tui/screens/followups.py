@@ -21,7 +21,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -31,20 +30,16 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import FollowUp, now_iso
 from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.record_form import FormOpener
-from peerjournal.tui.screens.search import EntryListScreen, open_entry
+from peerjournal.tui.host import today_for
+from peerjournal.tui.messages import OpenForm
+from peerjournal.tui.safety import notify_error
+from peerjournal.tui.screens.search import EntryListScreen
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
 GROUPS = ("Overdue", "Today", "Next 7 days", "Later")
 SOON_DAYS = 7  # "due soon": up to and including a week from today
 SNOOZE_DAYS = 7
 MAX_OPEN = 500  # far more than anyone keeps open; the list says so if it is cut
-
-
-def today_for(node: DOMNode) -> date:
-    """The app's idea of today (the real app lets tests fix it), else the real date."""
-    today = getattr(node.app, "today", None)
-    return today() if callable(today) else date.today()
 
 
 def group_of(due: date, today: date) -> str:
@@ -157,9 +152,6 @@ class FollowUpsScreen(EntryListScreen):
         self.query_one("#follow-up-list", OptionList).focus()
         self.reload()
 
-    def refresh_on_return(self) -> None:
-        self.reload()
-
     @work(exclusive=True, group="follow-ups")
     async def reload(self) -> None:
         """Fetch the open follow-ups and the alias names, then show them."""
@@ -167,7 +159,7 @@ class FollowUpsScreen(EntryListScreen):
             follow_ups = await call(self, self.journal.follow_ups, status="open", limit=MAX_OPEN)
             names = await call(self, self.journal.alias_names)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self._show(follow_ups, names, today_for(self))
 
@@ -240,27 +232,19 @@ class FollowUpsScreen(EntryListScreen):
         if follow_up is not None:
             self.change(follow_up, "dropped")
 
-    async def action_new(self) -> None:
-        await self._open_form(None)
+    def action_new(self) -> None:
+        self._open_form(None)
 
-    async def action_edit(self) -> None:
+    def action_edit(self) -> None:
         follow_up = self.selected()
         if follow_up is not None:
-            await self._open_form(follow_up)
+            self._open_form(follow_up)
 
-    async def _open_form(self, follow_up: FollowUp | None) -> None:
-        """The follow-up form (the list reloads when it closes: EntryListScreen)."""
+    def _open_form(self, follow_up: FollowUp | None) -> None:
+        """The follow-up form (the list reloads when it is saved: EntryListScreen)."""
         if follow_up is not None:
             self._highlight = follow_up.id
-        if isinstance(self.app, FormOpener):  # the app: known aliases, drafts
-            await self.app.open_form("follow_up", record=follow_up)
-        else:
-            from peerjournal.tui.screens.follow_up_form import FollowUpForm
-
-            names = list((await call(self, self.journal.alias_names)).values())
-            await self.app.push_screen(
-                FollowUpForm(self.journal, record=follow_up, known_aliases=names)
-            )
+        self.app.post_message(OpenForm("follow_up", record=follow_up))
 
     def action_snooze(self) -> None:
         follow_up = self.selected()
@@ -286,7 +270,7 @@ class FollowUpsScreen(EntryListScreen):
         try:
             await call(self, self.journal.save, changed)
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         self._undo = follow_up
         self.notify(said, title="Follow-up", markup=False, timeout=3)
@@ -302,7 +286,7 @@ class FollowUpsScreen(EntryListScreen):
         try:
             await call(self, self.journal.save, dataclasses.replace(before))
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         self._undo = None
         self._highlight = before.id
@@ -316,7 +300,7 @@ class FollowUpsScreen(EntryListScreen):
         if not follow_up.session_id:
             self.notify("This follow-up is not linked to a session.", markup=False, timeout=3)
             return
-        await open_entry(self, self.journal, follow_up.session_id)
+        self.open_entry(follow_up.session_id)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -378,7 +362,7 @@ class FollowUpsDue(OptionList):
             )
             names = await call(self, self.journal.alias_names)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.show(follow_ups, names, today)
 

@@ -10,7 +10,7 @@ input), so typing never waits for it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from textual.widgets import Button, LoadingIndicator, Static
 
 from peerjournal.core.errors import JournalError, WrongPassphrase
 from peerjournal.core.journal import Journal
-from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
+from peerjournal.core.kdf import KdfPolicy
 from peerjournal.core.passphrase import (
     MIN_LENGTH,
     PASSPHRASE_RULES,
@@ -31,6 +31,7 @@ from peerjournal.core.passphrase import (
     seconds_per_guess,
 )
 from peerjournal.tui.calls import call
+from peerjournal.tui.host import host
 from peerjournal.tui.safety import PasswordInput, plain
 
 # Said when a passphrase the meter has explained is submitted anyway (the meter says why).
@@ -78,11 +79,32 @@ class StrengthMeter(Static):
         self.set_class(not assessment.acceptable, "-refused")
 
 
+ResultT = TypeVar("ResultT")
+
+
 def rules_text() -> str:
     return f"Rules: {PASSPHRASE_RULES}"
 
 
-class ChangePassphraseScreen(Screen[bool]):
+class GateScreen(Screen[ResultT]):
+    """A screen that asks for passphrases (create, unlock, change): a `.gate` box with a
+    LoadingIndicator and a `.gate-status` line, busy while the key is derived."""
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.query_one(".gate").set_class(busy, "busy")
+        for widget in self.query(PasswordInput):
+            widget.disabled = busy
+        for button in self.query(Button):
+            button.disabled = busy
+        self.say(message)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one(".gate-status", Static)
+        status.update(plain(message))
+        status.set_class(error, "error")
+
+
+class ChangePassphraseScreen(GateScreen[bool]):
     """Settings → Change passphrase: the current one, a new one twice; re-keys the journal.
 
     Dismisses with True once the journal has been re-keyed, False when left unchanged.
@@ -142,10 +164,7 @@ class ChangePassphraseScreen(Screen[bool]):
         self.policy = policy
 
     def _policy(self) -> KdfPolicy:
-        if self.policy is not None:
-            return self.policy
-        policy: KdfPolicy = getattr(self.app, "policy", DEFAULT_POLICY)
-        return policy
+        return self.policy if self.policy is not None else host(self).policy
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="gate"):
@@ -174,18 +193,6 @@ class ChangePassphraseScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#current", PasswordInput).focus()
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one(".gate-status", Static)
-        status.update(plain(message))
-        status.set_class(error, "error")
-
-    def set_busy(self, busy: bool, message: str = "") -> None:
-        self.query_one(".gate").set_class(busy, "busy")
-        for widget in self.query(PasswordInput):
-            widget.disabled = busy
-        self.query_one("#change-button", Button).disabled = busy
-        self.say(message)
 
     @on(PasswordInput.Changed, "#new")
     def _rate(self, event: PasswordInput.Changed) -> None:

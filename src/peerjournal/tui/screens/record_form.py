@@ -1,18 +1,17 @@
 """RecordForm: what the record forms (session, reflection, check-in, confidentiality event)
 share on top of FormScreen: their layout, payloads keyed by widget id, and a first field that
-has the cursor as soon as the form opens. Also FormOpener, the app's way of opening a form.
+has the cursor as soon as the form opens.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.widget import Widget
 from textual.widgets import Static
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Record
 from peerjournal.tui.safety import plain_line
 from peerjournal.tui.screens.base import FormScreen
 from peerjournal.tui.screens.form_fields import load_values, read_values, unique_screen_id
@@ -105,11 +104,3 @@ class RecordForm(FormScreen):
 
     def set_title(self, text: str) -> None:
         self.query_one(".form-title", Static).update(plain_line(text))
-
-
-@runtime_checkable
-class FormOpener(Protocol):
-    """An app that opens record forms itself (PeerJournalApp.open_form): it supplies the known
-    aliases and refreshes what the saved record changes when the form closes."""
-
-    async def open_form(self, kind: str, *, record: Record | None = None, **extra: Any) -> None: ...

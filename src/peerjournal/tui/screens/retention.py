@@ -38,9 +38,10 @@ from peerjournal.core.retention import (
 )
 from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.backup import describe_counts, entries_text
+from peerjournal.tui.files import describe_counts, entries_text
+from peerjournal.tui.host import today_for
 from peerjournal.tui.screens.dialogs import ConfirmScreen
-from peerjournal.tui.screens.followups import today_for
+from peerjournal.tui.widgets.result_line import ResultLine
 from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 MAX_SHOWN = 1000  # listed one by one; the counts (and the purge) always cover the whole plan
@@ -222,7 +223,7 @@ class RetentionScreen(Screen[None]):
                 yield from _months_field("Any entry after", "retention-entries")
                 yield Button("Save", id="retention-save", compact=True)
         yield Static("", id="retention-current", classes="hint")
-        yield Static("", id="retention-result")
+        yield ResultLine(id="retention-result")
         yield Static("Loading…", id="retention-status")
         yield OptionList(id="purge-list", markup=False)
         with Horizontal(id="purge-actions"):
@@ -252,9 +253,7 @@ class RetentionScreen(Screen[None]):
 
     def _say(self, message: str, *, error: bool = False) -> None:
         self._hinting = message == SAVE_HINT
-        result = self.query_one("#retention-result", Static)
-        result.update(Content(message))
-        result.set_class(error, "-error")
+        self.query_one("#retention-result", ResultLine).say(message, error=error)
 
     # ---- loading and showing
 

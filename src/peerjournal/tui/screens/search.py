@@ -8,29 +8,29 @@ results of a newer one. Results are bounded (the best 50), so an OptionList is e
 Every piece of user text (snippets, titles, aliases) is built into `Content` from plain
 strings: matches are styled spans, never markup, so `[@click=...]` in a note stays words.
 
-This module also holds `open_entry`, the one way the list screens open an entry by id.
+This module also holds `EntryListScreen`, the base of the screens that list entries.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from peerjournal.core.changes import JournalChange
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Journal, SearchHit, parse_query
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
+from peerjournal.tui.host import watch_journal
+from peerjournal.tui.messages import OpenEntry
 from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 
 MATCH_STYLE = "bold reverse"
@@ -55,43 +55,25 @@ def as_you_type(text: str) -> str:
     return text + "*"
 
 
-async def open_entry(node: DOMNode, journal: Journal, entry_id: str) -> None:
-    """Open the entry view for `entry_id`, through the app when it knows how."""
-    app: Any = node.app
-    opener = getattr(app, "open_entry", None) or getattr(app, "action_open_entry", None)
-    if callable(opener):
-        result = opener(entry_id)
-        if inspect.isawaitable(result):
-            await result
-        return
-    try:
-        from peerjournal.tui.screens.entry import EntryScreen
-    except ImportError:
-        app.notify("The entry view is not available yet.", severity="warning", markup=False)
-        return
-    await app.push_screen(EntryScreen(journal, entry_id))
-
-
 class EntryListScreen(Screen[None]):
-    """A screen listing entries it can open; it refreshes when the entry view on top closes.
-
-    Subclasses implement `refresh_on_return`. Dialogs of the screen's own (confirm, a new name)
-    do not count: the screen reloads after those itself.
+    """A screen listing entries: it opens one with the OpenEntry message and shows the list
+    again (`reload`) whenever the journal changed (an opened entry edited or deleted, a form
+    saved, an undo), whoever changed it.
     """
 
-    _refresh_on_resume = False
+    def on_mount(self) -> None:
+        # Textual runs every class's on_mount: a subclass's own does not replace this one.
+        watch_journal(self, self._journal_changed)
 
-    def on_screen_suspend(self) -> None:
-        self._refresh_on_resume = not self.app.screen.is_modal
+    def _journal_changed(self, change: JournalChange) -> None:
+        self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self._refresh_on_resume:
-            self._refresh_on_resume = False
-            self.refresh_on_return()
-
-    def refresh_on_return(self) -> None:
-        """Fetch again whatever an opened entry may have changed (edited, deleted)."""
+    def reload(self) -> object:
+        """Fetch the list again and show it."""
         raise NotImplementedError
+
+    def open_entry(self, entry_id: str) -> None:
+        self.app.post_message(OpenEntry(entry_id))
 
 
 def _inline(text: str) -> str:
@@ -186,8 +168,8 @@ class SearchScreen(EntryListScreen):
         if self._initial_query:
             self.run_search(self._initial_query)
 
-    def refresh_on_return(self) -> None:
-        self.run_search(self.query_text)
+    def reload(self) -> object:
+        return self.run_search(self.query_text)
 
     @property
     def query_text(self) -> str:
@@ -270,17 +252,17 @@ class SearchScreen(EntryListScreen):
     @on(OptionList.OptionSelected, "#search-results")
     async def _result_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            await open_entry(self, self.journal, event.option.id)
+            self.open_entry(event.option.id)
 
     async def action_open(self) -> None:
         """Open the highlighted result."""
         results = self.query_one("#search-results", OptionList)
         option = results.highlighted_option
         if option is not None and option.id:
-            await open_entry(self, self.journal, option.id)
+            self.open_entry(option.id)
 
     def action_back(self) -> None:
         self.dismiss(None)
 
 
-__all__ = ["EntryListScreen", "SearchScreen", "hit_content", "open_entry"]
+__all__ = ["EntryListScreen", "SearchScreen", "hit_content"]

@@ -30,6 +30,7 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
 from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
+from peerjournal.tui.messages import OpenForm
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
@@ -47,7 +48,7 @@ from peerjournal.tui.screens.form_fields import (
     parse_tags,
     split_moment,
 )
-from peerjournal.tui.screens.record_form import FormOpener, RecordForm
+from peerjournal.tui.screens.record_form import RecordForm
 from peerjournal.tui.screens.reflection_form import ReflectionForm
 
 # Offered as you type in the duration field (right arrow accepts): keys that arrive the same
@@ -99,17 +100,13 @@ class OfferChain:
     """Once the saving form has closed, ask each question in turn, then open the forms that got
     a yes (the first one on top, so they come in the order asked).
 
-    Forms open through the app's `open_form` when it has one, so the app treats them like any
-    other form (the timeline refreshes when they close); otherwise they are pushed directly.
+    Forms open through the app (the OpenForm message), like any other form.
     """
 
-    def __init__(
-        self, app: App[Any], journal: Journal, offers: list[Offer], known_aliases: list[str]
-    ) -> None:
-        self._app, self._journal = app, journal
+    def __init__(self, app: App[Any], offers: list[Offer]) -> None:
+        self._app = app
         self._questions = list(offers)
         self._accepted: list[Offer] = []
-        self._known_aliases = known_aliases
 
     def start(self) -> None:
         # call_later runs on the app once the current handler is done, i.e. after the form
@@ -118,7 +115,7 @@ class OfferChain:
 
     def _ask_next(self) -> None:
         if not self._questions:
-            self._app.run_worker(self._open_accepted(), group="open-form")
+            self._open_accepted()
             return
         offer = self._questions.pop(0)
 
@@ -129,13 +126,10 @@ class OfferChain:
 
         self._app.push_screen(ConfirmScreen(offer.question, yes=offer.yes, no="Not now"), answered)
 
-    async def _open_accepted(self) -> None:
+    def _open_accepted(self) -> None:
+        # The app opens them in the order asked for, each on top of the one before.
         for offer in reversed(self._accepted):
-            if isinstance(self._app, FormOpener):
-                await self._app.open_form(offer.form.DRAFT_KIND, **offer.options)
-            else:
-                form = offer.form(self._journal, known_aliases=self._known_aliases, **offer.options)
-                await self._app.push_screen(form)
+            self._app.post_message(OpenForm(offer.form.DRAFT_KIND, options=offer.options))
 
 
 class SessionForm(RecordForm):
@@ -427,7 +421,7 @@ class SessionForm(RecordForm):
                 )
             )
         if offers:
-            OfferChain(self.app, self.journal, offers, self.known_aliases).start()
+            OfferChain(self.app, offers).start()
 
 
 def payload_from_session(session: Session, pseudonym: str) -> dict[str, Any]:

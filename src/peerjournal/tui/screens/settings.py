@@ -25,6 +25,7 @@ from peerjournal.core.kdf import KdfParams
 from peerjournal.core.printable import printable
 from peerjournal.core.wellbeing import ON_THIS_DAY_SETTING, STRAIN_NOTICE_SETTING
 from peerjournal.tui.calls import call
+from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.dialogs import discard_changes_dialog
 from peerjournal.tui.screens.passphrase import ChangePassphraseScreen
 
@@ -201,7 +202,7 @@ class SettingsScreen(Screen[Settings | None]):
         try:
             settings = await call(self, Settings.load, self.journal)
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self.loaded = settings
         self.query_one("#idle-minutes", Input).value = str(settings.idle_minutes)
@@ -261,7 +262,7 @@ class SettingsScreen(Screen[Settings | None]):
         try:
             await call(self, settings.store, self.journal)
         except JournalError as error:
-            self.notify(error.message, title="Not saved", severity="error", markup=False)
+            notify_error(self, error, title="Not saved")
             return
         app: Any = self.app
         if hasattr(app, "idle_seconds"):  # the running app picks the new timeout up at once

@@ -16,13 +16,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from peerjournal.core.changes import JournalChange
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Cursor, Journal, TimelinePage
 from peerjournal.core.models import TIMELINE_FILTER_KINDS
 from peerjournal.core.wellbeing import LAST_CHECKIN_NOTICE_DAYS, last_checkin_days
 from peerjournal.tui.calls import call
-from peerjournal.tui.safety import plain_line
-from peerjournal.tui.screens.followups import FollowUpsDue, today_for
+from peerjournal.tui.host import today_for, watch_journal
+from peerjournal.tui.messages import OpenEntry
+from peerjournal.tui.safety import notify_error, plain_line
+from peerjournal.tui.screens.followups import FollowUpsDue
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
 PAGE_SIZE = 60
@@ -80,14 +83,14 @@ class TimelineScreen(Screen[None]):
         Binding("n", "app.new('session')", "Session"),
         Binding("r", "app.new('reflection')", "Reflect"),
         Binding("c", "app.new('checkin')", "Check-in"),
-        Binding("slash", "app.search", "Search"),
+        Binding("slash", "app.open_screen('search')", "Search"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
         # The app's own ctrl+l (a priority binding) runs; this only places it in the footer.
         Binding("ctrl+l", "app.lock", "Lock"),
-        Binding("a", "app.aliases", "Aliases"),
-        Binding("f", "app.follow_ups", "Follow-ups"),
-        Binding("w", "app.wellbeing", "Wellbeing"),
+        Binding("a", "app.open_screen('aliases')", "Aliases"),
+        Binding("f", "app.open_screen('follow_ups')", "Follow-ups"),
+        Binding("w", "app.open_screen('wellbeing')", "Wellbeing"),
         Binding("t", "focus_filters", "Filter", show=False),
         Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("escape", "focus_timeline", "Timeline", show=False),
@@ -126,6 +129,12 @@ class TimelineScreen(Screen[None]):
         # itself after its first refresh): hundreds of them take a while to lay out.
         self.call_after_refresh(self.load_aliases)
         self.call_after_refresh(self.load_last_checkin)
+        watch_journal(self, self._journal_changed)
+
+    def _journal_changed(self, change: JournalChange) -> None:
+        # Anything may show here (an entry, an alias's name, what is due, a setting of the
+        # title bar): read it all again, from the newest entry.
+        self.refresh_entries()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "narrow")
@@ -156,10 +165,8 @@ class TimelineScreen(Screen[None]):
         self.load_first_page()
         self.load_aliases()
         self.load_last_checkin()
-        for panel in self.query("FollowUpsDue"):
-            reload = getattr(panel, "reload", None)
-            if callable(reload):
-                reload()
+        for panel in self.query(FollowUpsDue):
+            panel.reload()
 
     @work(exclusive=True, group="timeline-page")
     async def load_first_page(self) -> None:
@@ -170,7 +177,7 @@ class TimelineScreen(Screen[None]):
                 self, self.journal.timeline, limit=PAGE_SIZE, **self._filters
             )
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         self._show_first_page(page)
 
@@ -191,7 +198,7 @@ class TimelineScreen(Screen[None]):
                 self, self.journal.timeline, limit=PAGE_SIZE, before=self._cursor, **self._filters
             )
         except JournalError as error:
-            self.notify(error.message, severity="error", markup=False)
+            notify_error(self, error)
             return
         finally:
             view.fetching = False  # also when cancelled by a newer load
@@ -259,8 +266,8 @@ class TimelineScreen(Screen[None]):
     # ---- opening
 
     @on(TimelineView.Opened)
-    async def open_item(self, event: TimelineView.Opened) -> None:
-        await self.app.run_action(f"open_entry('{event.item.id}')")
+    def open_item(self, event: TimelineView.Opened) -> None:
+        self.app.post_message(OpenEntry(event.item.id))
 
 
 def read_first_page(journal: Journal) -> TimelinePage:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, LoadingIndicator, Static
 
 from peerjournal.core.errors import JournalError, WrongPassphrase
@@ -24,14 +22,13 @@ from peerjournal.core.passphrase import LOSS_WARNING, assess, is_weak, weak_exis
 from peerjournal.core.printable import printable
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
+from peerjournal.tui.host import host
+from peerjournal.tui.messages import JournalOpened
 from peerjournal.tui.safety import PasswordInput, plain_line
-from peerjournal.tui.screens.passphrase import NOT_ACCEPTED, StrengthMeter, rules_text
-
-if TYPE_CHECKING:
-    from peerjournal.tui.app import PeerJournalApp
+from peerjournal.tui.screens.passphrase import NOT_ACCEPTED, GateScreen, StrengthMeter, rules_text
 
 
-class _GateScreen(Screen[None]):
+class _GateScreen(GateScreen[None]):
     """Shared layout of the create and unlock screens."""
 
     DEFAULT_CSS = """
@@ -75,26 +72,6 @@ class _GateScreen(Screen[None]):
         color: $text-muted;
     }
     """
-
-    @property
-    def pj_app(self) -> PeerJournalApp:
-        from peerjournal.tui.app import PeerJournalApp
-
-        assert isinstance(self.app, PeerJournalApp)
-        return self.app
-
-    def set_busy(self, busy: bool, message: str = "") -> None:
-        self.query_one(".gate").set_class(busy, "busy")
-        for widget in self.query(PasswordInput):
-            widget.disabled = busy
-        for button in self.query(Button):
-            button.disabled = busy
-        self.say(message)
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        status = self.query_one(".gate-status", Static)
-        status.update(plain_line(message))
-        status.set_class(error, "error")
 
 
 class UnlockScreen(_GateScreen):
@@ -142,7 +119,7 @@ class UnlockScreen(_GateScreen):
         # Whether today's rule would refuse this passphrase: estimated beside the key
         # derivation, and said once per run of the app (not at every unlock after idle).
         weak: asyncio.Future[bool] | None = None
-        if not self.pj_app.weak_passphrase_noted and not self.demo_passphrase:
+        if not host(self).weak_passphrase_noted and not self.demo_passphrase:
             weak = asyncio.ensure_future(call(self, is_weak, passphrase))
         try:
             if self.journal is not None:
@@ -159,7 +136,7 @@ class UnlockScreen(_GateScreen):
             self.query_one("#passphrase", PasswordInput).focus()
             return
         except JournalError as error:
-            self.pj_app.exit_with_message(error.message, error.exit_code)
+            host(self).exit_with_message(error.message, error.exit_code)
             return
         finally:
             del passphrase
@@ -167,14 +144,14 @@ class UnlockScreen(_GateScreen):
         # would restyle a screen that is about to go, on the main thread, after Argon2id, while
         # the person waits for their notes (and show them the field again for a moment).
         if weak is not None and await weak:
-            self.pj_app.weak_passphrase_noted = True
-            self.pj_app.notify(
+            host(self).weak_passphrase_noted = True
+            self.app.notify(
                 weak_existing_message("Settings → Change passphrase, or 'peerjournal passwd'"),
                 title="About your passphrase",
                 markup=False,
                 timeout=15,
             )
-        self.pj_app.journal_ready(journal)
+        self.app.post_message(JournalOpened(journal))
 
 
 def _import_first_screen() -> None:
@@ -304,4 +281,4 @@ class CreateScreen(_GateScreen):
         finally:
             del passphrase
         self.set_busy(False)
-        self.pj_app.journal_ready(journal)
+        self.app.post_message(JournalOpened(journal))

@@ -34,7 +34,7 @@ from peerjournal.core.wellbeing import (
     wellbeing_summary,
 )
 from peerjournal.tui.calls import call
-from peerjournal.tui.screens.followups import today_for
+from peerjournal.tui.host import today_for
 from peerjournal.tui.widgets.timeline_view import friendly_when
 
 DEFAULT_PERIOD = 12

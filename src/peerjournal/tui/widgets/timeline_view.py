@@ -23,20 +23,14 @@ from textual.strip import Strip
 
 from peerjournal.core.journal import TimelineItem
 from peerjournal.core.sanitize import sanitize_line
+from peerjournal.core.words import EVENT_COLUMN, KIND_WORDS
 
 LINES_PER_ITEM = 2
 # End loads older pages until the oldest entry, or until this many more are loaded (a long
 # journal is never all in memory; End again goes further).
 END_LOAD_ITEMS = 1000
-KIND_LABELS = {
-    "session": "Session",
-    "reflection": "Reflection",
-    "checkin": "Check-in",
-    "follow_up": "Follow-up",
-    "confidentiality_event": "Confidentiality",
-}
-# What the kind column shows for a confidentiality event (it is 11 wide), by its title's start.
-EVENT_COLUMN = {"Confidentiality": "Limits", "Concern": "Concern"}
+# The kind column's words (core/words.py); a kind's label follows its KIND_WORDS entry.
+KIND_LABELS = {kind: words.short for kind, words in KIND_WORDS.items() if kind != "alias"}
 
 
 def friendly_when(when: str) -> str:
