@@ -33,6 +33,7 @@ KIND_WORDS: Mapping[str, KindWords] = {
     "confidentiality_event": KindWords(
         "confidentiality event", "confidentiality events", "Confidentiality event"
     ),
+    "debrief": KindWords("debrief", "debriefs", "Debrief"),
 }
 
 
