@@ -443,6 +443,12 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
     )
     yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
     yield SystemCommand(
+        "Debrief",
+        "Two minutes for you after a hard session: how you are now, what is yours, who you "
+        "will talk to",
+        lambda: app.action_new("debrief"),
+    )
+    yield SystemCommand(
         "My wellbeing",
         "How I have been and what the work asked of me, week by week (w)",
         lambda: app.run_action("wellbeing"),
