@@ -185,7 +185,7 @@ async def test_a_date_too_far_on_is_refused_with_words(journal: Journal) -> None
         assert "After the" not in shown_text(form)  # from the palette: no link
         form.query_one("#activation", ScaleInput).value = 4
         set_field(form, "talk_to", "a friend")
-        set_field(form, "talk_by", (date.today() + timedelta(days=9)).isoformat())
+        set_field(form, "talk_by_date", (date.today() + timedelta(days=9)).isoformat())
         await pilot.press("ctrl+s")
         await wait_for_notice(pilot, "within 3 days")
         assert journal.counts()["debrief"] == 0
@@ -241,6 +241,6 @@ async def test_the_palette_opens_a_debrief(existing_home) -> None:  # type: igno
         form = await wait_for_screen(pilot, DebriefForm)
         assert form.query_one("#activation", ScaleInput).has_focus
         assert (
-            form.query_one("#talk_by", Input).value
+            form.query_one("#talk_by_date", Input).value
             == (date.today() + timedelta(days=1)).isoformat()
         )

@@ -49,11 +49,13 @@ PAYLOAD_IDS: tuple[str, ...] = (
     "mine",
     "theirs",
     "talk_to",
-    "talk_by",
+    "talk_by_date",
     "tonight",
     "at_date",
     "at_time",
 )
+# The payload's values that are the record's own fields, unchanged.
+_RECORD_FIELDS = ("activation", "mine", "theirs", "talk_to", "tonight")
 
 
 class DebriefForm(RecordForm):
@@ -107,7 +109,7 @@ class DebriefForm(RecordForm):
                 yield field_label("By when")
                 yield Input(
                     default_talk_by(today_for(self)).isoformat(),
-                    id="talk_by",
+                    id="talk_by_date",
                     placeholder="YYYY-MM-DD",
                     restrict=r"[0-9-]*",
                     max_length=10,
@@ -163,7 +165,7 @@ class DebriefForm(RecordForm):
         )
         talk_by = None
         if values["talk_to"].strip():
-            day = parse_day(values["talk_by"], "By when")
+            day = parse_day(values["talk_by_date"], "By when")
             today = today_for(self)
             unchanged = editing is not None and editing.talk_by == day.isoformat()
             problem = None if unchanged else talk_by_problem(day, today)
@@ -220,6 +222,6 @@ def _link_text(journal: Journal, session_id: str | None, event_id: str | None) -
 def payload_from_debrief(debrief: Debrief) -> dict[str, Any]:
     """The form's payload for an existing debrief (the same shape a draft stores)."""
     day, clock = split_moment(debrief.at)
-    payload: dict[str, Any] = {name: getattr(debrief, name) for name in PAYLOAD_IDS[:6]}
-    payload.update(talk_by=debrief.talk_by or "", at_date=day, at_time=clock)
+    payload: dict[str, Any] = {name: getattr(debrief, name) for name in _RECORD_FIELDS}
+    payload.update(talk_by_date=debrief.talk_by or "", at_date=day, at_time=clock)
     return payload
