@@ -847,6 +847,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("checkin", "mood"),
         ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
+        ("debrief", "activation"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(

@@ -2,8 +2,8 @@
 
 Reflects back what the supporter wrote, week by week, for the last 4, 12 or 52 weeks
 (`p` or the tabs): weekly means of mood, energy and stress drawn as bars on a fixed 1-5
-scale beside this week's numbers, check-ins per week, the workload of the same weeks, the
-self-care notes most often written, and a table with every week's numbers. When the
+scale beside this week's numbers, check-ins per week, the workload of the same weeks (with the
+debriefs and the mean activation, 0 to 10, noted in them), the self-care notes most often written, and a table with every week's numbers. When the
 sustained-strain rule holds (core/wellbeing.py), one calm line points to supervision, the
 person's own supports and their employer's assistance programme; Settings can turn it off, and
 the "On this day" panel too. No streaks, badges or scores: nothing here is a verdict.
@@ -53,6 +53,7 @@ COLUMNS = (
     ("Confid.", "confidentiality"),
     ("My story", "story"),
     ("Debriefs", "debriefs"),
+    ("Activ.", "activation"),  # the mean activation (0-10) noted in the week's debriefs
 )
 
 
@@ -92,6 +93,12 @@ def work_lines(weeks: list[WeekSummary]) -> Content:
             str(this_week.sessions),
         ),
         ("hours", sparkline([w.hours for w in weeks], 0, top_hours), f"{this_week.hours:.2f}"),
+        # How activated I was in the week's debriefs, 0 to 10 (· = no debrief that week).
+        (
+            "activation",
+            sparkline([w.activation for w in weeks], 0, 10),
+            _number(this_week.activation),
+        ),
     ]
     sessions = sum(w.sessions for w in weeks)
     totals = (
@@ -102,9 +109,18 @@ def work_lines(weeks: list[WeekSummary]) -> Content:
         f"{_plural(sum(w.flagged_sessions for w in weeks), 'flagged session')}, "
         f"{_plural(sum(w.confidentiality_events for w in weeks), 'confidentiality event')}; "
         f"shared my story {_plural(sum(w.shared_my_story for w in weeks), 'time')}; "
-        f"{_plural(sum(w.debriefs for w in weeks), 'debrief')}."
+        f"{_plural(sum(w.debriefs for w in weeks), 'debrief')}"
+        f"{_activation_words(weeks)}."
     )
     return Content.assemble(_lines(rows, "this week"), "\n", (totals, "$text-muted"))
+
+
+def _activation_words(weeks: list[WeekSummary]) -> str:
+    """ " (activation 0 to 10: 8 at most)", or nothing when no debrief noted one."""
+    noted = [w.activation for w in weeks if w.activation is not None]
+    if not noted:
+        return ""
+    return f" (activation, 0 to 10: weekly means from {min(noted):g} to {max(noted):g})"
 
 
 def _lines(rows: list[tuple[str, str, str]], caption: str) -> Content:
@@ -311,6 +327,7 @@ class WellbeingScreen(Screen[None]):
                 str(week.confidentiality_events),
                 str(week.shared_my_story),
                 str(week.debriefs),
+                _number(week.activation),
                 key=week.week_start.isoformat(),
             )
 
