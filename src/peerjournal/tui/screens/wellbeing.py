@@ -2,11 +2,12 @@
 
 Reflects back what the supporter wrote, week by week, for the last 4, 12 or 52 weeks
 (`p` or the tabs): weekly means of mood, energy and stress drawn as bars on a fixed 1-5
-scale beside this week's numbers, check-ins per week, the workload of the same weeks (with the
-debriefs and the mean activation, 0 to 10, noted in them), the self-care notes most often written, and a table with every week's numbers. When the
-sustained-strain rule holds (core/wellbeing.py), one calm line points to supervision, the
-person's own supports and their employer's assistance programme; Settings can turn it off, and
-the "On this day" panel too. No streaks, badges or scores: nothing here is a verdict.
+scale beside this week's numbers, check-ins per week, the workload of the same weeks (with
+the debriefs and the mean activation, 0 to 10, noted in them), the self-care notes most often
+written, and a table with every week's numbers. When the sustained-strain rule holds
+(core/wellbeing.py), one calm line points to supervision, the person's own supports and their
+employer's assistance programme; Settings can turn it off, and the "On this day" panel too.
+No streaks, badges or scores: nothing here is a verdict.
 
 The summary comes from `core.wellbeing.wellbeing_summary` (SQL sums over indexes) in a
 thread worker; the screen runs no SQL. Self-care notes are the person's own words and reach
