@@ -53,8 +53,7 @@ COLUMNS = (
     ("Flagged", "flagged"),
     ("Confid.", "confidentiality"),
     ("My story", "story"),
-    ("Debriefs", "debriefs"),
-    ("Activ.", "activation"),  # the mean activation (0-10) noted in the week's debriefs
+    ("Debriefs", "debriefs"),  # how many, and in brackets their mean activation (0-10)
 )
 
 
@@ -117,11 +116,21 @@ def work_lines(weeks: list[WeekSummary]) -> Content:
 
 
 def _activation_words(weeks: list[WeekSummary]) -> str:
-    """ " (activation 0 to 10: 8 at most)", or nothing when no debrief noted one."""
+    """The range of the weekly mean activation, or nothing when no debrief noted one."""
     noted = [w.activation for w in weeks if w.activation is not None]
     if not noted:
         return ""
-    return f" (activation, 0 to 10: weekly means from {min(noted):g} to {max(noted):g})"
+    return (
+        f" (how activated I was, 0 to 10: weekly means from {min(noted):g} to {max(noted):g}; "
+        "in brackets in the table)"
+    )
+
+
+def debriefs_cell(week: WeekSummary) -> str:
+    """The table's debriefs of a week: "2 (6.5)", the mean activation in brackets."""
+    if week.activation is None:
+        return str(week.debriefs)
+    return f"{week.debriefs} ({week.activation:.1f})"
 
 
 def _lines(rows: list[tuple[str, str, str]], caption: str) -> Content:
@@ -327,8 +336,7 @@ class WellbeingScreen(Screen[None]):
                 str(week.flagged_sessions),
                 str(week.confidentiality_events),
                 str(week.shared_my_story),
-                str(week.debriefs),
-                _number(week.activation),
+                debriefs_cell(week),
                 key=week.week_start.isoformat(),
             )
 
