@@ -1071,12 +1071,12 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
         when, owner, status, text = fields
         return when, f"Follow-up · {owner}, {status}", _one_line(text)
     if kind == "debrief":
-        when, activation, talk_to, talk_by, text = fields
+        when, activation, talk_to, _talk_by, text = fields
         parts = [
             f"activation {activation}/10" if activation is not None else "activation not noted"
         ]
-        if talk_to:
-            parts.append(f"talk to {talk_to}" + (f" by {talk_by}" if talk_by else ""))
+        if talk_to:  # by when is on the follow-up it made; the line stays short
+            parts.append(f"talk to {talk_to}")
         return when, "Debrief · " + ", ".join(parts), _one_line(text)
     if len(fields) == 3:  # written before schema version 6; the migration rewrites them
         fields = [fields[0], fields[1], "limits_reached", fields[2]]

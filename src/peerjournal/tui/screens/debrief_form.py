@@ -209,8 +209,9 @@ def _link_text(journal: Journal, session_id: str | None, event_id: str | None) -
     try:
         if session_id:
             session = journal.get(Session, session_id)
-            who = names.get(session.alias_id or "", "no alias")
-            return f"After the session of {describe_moment(session.occurred_at)} with {who}"
+            who = names.get(session.alias_id or "")
+            when = describe_moment(session.occurred_at)
+            return f"After the session of {when}" + (f" with {who}" if who else "")
         if event_id:
             event = journal.get(ConfidentialityEvent, event_id)
             return f"After the confidentiality event of {describe_moment(event.at)}"
