@@ -95,6 +95,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ),
             ("Retention & purge", "See exactly what is older than you keep, then purge it"),
             ("Supervision digest", "Reflections for supervision, de-identified, to present"),
+            ("Debrief", "Two minutes for you after a hard session (never what happened)"),
         ],
     ),
     (
