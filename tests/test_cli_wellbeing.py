@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import CheckIn, Session, new_id
+from peerjournal.core.models import CheckIn, Debrief, Session, new_id
 from tests.clirun import run_cli
 from tests.conftest import OTHER_PASSPHRASE
 
@@ -28,7 +28,8 @@ ISSUE_FIELDS = [
 
 @pytest.fixture
 def filled(journal: Journal, utc: None) -> Path:
-    """This week: two check-ins and a flagged session; two weeks ago: one check-in."""
+    """This week: two check-ins, a flagged session and a debrief after it; two weeks ago: one
+    check-in."""
     monday = date.today() - timedelta(days=date.today().weekday())
 
     def at(day: date, hour: int) -> str:
@@ -40,6 +41,7 @@ def filled(journal: Journal, utc: None) -> Path:
     journal.save(
         Session(id=new_id(), occurred_at=at(monday, 6), duration_min=90, safety_flag="concern")
     )
+    journal.save(Debrief(id=new_id(), at=at(monday, 8), activation=7, mine="mine"))
     home = journal.home
     journal.close()
     return home
@@ -69,6 +71,7 @@ def test_json_is_exactly_the_issue_format(capsys, filled: Path) -> None:
     assert weeks[1]["mood"] is None and weeks[1]["checkins"] == 0
     assert (weeks[2]["checkins"], weeks[2]["mood"], weeks[2]["stress"]) == (2, 3.5, 2.5)
     assert (weeks[2]["sessions"], weeks[2]["hours"], weeks[2]["flagged_sessions"]) == (1, 1.5, 1)
+    assert [w["debriefs"] for w in weeks] == [0, 0, 1]  # the count only: no activation here
 
 
 def test_default_is_twelve_weeks_of_text_with_sparklines(capsys, filled: Path) -> None:
@@ -90,9 +93,12 @@ def test_default_is_twelve_weeks_of_text_with_sparklines(capsys, filled: Path) -
         "1",
         "1.50",
         "1",
-        "0",
+        "1",
     ]
     assert rows[1].split()[1:5] == ["0", "–", "–", "–"]
+    activation = next(line for line in lines if line.strip().startswith("activation"))
+    assert activation.split()[1] == "···········▆"  # 7 on 0-10, this week only
+    assert f"Activation in debriefs (weekly mean, 0-10): {monday.isoformat()} 7.00" in result.out
 
 
 @pytest.mark.parametrize("weeks", ["0", "521"])

@@ -16,6 +16,7 @@ from peerjournal.core.models import (
     Alias,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
     FollowUp,
     Record,
     Reflection,
@@ -28,9 +29,10 @@ EXPECTED_COUNTS = {
     "alias": 6,
     "session": 44,
     "reflection": 10,
-    "follow_up": 14,
+    "follow_up": 16,  # 14, and the "Talk to ..." of each debrief
     "checkin": 38,
     "confidentiality_event": 2,
+    "debrief": 2,
 }
 KINDS: tuple[type[Record], ...] = (
     Alias,
@@ -39,6 +41,7 @@ KINDS: tuple[type[Record], ...] = (
     FollowUp,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
 )
 
 
@@ -202,6 +205,8 @@ def test_other_demo_text_holds_no_identifiers(demo: Journal) -> None:
     texts += [c.self_care for c in demo.all_records(CheckIn)]
     for event in demo.all_records(ConfidentialityEvent):
         texts += [event.consulted_role, event.disclosed_minimum, event.notes]
+    for debrief in demo.all_records(Debrief):
+        texts += [getattr(debrief, name) for name in Debrief.TEXT_FIELDS]
     for text in texts:
         hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)
         assert hints == [], [(h.kind, h.text) for h in hints]
@@ -211,3 +216,17 @@ def test_demo_is_searchable(demo: Journal) -> None:
     hits = demo.search("recovery cafe")
     assert hits
     assert any(matched for hit in hits for _, matched in hit.snippet)
+
+
+def test_a_debrief_follows_each_flagged_session_with_its_follow_up(demo: Journal) -> None:
+    flagged = {s.id: s for s in demo.all_records(Session) if s.safety_flag != "none"}
+    debriefs = demo.all_records(Debrief)
+    assert sorted(d.session_id or "" for d in debriefs) == sorted(flagged)
+    events = {e.session_id: e.id for e in demo.all_records(ConfidentialityEvent)}
+    for debrief in debriefs:
+        session = flagged[debrief.session_id or ""]
+        assert debrief.at > session.occurred_at and debrief.event_id == events[session.id]
+        assert debrief.activation is not None and debrief.mine and debrief.tonight
+        follow_up = demo.get(FollowUp, debrief.follow_up_id or "")
+        assert follow_up.owner == "me" and follow_up.session_id == session.id
+        assert follow_up.due_on == debrief.talk_by and follow_up.action.startswith("Talk to ")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from peerjournal.core.debriefs import save_debrief
 from peerjournal.core.errors import ImportFailed, JournalError
 from peerjournal.core.exchange import (
     export_document,
@@ -19,6 +21,7 @@ from peerjournal.core.models import (
     Alias,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
     FollowUp,
     Reflection,
     Session,
@@ -113,6 +116,22 @@ def fill(journal: Journal) -> None:
             reason="no plan, protective factors",
         )
     )
+    # A debrief after the session (export format version 2), with the follow-up it makes.
+    save_debrief(
+        journal,
+        Debrief(
+            id=new_id(),
+            at="2026-11-20T16:00:00+01:00",
+            session_id=session.id,
+            activation=7,
+            mine="my racing thoughts",
+            theirs="their plan",
+            talk_to="my supervisor",
+            talk_by="2026-11-21",
+            tonight="an early night",
+        ),
+        today=date(2026, 11, 20),
+    )
 
 
 def records_of(document: dict) -> dict:
@@ -133,6 +152,7 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "follow_ups",
         "checkins",
         "confidentiality_events",
+        "debriefs",
     }
     session = document["sessions"][0]
     assert list(session) == [
@@ -154,7 +174,23 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "shared_my_story",
         "reviewed_with_person",
         "safety_flag",
+        "stayed_with_me",
         "tags",
+        "created_at",
+        "updated_at",
+    ]
+    assert list(document["debriefs"][0]) == [
+        "id",
+        "at",
+        "session_id",
+        "event_id",
+        "activation",
+        "mine",
+        "theirs",
+        "talk_to",
+        "talk_by",
+        "follow_up_id",
+        "tonight",
         "created_at",
         "updated_at",
     ]
@@ -211,10 +247,10 @@ def test_export_import_export_gives_the_same_records(journal: Journal, tmp_path:
     raw = json.dumps(first).encode()
     with Journal.create(tmp_path / "other", PASSPHRASE, policy=TEST_POLICY) as other:
         summary = import_records(other, parse_export(raw))
-        assert summary.total_added == 8
+        assert summary.total_added == 10
         assert records_of(export_document(other)) == records_of(first)
         again = import_records(other, parse_export(raw))
-        assert again.total_added == 0 and again.total_unchanged == 8
+        assert again.total_added == 0 and again.total_unchanged == 10
         assert records_of(export_document(other)) == records_of(first)
 
 

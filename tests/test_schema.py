@@ -41,7 +41,7 @@ def _older_journal(home: Path, version: int, monkeypatch: pytest.MonkeyPatch) ->
             assert _version(old) == version
             ids, tags = [], []
             for day in range(12):
-                session = old.save(Session(id=new_id(), occurred_at=_at(day), notes=f"day {day}"))
+                session = _old_session(old, _at(day), notes=f"day {day}")
                 ids.append(session.id)
                 tags += [(session.id, "housing", 0)] + ([(session.id, "grief", 1)] * (day % 3 == 0))
             later = old.save(Reflection(id=new_id(), occurred_on="2025-03-20", body="later"))
@@ -55,6 +55,19 @@ def _older_journal(home: Path, version: int, monkeypatch: pytest.MonkeyPatch) ->
                     "INSERT INTO tags (entry_id, tag, position) VALUES (?, ?, ?)", tags
                 )
     return ids
+
+
+def _old_session(old: Journal, occurred_at: str, notes: str = "") -> Session:
+    """A session as schema versions 1 to 8 stored it (before `stayed_with_me`)."""
+    session = Session(id=new_id(), occurred_at=occurred_at, notes=notes)
+    with old.transaction():
+        old.vault.connection.execute(
+            "INSERT INTO sessions (id, occurred_at, sort_ts, modality, method, setting, notes, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'individual', 'in_person', 'community', "
+            "?, ?, ?)",
+            (session.id, occurred_at, sort_key_micros(session), notes, occurred_at, occurred_at),
+        )
+    return session
 
 
 def _old_event(
@@ -289,7 +302,7 @@ def test_a_version_5_journal_sorts_its_reflections_at_the_time_they_were_written
                 keep_times=True,
             )
             later = datetime(2026, 11, 20, 17, 30).astimezone().isoformat(timespec="seconds")
-            session = old.save(Session(id=new_id(), occurred_at=later))
+            session = _old_session(old, later)
             end_of_day = int(datetime(2026, 11, 20, 23, 59, 59).astimezone().timestamp() * 1e6)
             with old.transaction():
                 old.vault.connection.execute("UPDATE reflections SET sort_ts = ?", (end_of_day,))

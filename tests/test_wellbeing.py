@@ -190,6 +190,7 @@ def test_the_queries_walk_covering_indexes(journal: Journal) -> None:
         wellbeing.CHECKINS_BY_WEEK: "USING COVERING INDEX checkins_by_time",
         wellbeing.SESSIONS_BY_WEEK: "USING COVERING INDEX sessions_by_time",
         wellbeing.EVENTS_BY_WEEK: "USING COVERING INDEX entries_by_kind",
+        wellbeing.DEBRIEFS_BY_WEEK: "USING COVERING INDEX debriefs_by_time",
     }
     with journal.locked_connection() as conn:
         for query, index in expected.items():

@@ -774,6 +774,7 @@ def _print_wellbeing(ctx: Context, summary: WellbeingSummary) -> None:
         ("check-ins", sparkline([w.checkins for w in weeks], 0, checkins_top), f"0-{checkins_top}"),
         ("sessions", sparkline([w.sessions for w in weeks], 0, sessions_top), f"0-{sessions_top}"),
         ("hours", sparkline([w.hours for w in weeks], 0, hours_top), f"0-{hours_top:g}"),
+        ("activation", sparkline([w.activation for w in weeks], 0, 10), "0-10, in debriefs"),
     ]
     ctx.out.print(
         f"Weekly, {weeks[0].week_start.isoformat()} to this week (weeks start on Monday; "
@@ -804,6 +805,14 @@ def _print_wellbeing(ctx: Context, summary: WellbeingSummary) -> None:
         )
     ctx.out.print()
     ctx.out.print(table)
+    # The table stays within 80 columns; the weeks with a debrief say their activation here.
+    noted = [
+        f"{w.week_start.isoformat()} {mean(w.activation)}"
+        for w in weeks
+        if w.activation is not None
+    ]
+    if noted:
+        ctx.out.print("\nActivation in debriefs (weekly mean, 0-10): " + ", ".join(noted))
     days = summary.last_checkin_days
     if days is not None and days > LAST_CHECKIN_NOTICE_DAYS:
         ctx.out.print(f"\nLast check-in: {days} days ago.")

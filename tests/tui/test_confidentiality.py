@@ -121,6 +121,8 @@ async def test_a_concern_flag_offers_the_consultation_record(journal: Journal) -
         dialog = await wait_for_screen(pilot, ConfirmScreen)
         assert "A decision not to share is worth recording" in shown_text(dialog)
         await pilot.press("y")
+        await wait_until(pilot, lambda: app.screen is not dialog, "the debrief offer")
+        await pilot.press("n")  # "Take two minutes to debrief?" Not now
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)
         await settle(pilot)
         assert event_form.occasion == "concern"

@@ -53,6 +53,7 @@ from tests.tui.form_helpers import (
     save_form,
     set_field,
     settle,
+    shown_text,
     text_fields,
     wait_for_notice,
     wait_for_screen,
@@ -136,6 +137,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "confidentiality_event",
         "alias",
         "follow_up",
+        "debrief",
     }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
@@ -146,6 +148,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "confidentiality-form",
         "alias-form",
         "follow-up-form",
+        "debrief-form",
     ]
 
 
@@ -282,6 +285,19 @@ async def test_no_follow_up_when_its_action_is_empty(journal: Journal) -> None:
     assert all_of(journal, FollowUp) == []
 
 
+async def not_now_to_the_debrief(pilot: Any, previous: object) -> None:
+    """Answer "Not now" to the debrief, asked after the other offers of a flagged session."""
+    from peerjournal.tui.screens.debrief_form import DEBRIEF_OFFER
+
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, ConfirmScreen) and pilot.app.screen is not previous,
+        "the debrief offer",
+    )
+    assert DEBRIEF_OFFER in shown_text(pilot.app.screen)
+    await pilot.press("n")
+
+
 async def test_limits_reached_offers_a_confidentiality_event(journal: Journal) -> None:
     app = form_app(journal, "session")
     async with app.run_test(size=SIZE) as pilot:
@@ -290,8 +306,9 @@ async def test_limits_reached_offers_a_confidentiality_event(journal: Journal) -
         set_field(form, "safety_flag", "limits_reached")
         set_field(form, "notes", "Risk to self disclosed; safety plan made.")
         await save_form(pilot)
-        await wait_for_screen(pilot, ConfirmScreen)
+        dialog = await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
+        await not_now_to_the_debrief(pilot, dialog)
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)
         await settle(pilot.app, pilot)
         assert app.focused is event_form.query_one("#notes")
@@ -319,8 +336,9 @@ async def test_confidentiality_event_offer_can_wait(journal: Journal) -> None:
         form = await opened(pilot)
         set_field(form, "safety_flag", "limits_reached")
         await save_form(pilot)
-        await wait_for_screen(pilot, ConfirmScreen)
+        dialog = await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("n")
+        await not_now_to_the_debrief(pilot, dialog)
         await wait_until(pilot, lambda: len(app.screen_stack) == 1, "the offer to close")
     assert len(all_of(journal, Session)) == 1
     assert all_of(journal, ConfidentialityEvent) == []
@@ -760,6 +778,7 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     "checkin": {"mood": 1, "energy": 5, "stress": 4},
     "alias": {"knows_me_outside_work": True, "limits_explained_on": "2026-01-02"},
     "follow_up": {"owner": "both", "due_date": "2026-02-03"},
+    "debrief": {"activation": 0, "talk_by_date": "2026-01-03", "at_date": "2026-01-02"},
     "confidentiality_event": {
         "category": "abuse",
         "limits_explained_before": True,
@@ -827,6 +846,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("checkin", "mood"),
         ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
+        ("debrief", "activation"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(
@@ -923,7 +943,9 @@ async def test_offers_open_through_the_app_and_the_timeline_follows(existing_hom
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")  # record the confidentiality event
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question two")
+        question_two = app.screen
         await pilot.press("y")  # and write the reflection
+        await not_now_to_the_debrief(pilot, question_two)
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)  # asked first: on top
         await settle(app, pilot)
         set_field(event_form, "category", "risk_to_self")

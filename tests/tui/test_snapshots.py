@@ -369,3 +369,24 @@ def test_reflection_form(snap_compare, fixed_home: Path, size: tuple[int, int]) 
         await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_debrief_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    """As offered after the demo's limits-reached session: linked to it, nothing chosen."""
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        app = pilot.app
+        assert isinstance(app, PeerJournalApp) and app.journal is not None
+        session = next(
+            s for s in app.journal.all_records(Session) if s.safety_flag == "limits_reached"
+        )
+        await app.open_form("debrief", session_id=session.id)
+        await _settled(pilot)
+        app.screen.query_one("#at_date", Input).value = "2026-11-27"
+        app.screen.query_one("#at_time", Input).value = "16:30"
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)

@@ -26,6 +26,7 @@ from peerjournal.core.models import (
     Alias,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
     FollowUp,
     Reflection,
     Session,
@@ -567,6 +568,25 @@ _SAFETY_SESSIONS: dict[tuple[str, int], str] = {
     ("Wren", 3): "limits_reached",
 }
 
+# The debriefs after the flagged sessions, in the order those sessions come: (activation,
+# what is mine, what is theirs, who I will talk to, one thing tonight). Never what happened.
+_DEBRIEFS: tuple[tuple[int, str, str, str, str], ...] = (
+    (
+        5,
+        "Worry that I missed something, and wanting to fix it for them.",
+        "Their choices about who they tell, and how they get through this week.",
+        "my supervisor",
+        "A walk before dinner, and my phone off at nine.",
+    ),
+    (
+        8,
+        "The shakiness, and going over the call in my head. I did what the procedure asks.",
+        "Their safety plan and their own recovery; the crisis team's part is theirs too.",
+        "the on-call supervisor",
+        "Ring my sister and have an early night.",
+    ),
+)
+
 _FOLLOW_UP_ACTIONS: dict[str, tuple[str, ...]] = {
     "housing": (
         "Check whether the landlord replied about the damp.",
@@ -865,7 +885,7 @@ class _DemoBuilder:
         follow_ups = self.follow_ups(aliases, by_alias, themes_of)
         checkins = self.checkins()
         cover = self.cover_sessions()
-        return [
+        records = [
             *aliases,
             *sessions,
             *extra,
@@ -875,6 +895,8 @@ class _DemoBuilder:
             *cover,
             self.asking_for_help(),
         ]
+        # Last, so every record before them keeps the ids it had before debriefs existed.
+        return records + self.debriefs(sessions, extra)
 
     def person(
         self, person: _Person, queues: dict[str, list[dict[str, str]]]
@@ -1157,6 +1179,53 @@ class _DemoBuilder:
             )
             for index, (ago, focus) in enumerate(zip(_COVER_DAYS, _COVER_FOCUS, strict=True))
         ]
+
+    def debriefs(self, sessions: list[Session], events: list[Any]) -> list[Any]:
+        """A short debrief an hour after each flagged session, with its "Talk to" follow-up
+        (done the next evening, unless that is still to come)."""
+        records: list[Any] = []
+        flagged = [s for s in sessions if s.safety_flag != "none"]
+        for session, (activation, mine, theirs, talk_to, tonight) in zip(
+            flagged, _DEBRIEFS, strict=False
+        ):
+            at = datetime.fromisoformat(session.occurred_at) + timedelta(hours=1, minutes=15)
+            talk_by = at.date() + timedelta(days=1)
+            event = next(
+                (
+                    e
+                    for e in events
+                    if isinstance(e, ConfidentialityEvent) and e.session_id == session.id
+                ),
+                None,
+            )
+            done = talk_by < self.today
+            follow_up = FollowUp(
+                id=self.new_id(),
+                alias_id=session.alias_id,
+                session_id=session.id,
+                due_on=talk_by.isoformat(),
+                action=f"Talk to {talk_to}",
+                owner="me",
+                status="done" if done else "open",
+                done_at=self.moment(talk_by, 17, 30) if done else None,
+            )
+            debrief = Debrief(
+                id=self.new_id(),
+                at=at.isoformat(timespec="seconds"),
+                session_id=session.id,
+                event_id=event.id if event is not None else None,
+                activation=activation,
+                mine=mine,
+                theirs=theirs,
+                talk_to=talk_to,
+                talk_by=talk_by.isoformat(),
+                follow_up_id=follow_up.id,
+                tonight=tonight,
+            )
+            debrief.created_at = debrief.at
+            debrief.updated_at = debrief.at
+            records += [follow_up, debrief]
+        return records
 
     def asking_for_help(self) -> Reflection:
         on = self.day(28)

@@ -26,6 +26,7 @@ from peerjournal.core.models import (
     Alias,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
     FollowUp,
     Record,
     Reflection,
@@ -44,6 +45,8 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("follow_ups", FollowUp),
     ("checkins", CheckIn),
     ("confidentiality_events", ConfidentialityEvent),
+    # After the sessions, follow-ups and confidentiality events a debrief refers to.
+    ("debriefs", Debrief),
 )
 
 # The fields of each section in older versions, as written then. Never edit an entry here.

@@ -473,6 +473,7 @@ class Journal:
             self._conn.execute(sql, values)
             if isinstance(record, Tagged):
                 self._conn.execute("DELETE FROM tags WHERE entry_id = ?", (record.id,))
+            if isinstance(record, Tagged) and record.tags:  # untagged: no statement at all
                 self._conn.executemany(
                     "INSERT INTO tags (entry_id, tag, position, sort_ts, entry_rowid) "
                     "SELECT ?1, ?2, ?3, sort_ts, rowid FROM entries WHERE id = ?1",
@@ -1111,6 +1112,14 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
     if kind == "follow_up":
         when, owner, status, text = fields
         return when, f"Follow-up · {owner}, {status}", _one_line(text)
+    if kind == "debrief":
+        when, activation, talk_to, _talk_by, text = fields
+        parts = [
+            f"activation {activation}/10" if activation is not None else "activation not noted"
+        ]
+        if talk_to:  # by when is on the follow-up it made; the line stays short
+            parts.append(f"talk to {talk_to}")
+        return when, "Debrief · " + ", ".join(parts), _one_line(text)
     if len(fields) == 3:  # written before schema version 6; the migration rewrites them
         fields = [fields[0], fields[1], "limits_reached", fields[2]]
     when, category, occasion, text = fields

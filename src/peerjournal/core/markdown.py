@@ -24,6 +24,7 @@ from peerjournal.core.models import (
     Alias,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
     FollowUp,
     Record,
     Reflection,
@@ -36,6 +37,7 @@ MARKDOWN_KINDS: tuple[str, ...] = (
     "checkin",
     "follow_up",
     "confidentiality_event",
+    "debrief",
 )
 MONTH_NAMES = (
     "January",
@@ -262,6 +264,7 @@ def _render_session(s: Session, entry: _Entry, label: str) -> None:
         for flag, text in (
             (s.shared_my_story, "I shared my own story"),
             (s.reviewed_with_person, "reviewed with the person"),
+            (s.stayed_with_me, "this stayed with me"),
         )
         if flag
     ]
@@ -345,12 +348,38 @@ def _render_confidentiality(e: ConfidentialityEvent, entry: _Entry, label: str) 
         entry.section(title, getattr(e, name))
 
 
+# Titles of a debrief's text, in its fields' order (the form and the entry view use them too).
+DEBRIEF_TEXT_TITLES: dict[str, str] = {
+    "mine": "What is mine",
+    "theirs": "What is theirs",
+    "talk_to": "Who I will talk to",
+    "tonight": "One thing for myself tonight",
+}
+
+
+def _render_debrief(d: Debrief, entry: _Entry, label: str) -> None:
+    ctx = entry.ctx
+    entry.heading(_when(d.at, ctx), label)
+    entry.fact(
+        f"Activation: {d.activation}/10" if d.activation is not None else "Activation: not noted"
+    )
+    linked = ctx.session_ref(d.session_id)
+    entry.fact(f"After the {linked}" if linked else None)
+    entry.fact("After a confidentiality event" if d.event_id and not linked else None)
+    for name in Debrief.TEXT_FIELDS:
+        text = getattr(d, name)
+        if name == "talk_to" and text and d.talk_by:
+            text = f"{text} (by {d.talk_by})"
+        entry.section(DEBRIEF_TEXT_TITLES[name], text)
+
+
 _LABELS = {
     "session": "Session",
     "reflection": "Reflection",
     "checkin": "Check-in",
     "follow_up": "Follow-up",
     "confidentiality_event": "Confidentiality event",
+    "debrief": "Debrief",
 }
 
 
@@ -368,6 +397,8 @@ def render_entry(record: Record, ctx: RenderContext, *, level: int, label: str =
         _render_follow_up(record, entry, label)
     elif isinstance(record, ConfidentialityEvent):
         _render_confidentiality(record, entry, label)
+    elif isinstance(record, Debrief):
+        _render_debrief(record, entry, label)
     else:
         raise TypeError(f"no Markdown for {record.KIND}")
     return entry.render()

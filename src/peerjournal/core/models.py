@@ -154,6 +154,9 @@ class Session(Tagged, Timestamped, Record):
     shared_my_story: bool = False
     reviewed_with_person: bool = False
     safety_flag: str = "none"
+    # "This stayed with me": the session is still with me afterwards (export format version 2).
+    # Ticking it offers a short debrief, as a safety flag does.
+    stayed_with_me: bool = False
     tags: list[str] = field(default_factory=list)
     created_at: str = ""
     updated_at: str = ""
@@ -334,6 +337,56 @@ def event_problems(event: ConfidentialityEvent) -> list[str]:
     return problems
 
 
+DEBRIEF_TALK_DAYS = 1  # who I will talk to: tomorrow by default ...
+DEBRIEF_TALK_MAX_DAYS = 3  # ... and at most a few days on: support soon, not someday
+
+
+@dataclass
+class Debrief(Record):
+    """A short debrief after a hard session: a minute or two, for me, about me.
+
+    It asks how activated I am now (0 to 10), what is mine and what is theirs, who I will talk
+    to and by when (saving makes that a follow-up owned by me: `follow_up_id`), and one thing I
+    will do for myself tonight. It never asks me to tell the story again: a single-session
+    debriefing that goes back over the event is not recommended and may do harm (NICE
+    guideline NG116 on post-traumatic stress disorder, 1.3; WHO mhGAP, "acute stress"), so
+    there is no field for what happened. The session or confidentiality event it follows is a
+    link, not a retelling.
+
+    `activation` is None when not recorded (the form asks for a conscious choice; nothing is
+    chosen beforehand).
+    """
+
+    KIND: ClassVar[str] = "debrief"
+    TABLE: ClassVar[str] = "debriefs"
+    TIME_FIELD: ClassVar[str] = "at"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("id", "at")
+    RANGES: ClassVar[dict[str, tuple[int, int]]] = {"activation": (0, 10)}
+    LINE_FIELDS: ClassVar[frozenset[str]] = frozenset({"talk_to", "tonight"})
+    HAS_TIMESTAMPS: ClassVar[bool] = True
+    # The free-text fields, in the order the form, the entry view and the Markdown export
+    # show them.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("mine", "theirs", "talk_to", "tonight")
+
+    at: str = ""
+    session_id: str | None = None
+    event_id: str | None = None  # a confidentiality event it follows
+    activation: int | None = None
+    mine: str = ""  # what is mine
+    theirs: str = ""  # what is theirs
+    talk_to: str = ""  # a role or my own support, never the person supported
+    talk_by: str | None = None  # a date
+    follow_up_id: str | None = None  # the follow-up "Talk to ..." that saving created
+    tonight: str = ""  # one thing I will do for myself tonight
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def debrief_follow_up_action(talk_to: str) -> str:
+    """The follow-up a debrief creates: "Talk to my supervisor"."""
+    return f"Talk to {talk_to.strip()}"
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Alias,
     Session,
@@ -341,14 +394,15 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     FollowUp,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
 )
 BY_KIND: dict[str, type[Record]] = {cls.KIND: cls for cls in RECORD_TYPES}
-TIMELINE_KINDS = ("session", "reflection", "checkin")
+TIMELINE_KINDS = ("session", "reflection", "checkin", "debrief")
 # Every kind the timeline can show (its filter offers them); TIMELINE_KINDS is the default view.
 TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event")
 
 _DATETIME_FIELDS = {"occurred_at", "at", "created_at", "updated_at", "done_at"}
-_DATE_FIELDS = {"occurred_on", "due_on", "limits_explained_on"}
+_DATE_FIELDS = {"occurred_on", "due_on", "limits_explained_on", "talk_by"}
 
 
 # --------------------------------------------------------------------------------------------

@@ -241,12 +241,18 @@ COUNTED_TABLES = (
     "checkins",
     "confidentiality_events",
 )
-_COUNTER_TRIGGERS = "".join(
-    f"CREATE TRIGGER {table}_count_{op.lower()} AFTER {op} ON {table} BEGIN\n"
-    "  UPDATE change_counter SET value = value + 1 WHERE id = 1;\nEND;\n"
-    for table in COUNTED_TABLES
-    for op in ("INSERT", "UPDATE", "DELETE")
-)
+
+
+def _counter_triggers(table: str) -> str:
+    """The change counter's triggers on `table` (a table added after version 2 adds its own)."""
+    return "".join(
+        f"CREATE TRIGGER {table}_count_{op.lower()} AFTER {op} ON {table} BEGIN\n"
+        "  UPDATE change_counter SET value = value + 1 WHERE id = 1;\nEND;\n"
+        for op in ("INSERT", "UPDATE", "DELETE")
+    )
+
+
+_COUNTER_TRIGGERS = "".join(_counter_triggers(table) for table in COUNTED_TABLES)
 _V2 = (
     """
 CREATE TABLE change_counter (
@@ -480,6 +486,67 @@ UPDATE reflections SET sort_ts = CAST(
   WHERE created_at <> '' AND time(created_at, 'localtime') IS NOT NULL;
 """
 
+# Version 9 (issue 17): debriefs, a short check after a hard session, and the session's "this
+# stayed with me" tick that offers one. A debrief is the supporter's own, like a check-in: its
+# entry names no alias (the session it follows is a link, shown in the entry view). Its search
+# text is what was written (the word "debrief" and who I will talk to as the title; what is
+# mine, what is theirs and tonight's one thing as the body); its summary the activation and
+# who I will talk to. A covering index on its time holds the activation, for the weekly sums.
+_DEBRIEF_TITLE = "'debrief' || char(10) || {row}.talk_to"
+_DEBRIEF_BODY = "{row}.mine || char(10) || {row}.theirs || char(10) || {row}.tonight"
+_DEBRIEF_SUMMARY = (
+    "json_array({row}.at, {row}.activation, {row}.talk_to, {row}.talk_by, "
+    "substr(coalesce(nullif({row}.mine, ''), nullif({row}.theirs, ''), {row}.tonight), 1, "
+    f"{SUMMARY_TEXT_CHARS}))"
+)
+_V9_DEBRIEFS = f"""
+ALTER TABLE sessions ADD COLUMN stayed_with_me INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE debriefs (
+  id TEXT PRIMARY KEY,
+  at TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  session_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+  event_id TEXT REFERENCES confidentiality_events(id) ON DELETE SET NULL,
+  activation INTEGER,
+  mine TEXT NOT NULL DEFAULT '',
+  theirs TEXT NOT NULL DEFAULT '',
+  talk_to TEXT NOT NULL DEFAULT '',
+  talk_by TEXT,
+  follow_up_id TEXT REFERENCES follow_ups(id) ON DELETE SET NULL,
+  tonight TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX debriefs_by_session ON debriefs(session_id);
+CREATE INDEX debriefs_by_event ON debriefs(event_id);
+CREATE INDEX debriefs_by_follow_up ON debriefs(follow_up_id);
+CREATE INDEX debriefs_by_time ON debriefs(sort_ts, activation);
+CREATE TRIGGER debriefs_ai AFTER INSERT ON debriefs BEGIN
+  INSERT INTO entries(id, kind, sort_ts, alias_id, summary)
+    VALUES (NEW.id, 'debrief', NEW.sort_ts, NULL, {_DEBRIEF_SUMMARY.format(row="NEW")});
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_DEBRIEF_TITLE.format(row="NEW")},
+            {_DEBRIEF_BODY.format(row="NEW")});
+END;
+CREATE TRIGGER debriefs_au AFTER UPDATE ON debriefs BEGIN
+  UPDATE entries SET sort_ts = NEW.sort_ts, summary = {_DEBRIEF_SUMMARY.format(row="NEW")}
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER debriefs_au_text AFTER UPDATE ON debriefs
+  WHEN ({_DEBRIEF_TITLE.format(row="OLD")}) IS NOT ({_DEBRIEF_TITLE.format(row="NEW")})
+    OR ({_DEBRIEF_BODY.format(row="OLD")}) IS NOT ({_DEBRIEF_BODY.format(row="NEW")})
+BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_DEBRIEF_TITLE.format(row="NEW")},
+            {_DEBRIEF_BODY.format(row="NEW")});
+END;
+CREATE TRIGGER debriefs_ad AFTER DELETE ON debriefs BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  DELETE FROM entries WHERE id = OLD.id;
+END;
+""" + _counter_triggers("debriefs")
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -489,6 +556,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V6_CONFIDENTIALITY,
     _V7_WELLBEING_INDEXES,
     _V8_REFLECTION_TIME,
+    _V9_DEBRIEFS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

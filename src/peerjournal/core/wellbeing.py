@@ -15,8 +15,10 @@ Everything here is computed from SQL aggregates over indexes, never by loading e
   confidentiality events, times I shared my story, and debriefs. Each kind of record is one
   query that walks its covering time index (schema `_V7_WELLBEING_INDEXES`) once per week:
   no record's row, and so no note, is read for the sums.
-- **Debriefs** are a record kind of their own that has not arrived yet: `_debriefs_per_week`
-  is the one place their weekly count will be added; until then it is zero for every week.
+- **Debriefs** (a short check after a hard session, `models.Debrief`): their weekly count, and
+  the weekly mean of the activation (0 to 10) noted in them, from the covering index
+  `debriefs_by_time` (schema `_V9_DEBRIEFS`). The activation is not in the CLI's JSON: its
+  fields are fixed by issue 17.
 - **Self-care notes** of the period, most frequent first: each check-in's note is split into
   phrases (at commas, semicolons and new lines), compared without case or surrounding
   punctuation, and counted over compact rows: the first 120 characters of each of the newest
@@ -85,6 +87,9 @@ class WeekSummary:
     confidentiality_events: int
     shared_my_story: int
     debriefs: int
+    # The mean activation (0-10) of the week's debriefs that noted one; None without. Shown on
+    # the screen and in the CLI's text; not in its JSON, whose fields issue 17 fixed.
+    activation: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The fields of `peerjournal wellbeing --format json`, exactly (a stable format)."""
@@ -191,6 +196,11 @@ EVENTS_BY_WEEK = (
     _WEEKS_CTE + "SELECT w.start, (SELECT count(*) FROM entries INDEXED BY entries_by_kind "
     "WHERE kind = 'confidentiality_event' AND sort_ts >= w.lo AND sort_ts < w.hi) FROM weeks w"
 )
+DEBRIEFS_BY_WEEK = (
+    _WEEKS_CTE + "SELECT w.start, (SELECT json_array(count(*), total(activation), "
+    "count(activation)) FROM debriefs INDEXED BY debriefs_by_time "
+    "WHERE sort_ts >= w.lo AND sort_ts < w.hi) FROM weeks w"
+)
 # The newest notes of the period, cut in SQL: compact rows, and a bound on the work when a
 # journal holds more check-ins than a person writes in a year (one a day is 364).
 SELF_CARE_IN_RANGE = (
@@ -217,16 +227,14 @@ def _hours(minutes: float) -> float:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _debriefs_per_week(conn: Any, bounds: str) -> dict[str, int]:
-    """Debriefs per week: THE place their count is added when the debrief kind arrives.
+def _debriefs_per_week(conn: Any, bounds: str) -> dict[str, tuple[int, float | None]]:
+    """Debriefs per week, and the mean activation (0-10) of those that noted one.
 
-    Debriefs (a short, self-directed check after a hard session) are a record kind of their
-    own, coming after export format version 2. Until that kind exists there is nothing to
-    count, and every week has 0. When it lands, count them here like confidentiality events
-    (from `entries_by_kind`, kind 'debrief'), and add their activation beside mood.
+    One walk of the covering index `debriefs_by_time` (sort_ts, activation) per week, like the
+    check-ins: no debrief's text is read.
     """
-    del conn
-    return {start: 0 for start, _, _ in json.loads(bounds)}
+    sums = {start: json.loads(row) for start, row in conn.execute(DEBRIEFS_BY_WEEK, (bounds,))}
+    return {start: (count, _mean(total, noted)) for start, (count, total, noted) in sums.items()}
 
 
 def weekly(conn: Any, starts: Sequence[date]) -> list[WeekSummary]:
@@ -259,7 +267,8 @@ def weekly(conn: Any, starts: Sequence[date]) -> list[WeekSummary]:
                 flagged_sessions=int(flagged),
                 confidentiality_events=events[key],
                 shared_my_story=int(story),
-                debriefs=debriefs[key],
+                debriefs=debriefs[key][0],
+                activation=debriefs[key][1],
             )
         )
     return weeks

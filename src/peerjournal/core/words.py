@@ -42,6 +42,7 @@ KIND_WORDS: Mapping[str, KindWords] = {
         "Confidentiality event",
         label="Confidentiality",
     ),
+    "debrief": KindWords("debrief", "debriefs", "Debrief"),
 }
 
 # The timeline's kind column for a confidentiality event says which occasion it was, by the

@@ -42,7 +42,7 @@ from peerjournal.tui.calls import call
 from peerjournal.tui.host import ChangeRelay
 from peerjournal.tui.messages import EntryDeleted, JournalOpened, OpenEntry, OpenForm
 from peerjournal.tui.safety import notify_error
-from peerjournal.tui.screens.registry import SCREENS
+from peerjournal.tui.screens.registry import PALETTE_FORMS, SCREENS
 
 if TYPE_CHECKING:
     from peerjournal.tui.files import AutoBackupOutcome
@@ -456,6 +456,8 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
         lambda: app.action_new("reflection"),
     )
     yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
+    for kind, (title, what) in PALETTE_FORMS.items():
+        yield SystemCommand(title, what, functools.partial(app.action_new, kind))
     for entry in SCREENS.values():
         yield SystemCommand(
             entry.title,

@@ -60,17 +60,35 @@ class ScaleInput(Widget, can_focus=True):
 
     value: reactive[int | None] = reactive(None)
 
-    def __init__(self, label: str, low: str, high: str, *, id: str) -> None:  # noqa: A002
+    def __init__(
+        self,
+        label: str,
+        low: str,
+        high: str,
+        *,
+        id: str,  # noqa: A002
+        minimum: int = SCALE_MIN,
+        maximum: int = SCALE_MAX,
+        caption: bool = True,
+    ) -> None:
+        """A scale from `minimum` to `maximum` (at most 10: "1" then "0" is 10). Without
+        `caption`, the meaning of its ends ("1 = low … 5 = good") is said elsewhere."""
         super().__init__(id=id)
         self.label, self.low, self.high = label, low, high
+        self.minimum, self.maximum, self.caption = minimum, maximum, caption
+        self._label_width = _LABEL_WIDTH if label else 0
+        self._after_one = False  # "1" was the last key: a "0" now makes 10
 
     def render(self) -> Text:
-        line = Text(self.label.ljust(_LABEL_WIDTH), no_wrap=True, overflow="ellipsis")
-        for n in range(SCALE_MIN, SCALE_MAX + 1):
-            style = "reverse bold" if n == self.value else ("dim" if self.value else "")
-            line.append(f" {n} ", style=style)
+        line = Text(self.label.ljust(self._label_width), no_wrap=True, overflow="ellipsis")
+        for n in range(self.minimum, self.maximum + 1):
+            style = "reverse bold" if n == self.value else ("dim" if self.value is not None else "")
+            line.append(f"{n:^3}", style=style)
             line.append(" ")
-        line.append(f" 1 = {self.low} … 5 = {self.high}", style="italic")
+        if self.caption:
+            line.append(
+                f" {self.minimum} = {self.low} … {self.maximum} = {self.high}", style="italic"
+            )
         return line
 
     def on_key(self, event: events.Key) -> None:
@@ -85,36 +103,53 @@ class ScaleInput(Widget, can_focus=True):
             if focused is not None:
                 event.stop()
                 event.prevent_default()
-                focused.post_message(events.Key(event.key, event.character))
+                # Tab moves on from where the cursor is now (a key posted to a widget does
+                # not run the screen's bindings); anything else is typed there.
+                if event.key == "tab":
+                    self.screen.focus_next()
+                elif event.key == "shift+tab":
+                    self.screen.focus_previous()
+                else:
+                    focused.post_message(events.Key(event.key, event.character))
             return
         if event.character and event.character.isdigit():
             event.stop()
             event.prevent_default()
-            if SCALE_MIN <= int(event.character) <= SCALE_MAX:
-                self.value = int(event.character)
+            digit = int(event.character)
+            after_one, self._after_one = self._after_one, False
+            if after_one and digit == 0 and self.maximum >= 10:
+                self.value = 10
                 self.screen.focus_next()
+            elif self.minimum <= digit <= self.maximum:
+                self.value = digit
+                if digit == 1 and self.maximum >= 10:
+                    self._after_one = True  # 1, or the start of 10: enter moves on
+                else:
+                    self.screen.focus_next()
             else:
                 self.app.bell()
         elif event.key == "enter":
+            self._after_one = False
             event.stop()
             event.prevent_default()
             self.screen.focus_next()
 
     def action_nudge(self, step: int) -> None:
+        self._after_one = False
         if self.value is None:  # the first nudge starts from the middle
-            self.value = (SCALE_MIN + SCALE_MAX) // 2
+            self.value = (self.minimum + self.maximum) // 2
             return
-        self.value = min(SCALE_MAX, max(SCALE_MIN, self.value + step))
+        self.value = min(self.maximum, max(self.minimum, self.value + step))
 
     def on_click(self, event: events.Click) -> None:
-        offset = event.x - self.styles.padding.left - _LABEL_WIDTH
+        offset = event.x - self.styles.padding.left - self._label_width
         if offset >= 0 and offset % _CELL_WIDTH < _CELL_WIDTH - 1:
-            chosen = offset // _CELL_WIDTH + SCALE_MIN
-            if SCALE_MIN <= chosen <= SCALE_MAX:
+            chosen = offset // _CELL_WIDTH + self.minimum
+            if self.minimum <= chosen <= self.maximum:
                 self.value = chosen
 
     def validate_value(self, value: int | None) -> int | None:
-        return None if value is None else min(SCALE_MAX, max(SCALE_MIN, int(value)))
+        return None if value is None else min(self.maximum, max(self.minimum, int(value)))
 
 
 SCALES: tuple[tuple[str, str, str], ...] = (

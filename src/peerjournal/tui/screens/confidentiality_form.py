@@ -111,9 +111,13 @@ class ConfidentialityEventForm(RecordForm):
         session_id: str | None = None,
         alias_id: str | None = None,
         occasion: str = "limits_reached",
+        offer_debrief: bool = True,
         **kwargs: Any,
     ) -> None:
+        """`offer_debrief`: offer a short debrief once a new event is saved (False when the
+        session form that opened this one has offered it already)."""
         super().__init__(journal, **kwargs)
+        self.offer_debrief = offer_debrief
         record = self.record if isinstance(self.record, ConfidentialityEvent) else None
         self.session_id = record.session_id if record else session_id
         self.alias_id = record.alias_id if record else alias_id
@@ -317,6 +321,20 @@ class ConfidentialityEventForm(RecordForm):
         if problems:
             raise ValueError(" ".join(problems))
         return event
+
+    def after_save(self, record: Record) -> None:
+        if not self.offer_debrief or isinstance(self.record, ConfidentialityEvent):
+            return  # asked already, or an edit
+        from peerjournal.tui.screens.debrief_form import DEBRIEF_OFFER, DEBRIEF_YES, DebriefForm
+        from peerjournal.tui.screens.session_form import Offer, OfferChain
+
+        offer = Offer(
+            DEBRIEF_OFFER,
+            DEBRIEF_YES,
+            DebriefForm,
+            {"session_id": self.session_id, "event_id": record.id},
+        )
+        OfferChain(self.app, [offer]).start()
 
 
 def payload_from_event(event: ConfidentialityEvent) -> dict[str, Any]:

@@ -22,10 +22,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
 from peerjournal.core.changes import JournalChange
+from peerjournal.core.debriefs import debriefs_after
 from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
-from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
+from peerjournal.core.models import ConfidentialityEvent, Debrief, FollowUp, Record, Session
 from peerjournal.core.sanitize import sanitize_text
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
@@ -45,7 +46,15 @@ from peerjournal.tui.screens.forms import FORMS
 from peerjournal.tui.screens.reflection_form import session_label
 
 KIND_LABELS = {kind: words.singular for kind, words in KIND_WORDS.items() if kind != "alias"}
-_LINK_FIELDS = {"id", "alias_id", "session_id", "created_at", "updated_at"}
+_LINK_FIELDS = {
+    "id",
+    "alias_id",
+    "session_id",
+    "event_id",
+    "follow_up_id",
+    "created_at",
+    "updated_at",
+}
 _MOMENT_FIELDS = {"occurred_at", "at", "done_at"}
 _SCALE_FIELDS = {"mood", "energy", "stress"}
 EMPTY = "—"
@@ -60,6 +69,7 @@ class EntryDetails:
     session: str | None = None  # one-line label of the linked session
     follow_ups: list[FollowUp] = field(default_factory=list)
     events: list[ConfidentialityEvent] = field(default_factory=list)  # of a session
+    debriefs: list[Debrief] = field(default_factory=list)  # after a session or an event
 
 
 def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
@@ -79,11 +89,21 @@ def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
         )
     follow_ups: list[FollowUp] = []
     events: list[ConfidentialityEvent] = []
+    debriefs: list[Debrief] = []
     if isinstance(record, Session):
         follow_ups = journal.follow_ups(session_id=record.id, status=None)
         events = journal.confidentiality_events(session_id=record.id)
+        debriefs = debriefs_after(journal, session_id=record.id)
+    elif isinstance(record, ConfidentialityEvent):
+        debriefs = debriefs_after(journal, event_id=record.id)
+    elif (
+        isinstance(record, Debrief)
+        and record.follow_up_id
+        and journal.exists(FollowUp, record.follow_up_id)
+    ):
+        follow_ups = [journal.get(FollowUp, record.follow_up_id)]
     alias = names.get(alias_id) if alias_id else None
-    return EntryDetails(record, alias, label, follow_ups, events)
+    return EntryDetails(record, alias, label, follow_ups, events, debriefs)
 
 
 def event_line(event: ConfidentialityEvent) -> str:
@@ -92,6 +112,13 @@ def event_line(event: ConfidentialityEvent) -> str:
     text = " ".join((event.notes or event.outcome or event.disclosed_minimum).split())
     line = f"• {describe_moment(event.at)} · {what} · {choice_label('category', event.category)}"
     return line + (f": {text[:80]}" if text else "")
+
+
+def debrief_line(debrief: Debrief) -> str:
+    """One line about a debrief, for the session or event it followed."""
+    activation = "" if debrief.activation is None else f" · activation {debrief.activation}/10"
+    talk = f" · talk to {debrief.talk_to}" if debrief.talk_to else ""
+    return f"• {describe_moment(debrief.at)}{activation}{talk}"
 
 
 def display_value(name: str, value: Any) -> str:
@@ -108,6 +135,8 @@ def display_value(name: str, value: Any) -> str:
         return describe_duration(int(value))
     if name in _SCALE_FIELDS:
         return f"{value} / 5"
+    if name == "activation":
+        return f"{value} / 10"
     if name in CHOICE_LABELS:
         return choice_label(name, str(value))
     return str(value)
@@ -131,12 +160,16 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
                 rows.append((FIELD_LABELS["alias"], details.alias or ""))
             if hasattr(record, "session_id"):
                 rows.append((FIELD_LABELS["session"], details.session or ""))
+    lines = [
+        f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
+        f"{choice_label('status', item.status)}: {item.action}"
+        for item in details.follow_ups
+    ]
+    if isinstance(record, Debrief):
+        rows.append(("Its follow-up", "\n".join(lines)))
+    if isinstance(record, (Session, ConfidentialityEvent)) and details.debriefs:
+        rows.append(("Debriefs after it", "\n".join(debrief_line(d) for d in details.debriefs)))
     if isinstance(record, Session):
-        lines = [
-            f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
-            f"{choice_label('status', item.status)}: {item.action}"
-            for item in details.follow_ups
-        ]
         rows.append(("Follow-ups", "\n".join(lines)))
         events = "\n".join(event_line(event) for event in details.events)
         rows.append(

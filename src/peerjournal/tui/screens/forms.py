@@ -10,6 +10,7 @@ from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.base import FormScreen
 from peerjournal.tui.screens.checkin_form import CheckInForm
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
+from peerjournal.tui.screens.debrief_form import DebriefForm
 from peerjournal.tui.screens.follow_up_form import FollowUpForm
 from peerjournal.tui.screens.reflection_form import ReflectionForm
 from peerjournal.tui.screens.session_form import SessionForm
@@ -21,6 +22,7 @@ FORMS: dict[str, type[FormScreen]] = {
     "confidentiality_event": ConfidentialityEventForm,
     "alias": AliasForm,
     "follow_up": FollowUpForm,
+    "debrief": DebriefForm,
 }
 
 __all__ = ["FORMS"]

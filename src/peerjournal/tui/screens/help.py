@@ -225,11 +225,13 @@ def section_rows(section: Section) -> list[tuple[str, str]]:
 
 
 def palette_rows() -> list[tuple[str, str]]:
-    """The journal's screens without a key of their own, as the command palette names them."""
-    from peerjournal.tui.screens.registry import SCREENS
+    """The journal's screens and forms without a key of their own, as the command palette
+    names them."""
+    from peerjournal.tui.screens.registry import PALETTE_FORMS, SCREENS
 
     keyed = {"wellbeing", "search", "aliases", "follow_ups"}  # on the timeline's keys
-    return [(entry.title, entry.help) for entry in SCREENS.values() if entry.name not in keyed]
+    screens = [(entry.title, entry.help) for entry in SCREENS.values() if entry.name not in keyed]
+    return screens + list(PALETTE_FORMS.values())
 
 
 class HelpScreen(ModalScreen[None]):

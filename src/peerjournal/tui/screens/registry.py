@@ -113,4 +113,14 @@ SCREENS: dict[str, ScreenEntry] = {
     )
 }
 
-__all__ = ["SCREENS", "ScreenEntry"]
+# Record forms the palette opens by name that have no key of their own (the help lists them
+# with the palette's screens): kind -> (title, what it is for).
+PALETTE_FORMS: dict[str, tuple[str, str]] = {
+    "debrief": (
+        "Debrief",
+        "Two minutes for you after a hard session: how you are now, what is yours, who you "
+        "will talk to (never what happened)",
+    ),
+}
+
+__all__ = ["PALETTE_FORMS", "SCREENS", "ScreenEntry"]

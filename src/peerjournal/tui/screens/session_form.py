@@ -8,7 +8,8 @@ Besides the session's own fields (design.md section 5) the form can, in the same
 All of that is written in one transaction, so a failed save (disk full) leaves nothing half
 done. After a save, the form offers the records that naturally follow: a confidentiality event
 when the limits of confidentiality were reached, a self-disclosure reflection when the
-supporter shared their story.
+supporter shared their story, and a short debrief (last) after a safety flag or a new "this
+stayed with me" tick.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.messages import OpenForm
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
+from peerjournal.tui.screens.debrief_form import DEBRIEF_OFFER, DEBRIEF_YES, DebriefForm
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
     FIELD_LABELS,
@@ -62,7 +64,7 @@ TEXT_FIELDS: tuple[tuple[str, bool], ...] = tuple(
     (name, name not in SINGLE_LINE_TEXT) for name in Session.TEXT_FIELDS
 )
 CHOICE_FIELDS = ("modality", "method", "setting", "safety_flag")
-FLAG_FIELDS = ("shared_my_story", "reviewed_with_person")
+FLAG_FIELDS = ("shared_my_story", "reviewed_with_person", "stayed_with_me")
 PAYLOAD_IDS: tuple[str, ...] = (
     "when_date",
     "when_time",
@@ -387,6 +389,13 @@ class SessionForm(RecordForm):
         assert isinstance(record, Session)
         before = self.record if isinstance(self.record, Session) else None
         offers: list[Offer] = []
+        # A short debrief after a new safety flag or a new "this stayed with me" tick: asked
+        # last, and once (the event form opened from here does not ask again).
+        flagged = record.safety_flag != "none" and (
+            before is None or before.safety_flag != record.safety_flag
+        )
+        stayed = record.stayed_with_me and (before is None or not before.stayed_with_me)
+        debrief = flagged or stayed
         if record.safety_flag == "limits_reached" and (
             before is None or before.safety_flag != "limits_reached"
         ):
@@ -397,7 +406,11 @@ class SessionForm(RecordForm):
                     "is for your own practice. Record what happened here now?",
                     "Record it",
                     ConfidentialityEventForm,
-                    {"session_id": record.id, "alias_id": record.alias_id},
+                    {
+                        "session_id": record.id,
+                        "alias_id": record.alias_id,
+                        "offer_debrief": not debrief,
+                    },
                 )
             )
         if record.safety_flag == "concern" and (before is None or before.safety_flag != "concern"):
@@ -407,7 +420,12 @@ class SessionForm(RecordForm):
                     "decided and why? A decision not to share is worth recording too.",
                     "Record it",
                     ConfidentialityEventForm,
-                    {"session_id": record.id, "alias_id": record.alias_id, "occasion": "concern"},
+                    {
+                        "session_id": record.id,
+                        "alias_id": record.alias_id,
+                        "occasion": "concern",
+                        "offer_debrief": not debrief,
+                    },
                 )
             )
         if record.shared_my_story and (before is None or not before.shared_my_story):
@@ -420,6 +438,8 @@ class SessionForm(RecordForm):
                     {"session_id": record.id, "template": "self_disclosure"},
                 )
             )
+        if debrief:
+            offers.append(Offer(DEBRIEF_OFFER, DEBRIEF_YES, DebriefForm, {"session_id": record.id}))
         if offers:
             OfferChain(self.app, offers).start()
 

@@ -36,6 +36,7 @@ KIND_CHOICES = [
     ("Reflections", "reflection"),
     ("Check-ins", "checkin"),
     ("Confidentiality", "confidentiality_event"),  # events; the longer name wraps
+    ("Debriefs", "debrief"),
     ("For supervision", "supervision"),  # reflections marked for supervision
 ]
 

@@ -2,11 +2,12 @@
 
 Reflects back what the supporter wrote, week by week, for the last 4, 12 or 52 weeks
 (`p` or the tabs): weekly means of mood, energy and stress drawn as bars on a fixed 1-5
-scale beside this week's numbers, check-ins per week, the workload of the same weeks, the
-self-care notes most often written, and a table with every week's numbers. When the
-sustained-strain rule holds (core/wellbeing.py), one calm line points to supervision, the
-person's own supports and their employer's assistance programme; Settings can turn it off, and
-the "On this day" panel too. No streaks, badges or scores: nothing here is a verdict.
+scale beside this week's numbers, check-ins per week, the workload of the same weeks (with
+the debriefs and the mean activation, 0 to 10, noted in them), the self-care notes most often
+written, and a table with every week's numbers. When the sustained-strain rule holds
+(core/wellbeing.py), one calm line points to supervision, the person's own supports and their
+employer's assistance programme; Settings can turn it off, and the "On this day" panel too.
+No streaks, badges or scores: nothing here is a verdict.
 
 The summary comes from `core.wellbeing.wellbeing_summary` (SQL sums over indexes) in a
 thread worker; the screen runs no SQL. Self-care notes are the person's own words and reach
@@ -52,7 +53,7 @@ COLUMNS = (
     ("Flagged", "flagged"),
     ("Confid.", "confidentiality"),
     ("My story", "story"),
-    ("Debriefs", "debriefs"),
+    ("Debriefs", "debriefs"),  # how many, and in brackets their mean activation (0-10)
 )
 
 
@@ -92,6 +93,12 @@ def work_lines(weeks: list[WeekSummary]) -> Content:
             str(this_week.sessions),
         ),
         ("hours", sparkline([w.hours for w in weeks], 0, top_hours), f"{this_week.hours:.2f}"),
+        # How activated I was in the week's debriefs, 0 to 10 (· = no debrief that week).
+        (
+            "activation",
+            sparkline([w.activation for w in weeks], 0, 10),
+            _number(this_week.activation),
+        ),
     ]
     sessions = sum(w.sessions for w in weeks)
     totals = (
@@ -102,9 +109,28 @@ def work_lines(weeks: list[WeekSummary]) -> Content:
         f"{_plural(sum(w.flagged_sessions for w in weeks), 'flagged session')}, "
         f"{_plural(sum(w.confidentiality_events for w in weeks), 'confidentiality event')}; "
         f"shared my story {_plural(sum(w.shared_my_story for w in weeks), 'time')}; "
-        f"{_plural(sum(w.debriefs for w in weeks), 'debrief')}."
+        f"{_plural(sum(w.debriefs for w in weeks), 'debrief')}"
+        f"{_activation_words(weeks)}."
     )
     return Content.assemble(_lines(rows, "this week"), "\n", (totals, "$text-muted"))
+
+
+def _activation_words(weeks: list[WeekSummary]) -> str:
+    """The range of the weekly mean activation, or nothing when no debrief noted one."""
+    noted = [w.activation for w in weeks if w.activation is not None]
+    if not noted:
+        return ""
+    return (
+        f" (how activated I was, 0 to 10: weekly means from {min(noted):g} to {max(noted):g}; "
+        "in brackets in the table)"
+    )
+
+
+def debriefs_cell(week: WeekSummary) -> str:
+    """The table's debriefs of a week: "2 (6.5)", the mean activation in brackets."""
+    if week.activation is None:
+        return str(week.debriefs)
+    return f"{week.debriefs} ({week.activation:.1f})"
 
 
 def _lines(rows: list[tuple[str, str, str]], caption: str) -> Content:
@@ -310,7 +336,7 @@ class WellbeingScreen(Screen[None]):
                 str(week.flagged_sessions),
                 str(week.confidentiality_events),
                 str(week.shared_my_story),
-                str(week.debriefs),
+                debriefs_cell(week),
                 key=week.week_start.isoformat(),
             )
 
