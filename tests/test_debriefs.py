@@ -301,3 +301,18 @@ def test_weekly_count_and_mean_activation_known_answers(journal: Journal, zone) 
     # The JSON keeps exactly the issue's fields: the count, not the activation.
     assert summary.to_json()["weeks"][1]["debriefs"] == 2
     assert "activation" not in summary.to_json()["weeks"][1]
+
+
+def test_a_backup_without_a_debriefs_table_still_verifies(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup made before debriefs existed (schema 8) has no table for them: it counts none
+    instead of being refused as unreadable. (A table name no backup has stands in for it.)"""
+    from peerjournal.core.backup import create_backup, verify_backup
+
+    journal.save(Alias(id=new_id(), pseudonym="River"))
+    made = tmp_path / "old.pjbackup"
+    create_backup(journal, made)
+    monkeypatch.setattr(Debrief, "TABLE", "debriefs_not_in_this_backup")
+    counts = verify_backup(made, PASSPHRASE, policy=TEST_POLICY).counts
+    assert counts["alias"] == 1 and counts["debrief"] == 0

@@ -244,3 +244,29 @@ async def test_the_palette_opens_a_debrief(existing_home) -> None:  # type: igno
             form.query_one("#talk_by_date", Input).value
             == (date.today() + timedelta(days=1)).isoformat()
         )
+
+
+async def test_editing_a_debrief_keeps_its_one_follow_up(journal: Journal) -> None:
+    today = date.today()
+    saved = save_debrief(
+        journal,
+        Debrief(
+            id=new_id(),
+            at="2026-11-20T15:00:00+00:00",
+            activation=6,
+            talk_to="my supervisor",
+            talk_by=(today + timedelta(days=1)).isoformat(),
+        ),
+        today=today,
+    )
+    app = OpenFormApp(journal, lambda: DebriefForm(journal, record=saved, known_aliases=[]))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await wait_for_screen(pilot, DebriefForm)
+        await settle(pilot)
+        assert form.query_one("#activation", ScaleInput).value == 6
+        set_field(form, "talk_to", "a friend from my group")
+        await save_form(pilot)
+    (debrief,) = journal.all_records(Debrief)
+    (follow_up,) = journal.all_records(FollowUp)
+    assert debrief.follow_up_id == follow_up.id and debrief.talk_to == "a friend from my group"
+    assert follow_up.action == "Talk to a friend from my group"
