@@ -79,7 +79,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("n", "New alias (a pseudonym is enough)"),
             ("e", "Edit: themes, dual relationship, limits explained, consent, notes"),
             ("x", "Close or reopen (asks first)"),
-            ("delete", "Delete an alias that has no entries (asks); one with entries is closed"),
+            ("delete", "Delete (asks); its entries stay, marked “alias deleted”"),
             ("enter", "Into its entries; enter again opens one"),
             ("escape", "Back"),
         ],

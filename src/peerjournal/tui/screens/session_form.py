@@ -26,7 +26,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
+from peerjournal.core.models import DELETED_ALIAS_NAME, Alias, FollowUp, Record, Session, new_id
 from peerjournal.core.privacy import IdentifierHint, pseudonym_hints, sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
@@ -303,6 +303,8 @@ class SessionForm(RecordForm):
             )
         elif typed in {name.casefold() for name in self._known}:
             status = "Existing alias."
+        elif typed.startswith(DELETED_ALIAS_NAME + " "):
+            status = "An alias that was deleted: the session keeps this mark."
         else:
             status = "New alias: it will be created when you save."
         self.query_one("#alias_status", Static).update(status)
