@@ -33,7 +33,32 @@ from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.backup import take_auto_backup
 
-CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
+STYLES_DIR = Path(__file__).parent / "styles"
+# The app's stylesheets (docs/architecture.md, "Styles"): the shared rules, then one file per
+# screen module, named after it. A base screen's file comes before its subclasses' files, so
+# that, as with DEFAULT_CSS, a subclass's rule wins a tie. Every file in styles/ is listed
+# (a test checks it), and they ship in the wheel (pyproject package data).
+STYLESHEETS = (
+    "app",
+    "record_form",  # RecordForm, before the forms built on it
+    "unlock",  # _GateScreen, before CreateScreen and UnlockScreen
+    "search",  # SearchScreen
+    "aliases",
+    "backup",
+    "digest",
+    "entry",
+    "follow_up_form",
+    "followups",
+    "help",
+    "passphrase",
+    "reflection_form",
+    "retention",
+    "session_form",
+    "settings",
+    "timeline",
+    "wellbeing",
+)
+CSS_PATH = [str(STYLES_DIR / f"{name}.tcss") for name in STYLESHEETS]
 DEFAULT_IDLE_MINUTES = 5
 UNDO_DELETE_SECONDS = 10.0
 IDLE_SETTING = "idle_minutes"
@@ -487,4 +512,4 @@ def _close_leak_paths(app: App[Any]) -> None:
     app._devtools_redirector = None
 
 
-__all__ = ["CSS_PATH", "PeerJournalApp", "on"]
+__all__ = ["CSS_PATH", "STYLESHEETS", "STYLES_DIR", "PeerJournalApp", "on"]

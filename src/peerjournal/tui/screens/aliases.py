@@ -105,26 +105,6 @@ class AliasNameScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
 
-    DEFAULT_CSS = """
-    AliasNameScreen #alias-name-error {
-        color: $error;
-        height: auto;
-        margin-bottom: 1;
-    }
-    AliasNameScreen #alias-name {
-        margin-top: 1;
-    }
-    AliasNameScreen #limits-details {
-        height: auto;
-    }
-    AliasNameScreen #limits-on {
-        width: 18;
-    }
-    AliasNameScreen #limits-note {
-        width: 1fr;
-    }
-    """
-
     def on_mount(self) -> None:
         self.query_one("#alias-name", Input).focus()
         self.query_one("#limits-details").display = False
@@ -293,45 +273,6 @@ def _follow_up_line(follow_up: FollowUp, today: date) -> Content:
 
 class AliasesScreen(EntryListScreen):
     """Aliases on the left; the selected one's details, sessions and follow-ups on the right."""
-
-    DEFAULT_CSS = """
-    AliasesScreen #aliases-body {
-        height: 1fr;
-    }
-    AliasesScreen #alias-list {
-        width: 26;
-        height: 1fr;
-        max-height: 100%;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-detail {
-        width: 1fr;
-        height: 1fr;
-    }
-    AliasesScreen #alias-info {
-        height: auto;
-        max-height: 8;
-        padding: 0 1;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-sessions {
-        height: 1fr;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-follow-ups {
-        height: auto;
-        max-height: 7;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-events {
-        height: auto;
-        max-height: 4;
-        border: round $primary 40%;
-    }
-    AliasesScreen OptionList:focus {
-        border: round $primary;
-    }
-    """
 
     BINDINGS = [
         Binding("n", "new_alias", "New alias"),

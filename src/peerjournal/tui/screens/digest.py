@@ -158,15 +158,6 @@ class SavePathScreen(ModalScreen[str | None]):
 class DigestPresentScreen(Screen[None]):
     """The reviewed digest, full screen, to read out or show; escape goes back."""
 
-    DEFAULT_CSS = """
-    DigestPresentScreen #present-body {
-        height: 1fr;
-        padding: 1 2;
-    }
-    DigestPresentScreen #present-text {
-        max-width: 100;
-    }
-    """
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("pagedown", "page(1)", "Page down", show=False),
@@ -198,68 +189,6 @@ class DigestPresentScreen(Screen[None]):
 
 class DigestScreen(Screen[None]):
     """Prepare, review, then present or save the supervision digest; escape goes back."""
-
-    DEFAULT_CSS = """
-    DigestScreen #digest-notice {
-        height: auto;
-        padding: 0 1;
-        color: $warning;
-        text-style: bold;
-    }
-    DigestScreen #digest-range {
-        height: 1;
-        margin-top: 1;
-        padding: 0 1;
-    }
-    DigestScreen #digest-range Static {
-        width: auto;
-        margin-right: 1;
-        color: $text-muted;
-    }
-    DigestScreen #digest-range Input {
-        width: 12;
-        margin-right: 1;
-    }
-    DigestScreen #digest-range Checkbox {
-        width: auto;
-        height: 1;
-        border: none;
-        padding: 0;
-        margin-right: 1;
-        background: transparent;
-    }
-    DigestScreen #digest-left-out, DigestScreen #digest-summary {
-        height: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    DigestScreen #digest-summary.-error {
-        color: $error;
-    }
-    DigestScreen #digest-candidates {
-        height: auto;
-        max-height: 8;
-        margin: 0 1;
-        border: round $warning 60%;
-    }
-    DigestScreen #digest-candidates:focus {
-        border: round $warning;
-    }
-    DigestScreen #digest-body {
-        height: 1fr;
-        min-height: 4;
-        margin: 0 1;
-        border: round $primary 40%;
-        background: $surface;
-    }
-    DigestScreen #digest-body:focus {
-        border: round $primary;
-    }
-    DigestScreen #digest-text {
-        padding: 0 1;
-        max-width: 100;
-    }
-    """
 
     BINDINGS = [
         Binding("space", "toggle_candidate", "Keep/redact"),

@@ -115,21 +115,6 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
 class HelpScreen(ModalScreen[None]):
     """A keyboard reference."""
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    HelpScreen > VerticalScroll {
-        width: 90;
-        max-width: 96%;
-        height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
-
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def __init__(self) -> None:

@@ -146,25 +146,6 @@ class SessionForm(RecordForm):
     FIRST_FIELD = "#goal_focus"
     PAYLOAD_IDS = PAYLOAD_IDS
 
-    DEFAULT_CSS = """
-    SessionForm .pj-duration {
-        width: 1fr;
-    }
-    SessionForm #duration {
-        width: 16;
-    }
-    SessionForm .pj-alias {
-        width: 2fr;
-    }
-    SessionForm #follow_up_due {
-        width: 17;
-    }
-    SessionForm .pj-owner {
-        width: 18;
-        max-width: 18;
-    }
-    """
-
     def __init__(self, journal: Journal, *, alias_id: str | None = None, **kwargs: Any) -> None:
         """`alias_id` pre-fills the alias (a new session started from an alias)."""
         self._known: list[str] = []
