@@ -135,6 +135,19 @@ def test_timeline(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_timeline_in_a_light_theme(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    """Issue 15: colours come from the theme's variables, so a light theme reads as well
+    (title bar, filters, flagged rows, due-soon panel, footer)."""
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        pilot.app.theme = "textual-light"
+        await _unlocked(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
     Journal.create(fixed_home, PASSPHRASE, policy=TEST_POLICY).close()
 
