@@ -137,6 +137,9 @@ class OfferChain:
                 await self._app.push_screen(form)
 
 
+DURATION_CHARACTERS = r"[0-9A-Za-z.,: ]*"
+
+
 class SessionForm(RecordForm):
     """Log or edit a session; dismisses with the saved Session, or None."""
 
@@ -183,6 +186,9 @@ class SessionForm(RecordForm):
                     id="duration",
                     placeholder="e.g. 45",
                     max_length=12,
+                    # Only what a duration is written with: alt+4 arrives as "¢" in many
+                    # terminals (seen through tmux), and that must not land in the field.
+                    restrict=DURATION_CHARACTERS,
                     suggester=SuggestFromList(DURATION_SUGGESTIONS),
                 )
         with Horizontal(classes="pj-row"):
