@@ -45,9 +45,9 @@ def test_no_screen_keeps_its_styles_in_default_css() -> None:
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and issubclass(cls, Screen):
-                if cls.__dict__.get("DEFAULT_CSS"):
-                    offenders.append(f"{info.name}.{name}")
+            own = cls.__module__ == module.__name__
+            if own and issubclass(cls, Screen) and cls.__dict__.get("DEFAULT_CSS"):
+                offenders.append(f"{info.name}.{name}")
     assert offenders == [], "move these screens' CSS to styles/<module>.tcss"
 
 
