@@ -384,14 +384,14 @@ async def test_deleting_an_alias_says_what_happens_to_its_entries_and_does_it(
         await pilot.press("delete")
         await wait_for_screen(pilot, ConfirmScreen)
         question = str(app.screen.query_one(".dialog-text", Static).render())
-        assert "1 entry stay, marked “alias deleted”" in question
+        assert "1 entry stays, marked “alias deleted”" in question
         await pilot.press("n")  # "Keep it"
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "no dialog")
         assert names(app) == ["River"]
         await pilot.press("delete")
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
-        await wait_for_notice(pilot, "River deleted. Their 1 entry now show “alias deleted 1”")
+        await wait_for_notice(pilot, "River deleted. Their 1 entry now shows “alias deleted 1”")
         await wait_until(pilot, lambda: names(app) == [], "River to leave the list")
     assert journal.list_aliases() == []
     assert journal.get(Session, session.id).alias_id == river.id

@@ -515,7 +515,8 @@ class AliasesScreen(EntryListScreen):
         if count:
             entries = _entries(count)
             question = (
-                f"Delete {name}? Their {entries} stay, marked “alias deleted” with a number "
+                f"Delete {name}? Their {entries} {'stays' if count == 1 else 'stay'}, marked "
+                "“alias deleted” with a number "
                 "instead of the name. The pseudonym, nicknames, themes and notes go for good "
                 "and cannot be brought back; words in the entries' own text stay as written. "
                 "Closing it instead (x) keeps everything."
@@ -533,7 +534,8 @@ class AliasesScreen(EntryListScreen):
             return
         if isinstance(result, Alias):
             self.notify(
-                f"{name} deleted. Their {_entries(count)} now show “{result.pseudonym}”.",
+                f"{name} deleted. Their {_entries(count)} now "
+                f"{'shows' if count == 1 else 'show'} “{result.pseudonym}”.",
                 markup=False,
                 timeout=5,
             )
