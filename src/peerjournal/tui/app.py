@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from rich.text import Text
@@ -58,7 +58,7 @@ STYLESHEETS = (
     "timeline",
     "wellbeing",
 )
-CSS_PATH = [str(STYLES_DIR / f"{name}.tcss") for name in STYLESHEETS]
+CSS_PATH: list[str | PurePath] = [STYLES_DIR / f"{name}.tcss" for name in STYLESHEETS]
 DEFAULT_IDLE_MINUTES = 5
 UNDO_DELETE_SECONDS = 10.0
 IDLE_SETTING = "idle_minutes"
