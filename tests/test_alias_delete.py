@@ -108,3 +108,15 @@ def test_a_deleted_alias_survives_an_export_and_import(journal: Journal, tmp_pat
         }
         assert other.list_aliases() == []
         assert other.alias_names()[alias.id] == "alias deleted 1"
+
+
+def test_the_markdown_export_shows_the_mark_and_no_name(journal: Journal) -> None:
+    from peerjournal.core.markdown import EntryFilter, render_markdown
+
+    alias, _ = _alias_with_entries(journal, "Riverstone")
+    journal.delete_alias(alias.id)
+    document = render_markdown(journal, EntryFilter()).document
+    assert "alias deleted 1" in document
+    assert "Riverstone" not in document
+    # Not an alias of its own any more: no section for it among the aliases.
+    assert "## alias deleted 1" not in document and "# alias deleted 1" not in document
