@@ -363,20 +363,35 @@ async def test_the_alias_page_lists_every_kind_that_belongs_to_it(journal: Journ
         assert "told the GP" in event
 
 
-async def test_an_alias_without_entries_can_be_deleted_one_with_entries_not(
+async def test_deleting_an_alias_says_what_happens_to_its_entries_and_does_it(
     journal: Journal,
 ) -> None:
+    """Issue 16: one with no entries goes; one with entries leaves them, marked "alias
+    deleted 1", after a question that says so."""
     river = add_alias(journal, "River")
-    add_session(journal, river, "Housing", days=1)
+    session = add_session(journal, river, "Housing", days=1)
     add_alias(journal, "Wren")
     app = HarnessApp(lambda: AliasesScreen(journal))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot)
         assert names(app) == ["River", "Wren"]
-        await pilot.press("delete")
-        await wait_for_notice(pilot, "River has 1 entry, so it stays")
         await pilot.press("down", "delete")
         await wait_for_screen(pilot, ConfirmScreen)
+        assert "no entries" in str(app.screen.query_one(".dialog-text", Static).render())
         await pilot.press("y")
         await wait_until(pilot, lambda: names(app) == ["River"], "Wren to go")
-    assert [a.pseudonym for a in journal.list_aliases()] == ["River"]
+        await pilot.press("delete")
+        await wait_for_screen(pilot, ConfirmScreen)
+        question = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "1 entry stays, marked “alias deleted”" in question
+        await pilot.press("n")  # "Keep it"
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "no dialog")
+        assert names(app) == ["River"]
+        await pilot.press("delete")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_for_notice(pilot, "River deleted. Their 1 entry now shows “alias deleted 1”")
+        await wait_until(pilot, lambda: names(app) == [], "River to leave the list")
+    assert journal.list_aliases() == []
+    assert journal.get(Session, session.id).alias_id == river.id
+    assert journal.alias_names()[river.id] == "alias deleted 1"

@@ -235,6 +235,15 @@ async def test_duration_suggests_and_alt_digits_are_not_keys(journal: Journal) -
         assert get_field(form, "duration") == "1h30"
         assert not any(key.startswith("alt+") for key in form._bindings.key_to_bindings)
         assert not form.query(".pj-quick")
+        # What alt+1..alt+4 arrive as in many terminals (tmux sends ESC+4 and Textual reads
+        # "¢") is not written into the field.
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        field = form.query_one("#duration")
+        for junk in "¡™£¢":  # as the terminal driver hands them over (Pilot would drop them)
+            field.post_message(events.Key(junk, junk))
+        await pilot.press("4")
+        await settle(pilot)
+        assert get_field(form, "duration") == "4"
 
 
 async def test_bad_date_or_duration_keeps_the_form_and_says_why(journal: Journal) -> None:

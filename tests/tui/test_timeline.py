@@ -293,3 +293,46 @@ async def test_a_for_supervision_filter_and_x_clears_every_filter(home: Path) ->
         assert len(view.items) == 3
         assert app.screen.query_one("#kind-filter", Select).value == "all"
         assert app.screen.query_one("#tag-filter", Input).value == ""
+
+
+async def test_up_and_down_in_the_alias_filter_go_round_past_any_alias(home: Path) -> None:
+    """Issue 16: Up in the alias filter did not get past "Any alias". From "Any alias" Up
+    goes on to the last alias (Down from the last comes back), the way a person scrolls a
+    short list; the list opens on the alias chosen, so Up from there walks towards the top."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        for name in ("Ash", "Birch", "Cedar"):
+            journal.save(Alias(id=new_id(), pseudonym=name))
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        select = app.screen.query_one("#alias-filter", Select)
+        select.focus()
+        await pilot.press("up")  # a closed filter opens on Up as on Enter
+        await settle(app, pilot)
+        overlay = select.query_one(SelectOverlay)
+        assert select.expanded
+
+        def highlighted() -> str:
+            assert overlay.highlighted is not None
+            return str(overlay.get_option_at_index(overlay.highlighted).prompt)
+
+        assert highlighted() == "Any alias"
+        seen = []
+        for _ in range(4):
+            await pilot.press("up")
+            await pilot.pause()
+            seen.append(highlighted())
+        assert seen == ["Cedar", "Birch", "Ash", "Any alias"]
+        await pilot.press("up", "enter")
+        await settle(app, pilot)
+        assert not select.expanded
+        assert select.value != Select.BLANK
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert highlighted() == "Cedar"
+        await pilot.press("down")
+        await pilot.pause()
+        assert highlighted() == "Any alias"

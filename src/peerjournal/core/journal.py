@@ -35,6 +35,7 @@ from peerjournal.core.errors import (
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy, derive_keys
 from peerjournal.core.models import (
     BY_KIND,
+    DELETED_ALIAS_NAME,
     REFLECTION_TEMPLATES,
     TIMELINE_KINDS,
     Alias,
@@ -598,7 +599,11 @@ class Journal:
 
     @_serialised
     def list_aliases(self, status: str | None = None) -> list[Alias]:
-        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+        """The aliases with `status`; by default every one a person can still pick (active
+        and closed), never the placeholders of deleted ones (`delete_alias`)."""
+        where, params = (
+            ("WHERE status = ?", (status,)) if status else ("WHERE status <> 'deleted'", ())
+        )
         rows = self._conn.execute(
             f"SELECT {', '.join(_columns(Alias))} FROM aliases {where} "  # noqa: S608
             "ORDER BY pseudonym COLLATE NOCASE",
@@ -620,6 +625,40 @@ class Journal:
             "SELECT count(*) FROM entries WHERE alias_id = ?", (alias_id,)
         ).fetchone()
         return int(row[0])
+
+    @_serialised
+    def delete_alias(self, alias_id: str) -> Deleted | Alias:
+        """Delete an alias. One with no entries goes entirely, like any record (the `Deleted`
+        returned can undo it for a while). One with entries leaves them in place, marked
+        "alias deleted N": its row keeps only its id, its creation time and that numbered
+        placeholder; the pseudonym, nicknames, themes and notes are overwritten (secure_delete
+        zeroes the old cells) and it leaves every list of aliases. That cannot be undone; the
+        placeholder is returned. Exports carry it as an alias with status "deleted"."""
+        with self.transaction():
+            alias = self.get(Alias, alias_id)
+            if alias.status == "deleted":
+                return alias
+            if not self.alias_entry_count(alias_id):
+                return self.delete(Alias, alias_id)
+            taken = {
+                name.casefold()
+                for (name,) in self._conn.execute(
+                    "SELECT pseudonym FROM aliases WHERE pseudonym LIKE ?",
+                    (DELETED_ALIAS_NAME + " %",),
+                )
+            }
+            number = 1
+            while f"{DELETED_ALIAS_NAME} {number}" in taken:
+                number += 1
+            placeholder = Alias(
+                id=alias.id,
+                pseudonym=f"{DELETED_ALIAS_NAME} {number}",
+                status="deleted",
+                created_at=alias.created_at,
+            )
+            # An unsaved alias form would keep the pseudonym in the drafts table.
+            self._conn.execute("DELETE FROM drafts WHERE key = ?", (f"alias:{alias_id}",))
+            return self.save(placeholder)
 
     @_serialised
     def alias_names(self) -> dict[str, str]:

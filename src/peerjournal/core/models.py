@@ -23,6 +23,11 @@ MAX_LINE_CHARS = 200
 MAX_TAGS = 50
 
 
+# The name a deleted alias's entries show instead of its pseudonym, numbered ("alias deleted 2")
+# because pseudonyms are unique and entries of one person should still read as one person's.
+DELETED_ALIAS_NAME = "alias deleted"
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -89,7 +94,9 @@ class Alias(Timestamped, Record):
     TABLE: ClassVar[str] = "aliases"
     TIME_FIELD: ClassVar[str] = "created_at"
     REQUIRED: ClassVar[tuple[str, ...]] = ("id", "pseudonym")
-    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"status": ("active", "closed")}
+    # "deleted": the alias was deleted while it had entries. They keep it, marked "alias
+    # deleted N" (DELETED_ALIAS_NAME); nothing else of the alias is kept (Journal.delete_alias).
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"status": ("active", "closed", "deleted")}
     LINE_FIELDS: ClassVar[frozenset[str]] = frozenset({"pseudonym"})
     HAS_TIMESTAMPS: ClassVar[bool] = True
 

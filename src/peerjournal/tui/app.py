@@ -20,7 +20,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -48,7 +48,33 @@ if TYPE_CHECKING:
     from peerjournal.tui.files import AutoBackupOutcome
     from peerjournal.tui.host import JournalHost
 
-CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")
+STYLES_DIR = Path(__file__).parent / "styles"
+# The app's stylesheets (docs/architecture.md, "Styles"): the shared rules, then one file per
+# screen module, named after it. A base screen's file comes before its subclasses' files, so
+# that, as with DEFAULT_CSS, a subclass's rule wins a tie. Every file in styles/ is listed
+# (a test checks it), and they ship in the wheel (pyproject package data).
+STYLESHEETS = (
+    "app",
+    "record_form",  # RecordForm, before the forms built on it
+    "unlock",  # _GateScreen, before CreateScreen and UnlockScreen
+    "search",  # SearchScreen
+    "aliases",
+    "backup",
+    "debrief_form",
+    "digest",
+    "entry",
+    "follow_up_form",
+    "followups",
+    "help",
+    "passphrase",
+    "reflection_form",
+    "retention",
+    "session_form",
+    "settings",
+    "timeline",
+    "wellbeing",
+)
+CSS_PATH: list[str | PurePath] = [STYLES_DIR / f"{name}.tcss" for name in STYLESHEETS]
 DEFAULT_IDLE_MINUTES = 5
 UNDO_DELETE_SECONDS = 10.0
 IDLE_SETTING = "idle_minutes"
@@ -485,4 +511,4 @@ if TYPE_CHECKING:
     # PeerJournalApp is what screens reach through `host(self)`: mypy checks it fits.
     _HOST_CHECK: type[JournalHost] = PeerJournalApp
 
-__all__ = ["CSS_PATH", "PeerJournalApp", "on"]
+__all__ = ["CSS_PATH", "STYLESHEETS", "STYLES_DIR", "PeerJournalApp", "on"]

@@ -6,7 +6,8 @@ when the limits of confidentiality were explained, and its entries (sessions, th
 on them and its confidentiality events, newest first) and follow-ups (Enter on an entry opens
 it; on a linked follow-up, its session). `n` creates an alias by name (pseudonyms
 are unique; the core's message is shown in the dialog), `e`/F2 opens the alias form with every
-detail (AliasForm), `x` closes or reopens it.
+detail (AliasForm), `x` closes or reopens it, Delete deletes it after saying what happens to its
+entries (none: it goes; some: they stay, marked "alias deleted N", and the name goes).
 
 Every Journal call runs in a thread worker; user text is rendered as Content, never markup.
 """
@@ -107,26 +108,6 @@ class AliasNameScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
 
-    DEFAULT_CSS = """
-    AliasNameScreen #alias-name-error {
-        color: $error;
-        height: auto;
-        margin-bottom: 1;
-    }
-    AliasNameScreen #alias-name {
-        margin-top: 1;
-    }
-    AliasNameScreen #limits-details {
-        height: auto;
-    }
-    AliasNameScreen #limits-on {
-        width: 18;
-    }
-    AliasNameScreen #limits-note {
-        width: 1fr;
-    }
-    """
-
     def on_mount(self) -> None:
         self.query_one("#alias-name", Input).focus()
         self.query_one("#limits-details").display = False
@@ -189,19 +170,25 @@ class AliasNameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
 def alias_content(alias: Alias) -> Content:
     name = sanitize_line(alias.pseudonym)
     if alias.status == "closed":
-        return Content.assemble((name, "dim"), ("  closed", "dim italic"))
+        # The gap goes with the name: some SVG renderers drop a run's leading spaces, and the
+        # snapshot pictures then read "Marlowclosed".
+        return Content.assemble((name + "  ", "dim"), ("closed", "dim italic"))
     return Content(name)
 
 
 def alias_details(alias: Alias) -> Content:
     """What is worth seeing at a glance about an alias; all user text literal."""
-    status = "Active" if alias.status == "active" else "Closed"
+    status = {"active": "Active", "deleted": "Deleted"}.get(alias.status, "Closed")
     parts: list[str | tuple[str, str]] = [(status, "bold")]
     if alias.themes:
-        parts += ["  ·  ", ", ".join(sanitize_line(theme) for theme in alias.themes)]
+        parts += [("  ", "bold"), "·  ", ", ".join(sanitize_line(theme) for theme in alias.themes)]
     if alias.knows_me_outside_work:
         parts += ["\n", ("Knows me outside work (dual relationship).", "$warning")]
     if alias.also_known_as:
@@ -289,45 +276,6 @@ def _follow_up_line(follow_up: FollowUp, today: date) -> Content:
 
 class AliasesScreen(EntryListScreen):
     """Aliases on the left; the selected one's details, sessions and follow-ups on the right."""
-
-    DEFAULT_CSS = """
-    AliasesScreen #aliases-body {
-        height: 1fr;
-    }
-    AliasesScreen #alias-list {
-        width: 26;
-        height: 1fr;
-        max-height: 100%;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-detail {
-        width: 1fr;
-        height: 1fr;
-    }
-    AliasesScreen #alias-info {
-        height: auto;
-        max-height: 8;
-        padding: 0 1;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-sessions {
-        height: 1fr;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-follow-ups {
-        height: auto;
-        max-height: 7;
-        border: round $primary 40%;
-    }
-    AliasesScreen #alias-events {
-        height: auto;
-        max-height: 4;
-        border: round $primary 40%;
-    }
-    AliasesScreen OptionList:focus {
-        border: round $primary;
-    }
-    """
 
     BINDINGS = [
         Binding("n", "new_alias", "New alias"),
@@ -548,7 +496,9 @@ class AliasesScreen(EntryListScreen):
 
     @work(exclusive=True, group="alias-close")
     async def action_delete_alias(self) -> None:
-        """Delete an alias that has no entries; one with entries can be closed instead."""
+        """Delete the highlighted alias, after saying what happens to its entries: with none,
+        it goes; with some, they stay, marked "alias deleted N", and the alias's name and
+        details go for good (Journal.delete_alias)."""
         alias = self.selected_alias()
         if alias is None:
             return
@@ -559,26 +509,34 @@ class AliasesScreen(EntryListScreen):
             notify_error(self, error)
             return
         if count:
-            entries = f"{count} entr{'ies' if count != 1 else 'y'}"
-            self.notify(
-                f"{name} has {entries}, so it stays: deleting it would leave them without "
-                "anyone's name. Close it instead (x); it moves to the end of the list.",
-                title="Not deleted",
-                markup=False,
-                timeout=8,
+            entries = _entries(count)
+            question = (
+                f"Delete {name}? Their {entries} {'stays' if count == 1 else 'stay'}, marked "
+                "“alias deleted” with a number "
+                "instead of the name. The pseudonym, nicknames, themes and notes go for good "
+                "and cannot be brought back; words in the entries' own text stay as written. "
+                "Closing it instead (x) keeps everything."
             )
-            return
-        question = f"Delete {name}? It has no entries; its details and notes go for good."
+        else:
+            question = f"Delete {name}? It has no entries; its details and notes go for good."
         if not await self.app.push_screen_wait(
             ConfirmScreen(question, yes="Delete", no="Keep it", danger=True)
         ):
             return
         try:
-            await call(self, self.journal.delete, Alias, alias.id)
+            result = await call(self, self.journal.delete_alias, alias.id)
         except JournalError as error:
             notify_error(self, error, title="Not deleted")
             return
-        self.notify(f"{name} deleted.", markup=False, timeout=3)
+        if isinstance(result, Alias):
+            self.notify(
+                f"{name} deleted. Their {_entries(count)} now "
+                f"{'shows' if count == 1 else 'show'} “{result.pseudonym}”.",
+                markup=False,
+                timeout=5,
+            )
+        else:
+            self.notify(f"{name} deleted.", markup=False, timeout=3)
         self.reload()
 
     def action_back(self) -> None:

@@ -111,60 +111,6 @@ def default_export_path(today: date, fmt: str) -> str:
 class BackupScreen(Screen[None]):
     """Back up now, automatic backups, and the plaintext export; escape goes back."""
 
-    DEFAULT_CSS = """
-    BackupScreen .backup-section {
-        height: auto;
-        margin-bottom: 1;
-        padding: 0 1;
-        border: round $primary 40%;
-    }
-    BackupScreen .backup-section:focus-within {
-        border: round $primary;
-    }
-    BackupScreen .section-title {
-        text-style: bold;
-        color: $text-accent;
-    }
-    BackupScreen .section-row {
-        height: auto;
-    }
-    BackupScreen .section-row Input {
-        width: 1fr;
-    }
-    BackupScreen .section-row Button {
-        margin-left: 1;
-    }
-    BackupScreen .section-row LoadingIndicator {
-        width: 12;  /* five dots and their spaces, so they never wrap over the button */
-        height: 3;
-        margin-left: 1;
-        content-align: center middle;
-        display: none;
-    }
-    BackupScreen .section-row LoadingIndicator.-busy {
-        display: block;
-    }
-    BackupScreen .section-result {
-        height: auto;
-        display: none;
-    }
-    BackupScreen .section-result.-shown {
-        display: block;
-    }
-    BackupScreen .section-result.-error {
-        color: $error;
-    }
-    BackupScreen .section-row Input.short-input {
-        width: 10;
-    }
-    BackupScreen #export-format {
-        width: 50;
-    }
-    BackupScreen .warning {
-        color: $warning;
-    }
-    """
-
     BINDINGS = [
         Binding("ctrl+s", "run_section", "Run this section", priority=True),
         Binding("escape", "back", "Back"),

@@ -67,16 +67,6 @@ class DebriefForm(RecordForm):
     FIRST_FIELD = "#activation"
     PAYLOAD_IDS = PAYLOAD_IDS
 
-    DEFAULT_CSS = """
-    DebriefForm #activation {
-        margin-top: 0;
-    }
-    DebriefForm .pj-talk-by {
-        width: 17;
-        max-width: 17;
-    }
-    """
-
     def __init__(
         self,
         journal: Journal,

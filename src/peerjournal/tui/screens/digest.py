@@ -175,15 +175,6 @@ class DigestPresentScreen(_PagedScreen):
 
     PAGE_BODY = "#present-body"
 
-    DEFAULT_CSS = """
-    DigestPresentScreen #present-body {
-        height: 1fr;
-        padding: 1 2;
-    }
-    DigestPresentScreen #present-text {
-        max-width: 100;
-    }
-    """
     BINDINGS = [
         Binding("escape", "back", "Back"),
     ]
@@ -208,68 +199,6 @@ class DigestScreen(_PagedScreen):
     """Prepare, review, then present or save the supervision digest; escape goes back."""
 
     PAGE_BODY = "#digest-body"
-
-    DEFAULT_CSS = """
-    DigestScreen #digest-notice {
-        height: auto;
-        padding: 0 1;
-        color: $warning;
-        text-style: bold;
-    }
-    DigestScreen #digest-range {
-        height: 1;
-        margin-top: 1;
-        padding: 0 1;
-    }
-    DigestScreen #digest-range Static {
-        width: auto;
-        margin-right: 1;
-        color: $text-muted;
-    }
-    DigestScreen #digest-range Input {
-        width: 12;
-        margin-right: 1;
-    }
-    DigestScreen #digest-range Checkbox {
-        width: auto;
-        height: 1;
-        border: none;
-        padding: 0;
-        margin-right: 1;
-        background: transparent;
-    }
-    DigestScreen #digest-left-out, DigestScreen #digest-summary {
-        height: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    DigestScreen #digest-summary.-error {
-        color: $error;
-    }
-    DigestScreen #digest-candidates {
-        height: auto;
-        max-height: 8;
-        margin: 0 1;
-        border: round $warning 60%;
-    }
-    DigestScreen #digest-candidates:focus {
-        border: round $warning;
-    }
-    DigestScreen #digest-body {
-        height: 1fr;
-        min-height: 4;
-        margin: 0 1;
-        border: round $primary 40%;
-        background: $surface;
-    }
-    DigestScreen #digest-body:focus {
-        border: round $primary;
-    }
-    DigestScreen #digest-text {
-        padding: 0 1;
-        max-width: 100;
-    }
-    """
 
     BINDINGS = [
         Binding("space", "toggle_candidate", "Keep/redact"),

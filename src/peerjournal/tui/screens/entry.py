@@ -184,43 +184,6 @@ LONG_TEXT_CHARS = 20_000
 class EntryScreen(Screen[str | None]):
     """Shows one entry; dismisses with "deleted" after a delete, otherwise None."""
 
-    DEFAULT_CSS = """
-    EntryScreen #entry-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $primary;
-        color: $text;
-        text-style: bold;
-    }
-    EntryScreen #entry-body {
-        padding: 0 2;
-    }
-    EntryScreen .entry-row {
-        height: auto;
-        margin-top: 1;
-    }
-    EntryScreen .entry-label {
-        width: 30;
-        padding-right: 2;
-        color: $text-muted;
-        text-style: bold;
-    }
-    EntryScreen .entry-value {
-        width: 1fr;
-    }
-    EntryScreen .entry-long {
-        height: 20;
-    }
-    EntryScreen .entry-empty {
-        color: $text-disabled;
-    }
-    EntryScreen .entry-stamps {
-        margin: 1 0;
-        color: $text-muted;
-    }
-    """
-
     BINDINGS = [
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),

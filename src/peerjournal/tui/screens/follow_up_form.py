@@ -40,13 +40,6 @@ class FollowUpForm(RecordForm):
     FIRST_FIELD = "#action"
     PAYLOAD_IDS = PAYLOAD_IDS
 
-    DEFAULT_CSS = """
-    FollowUpForm .pj-owner {
-        width: 18;
-        max-width: 18;
-    }
-    """
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pseudonym = ""  # the alias typed, resolved to an id in persist()

@@ -105,26 +105,6 @@ def follow_up_content(
 class FollowUpsScreen(EntryListScreen):
     """Every open follow-up, soonest first, grouped by when it is due."""
 
-    DEFAULT_CSS = """
-    FollowUpsScreen #follow-up-status {
-        height: auto;
-        padding: 0 2;
-        color: $text-muted;
-    }
-    FollowUpsScreen #follow-up-list {
-        height: 1fr;
-        margin: 0 1;
-        border: round $primary 40%;
-    }
-    FollowUpsScreen #follow-up-list:focus {
-        border: round $primary;
-    }
-    FollowUpsScreen #follow-up-list > .option-list--option-disabled {
-        text-style: bold;
-        color: $text-accent;
-    }
-    """
-
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),

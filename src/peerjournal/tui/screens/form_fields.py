@@ -56,6 +56,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
         "dropped": "Dropped",
         "active": "Active",
         "closed": "Closed",
+        "deleted": "Deleted",
     },
     "category": {
         "risk_to_self": "Risk to self",

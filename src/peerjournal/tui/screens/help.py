@@ -157,9 +157,7 @@ SECTIONS: tuple[Section, ...] = (
             "new_alias": "New alias (a pseudonym is enough)",
             "edit": "Edit: themes, dual relationship, limits explained, consent, notes",
             "toggle_closed": "Close or reopen (asks first)",
-            "delete_alias": (
-                "Delete an alias that has no entries (asks); one with entries is closed"
-            ),
+            "delete_alias": ("Delete (asks); its entries stay, marked “alias deleted”"),
         },
         extra=(("enter", "Into its entries; enter again opens one"),),
     ),
@@ -236,21 +234,6 @@ def palette_rows() -> list[tuple[str, str]]:
 
 class HelpScreen(ModalScreen[None]):
     """A keyboard reference."""
-
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    HelpScreen > VerticalScroll {
-        width: 90;
-        max-width: 96%;
-        height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 

@@ -110,52 +110,6 @@ class ChangePassphraseScreen(GateScreen[bool]):
     Dismisses with True once the journal has been re-keyed, False when left unchanged.
     """
 
-    DEFAULT_CSS = """
-    ChangePassphraseScreen {
-        align: center middle;
-    }
-    ChangePassphraseScreen .gate {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        overflow-y: auto;
-        padding: 0 1;
-        border: round $primary;
-        background: $surface;
-    }
-    ChangePassphraseScreen .gate-title {
-        text-style: bold;
-        color: $primary;
-    }
-    ChangePassphraseScreen .gate-muted {
-        color: $text-muted;
-    }
-    ChangePassphraseScreen .gate-status {
-        height: auto;
-    }
-    ChangePassphraseScreen .gate-status.error {
-        color: $error;
-    }
-    ChangePassphraseScreen LoadingIndicator {
-        height: 1;
-        display: none;
-    }
-    ChangePassphraseScreen .busy LoadingIndicator {
-        display: block;
-    }
-    ChangePassphraseScreen .change-label {
-        color: $text-muted;
-    }
-    ChangePassphraseScreen PasswordInput {
-        background: $boost;
-    }
-    ChangePassphraseScreen Center {
-        height: auto;
-        margin-top: 1;
-    }
-    """
-
     BINDINGS = [Binding("escape", "leave", "Leave")]
 
     def __init__(self, journal: Journal, policy: KdfPolicy | None = None) -> None:

@@ -28,51 +28,8 @@ class RecordForm(FormScreen):
     # is known and scrolls the field to the top, hiding everything above it.
     AUTO_FOCUS = ""
 
-    # Textual scopes a screen's DEFAULT_CSS to that screen (and its subclasses), so these
-    # rules only reach the forms' own widgets. Scoping adds no specificity, so rules about a
-    # widget type also name `.form-body`, or the widget's own DEFAULT_CSS could win the tie.
-    DEFAULT_CSS = """
-    .pj-label {
-        color: $text-muted;
-        height: 1;
-    }
-    .pj-row {
-        height: auto;
-    }
-    .pj-cell {
-        height: auto;
-        width: 1fr;
-        margin-right: 1;
-    }
-    /* An Input takes 6 cells of border and padding, and 1 for the cursor after the text:
-       "2026-11-20" needs 17, "14:00" 12, or the field scrolls by one when focused. */
-    .pj-date {
-        width: 17;
-        max-width: 17;
-    }
-    .pj-time {
-        width: 12;
-        max-width: 12;
-    }
-    .form-body TextArea {
-        height: 5;
-    }
-    .form-body TextArea.pj-long {
-        height: 8;
-    }
-    .pj-section {
-        margin-top: 1;
-        text-style: bold;
-        color: $accent;
-    }
-    .pj-hint {
-        color: $text-muted;
-        height: auto;
-    }
-    .form-body Checkbox {
-        margin-top: 1;
-    }
-    """
+    # Its styles: styles/record_form.tcss (every rule starts with `RecordForm`, so it reaches
+    # only the forms' own widgets, subclasses included).
 
     def __init__(self, journal: Journal, **kwargs: Any) -> None:
         super().__init__(journal, **kwargs)

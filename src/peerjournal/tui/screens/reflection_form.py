@@ -76,19 +76,6 @@ class ReflectionForm(RecordForm):
     FIRST_FIELD = "#title"
     PAYLOAD_IDS = PAYLOAD_IDS
 
-    DEFAULT_CSS = """
-    ReflectionForm .form-body TextArea#body {
-        height: 1fr;  /* the space the form has left, at any terminal size */
-        min-height: 8;
-    }
-    ReflectionForm .pj-template {
-        width: 2fr;
-    }
-    ReflectionForm #session_id {
-        width: 1fr;
-    }
-    """
-
     def __init__(
         self,
         journal: Journal,

@@ -113,28 +113,6 @@ class QueryInput(Input):
 class SearchScreen(EntryListScreen):
     """Search every entry; Enter opens the highlighted result."""
 
-    DEFAULT_CSS = """
-    SearchScreen #search-input {
-        margin: 1 1 0 1;
-    }
-    SearchScreen #search-status {
-        height: auto;
-        padding: 0 2;
-        color: $text-muted;
-    }
-    SearchScreen #search-results {
-        height: 1fr;
-        margin: 0 1;
-        border: round $primary 40%;
-    }
-    SearchScreen #search-results:focus {
-        border: round $primary;
-    }
-    SearchScreen #search-results > .option-list--option {
-        padding: 0 1;
-    }
-    """
-
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_query", "Edit search", show=False),

@@ -28,7 +28,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from peerjournal.core.identifiers import IdentifierHint, pseudonym_hints
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
+from peerjournal.core.models import DELETED_ALIAS_NAME, Alias, FollowUp, Record, Session, new_id
 from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
 from peerjournal.tui.messages import OpenForm
@@ -134,6 +134,9 @@ class OfferChain:
             self._app.post_message(OpenForm(offer.form.DRAFT_KIND, options=offer.options))
 
 
+DURATION_CHARACTERS = r"[0-9A-Za-z.,: ]*"
+
+
 class SessionForm(RecordForm):
     """Log or edit a session; dismisses with the saved Session, or None."""
 
@@ -142,25 +145,6 @@ class SessionForm(RecordForm):
     TITLE_TEXT = "New session"
     FIRST_FIELD = "#goal_focus"
     PAYLOAD_IDS = PAYLOAD_IDS
-
-    DEFAULT_CSS = """
-    SessionForm .pj-duration {
-        width: 1fr;
-    }
-    SessionForm #duration {
-        width: 16;
-    }
-    SessionForm .pj-alias {
-        width: 2fr;
-    }
-    SessionForm #follow_up_due {
-        width: 17;
-    }
-    SessionForm .pj-owner {
-        width: 18;
-        max-width: 18;
-    }
-    """
 
     def __init__(self, journal: Journal, *, alias_id: str | None = None, **kwargs: Any) -> None:
         """`alias_id` pre-fills the alias (a new session started from an alias)."""
@@ -199,6 +183,9 @@ class SessionForm(RecordForm):
                     id="duration",
                     placeholder="e.g. 45",
                     max_length=12,
+                    # Only what a duration is written with: alt+4 arrives as "¢" in many
+                    # terminals (seen through tmux), and that must not land in the field.
+                    restrict=DURATION_CHARACTERS,
                     suggester=SuggestFromList(DURATION_SUGGESTIONS),
                 )
         with Horizontal(classes="pj-row"):
@@ -300,6 +287,8 @@ class SessionForm(RecordForm):
             )
         elif typed in {name.casefold() for name in self._known}:
             status = "Existing alias."
+        elif typed.startswith(DELETED_ALIAS_NAME + " "):
+            status = "An alias that was deleted: the session keeps this mark."
         else:
             status = "New alias: it will be created when you save."
         self.query_one("#alias_status", Static).update(status)

@@ -111,24 +111,6 @@ def _parse_whole(text: str, label: str, low: int, high: int, *, blank_ok: bool) 
 class SettingsScreen(Screen[Settings | None]):
     """Edit the journal's settings; ctrl+s saves (and closes), escape leaves."""
 
-    DEFAULT_CSS = """
-    SettingsScreen .settings-input {
-        width: 16;
-    }
-    SettingsScreen #settings-error {
-        color: $error;
-        height: auto;
-        margin-top: 1;
-    }
-    SettingsScreen .settings-info {
-        margin-top: 1;
-        color: $text-muted;
-    }
-    SettingsScreen #change-passphrase {
-        margin-top: 1;
-    }
-    """
-
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "leave", "Leave"),

@@ -46,38 +46,6 @@ class TimelineScreen(Screen[None]):
 
     AUTO_FOCUS = "#timeline-view"  # not the first filter: arrow keys should move entries
 
-    DEFAULT_CSS = """
-    TimelineScreen #title-bar {
-        dock: top;
-        height: 1;
-        background: $primary;
-        color: $text;
-        padding: 0 1;
-    }
-    TimelineScreen #filters {
-        height: 3;
-        padding: 0 1;
-    }
-    TimelineScreen #filters Select {
-        width: 22;
-        margin-right: 1;
-    }
-    TimelineScreen #filters Input {
-        width: 20;
-    }
-    TimelineScreen #main {
-        height: 1fr;
-    }
-    TimelineScreen #side {
-        width: 36;
-        border-left: solid $primary 30%;
-        padding: 0 1;
-    }
-    TimelineScreen.narrow #side {
-        display: none;
-    }
-    """
-
     # The footer shows these in this order: the essential keys first, so that an 80-column
     # footer still has Help, Quit and Lock. Every key is in Help (?).
     BINDINGS = [

@@ -31,48 +31,6 @@ from peerjournal.tui.screens.passphrase import NOT_ACCEPTED, GateScreen, Strengt
 class _GateScreen(GateScreen[None]):
     """Shared layout of the create and unlock screens."""
 
-    DEFAULT_CSS = """
-    _GateScreen, CreateScreen, UnlockScreen {
-        align: center middle;
-    }
-    .gate {
-        width: 70;
-        max-width: 96%;
-        height: auto;
-        max-height: 100%;
-        overflow-y: auto;
-        padding: 0 2;
-        border: round $primary;
-        background: $surface;
-    }
-    .gate-title {
-        text-style: bold;
-        color: $primary;
-        margin: 1 0;
-    }
-    .gate-status {
-        height: auto;
-        min-height: 1;
-    }
-    .gate-status.error {
-        color: $error;
-    }
-    .gate LoadingIndicator {
-        height: 1;
-        display: none;
-    }
-    .gate.busy LoadingIndicator {
-        display: block;
-    }
-    .gate-muted {
-        color: $text-muted;
-    }
-    .gate-label {
-        margin-top: 1;
-        color: $text-muted;
-    }
-    """
-
 
 class UnlockScreen(_GateScreen):
     """Ask for the passphrase and open the journal."""
@@ -177,37 +135,6 @@ class CreateScreen(_GateScreen):
     """
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-    DEFAULT_CSS = """
-    CreateScreen.-short .gate {
-        width: 76;
-        max-width: 100%;
-        padding: 0 1;
-    }
-    CreateScreen.-short .gate-title {
-        margin: 0;
-    }
-    CreateScreen.-short .gate-label {
-        margin-top: 0;
-    }
-    CreateScreen.-short PasswordInput {
-        border: none;
-        height: 1;
-        padding: 0 1;
-        background: $boost;
-    }
-    CreateScreen.-short PasswordInput:focus {
-        background: $primary 25%;
-    }
-    CreateScreen.-short Center {
-        height: auto;
-        margin-top: 1;
-    }
-    CreateScreen.-short #create-button {
-        height: 1;
-        border: none;
-        min-width: 18;
-    }
-    """
 
     def __init__(self, home: Path, policy: KdfPolicy) -> None:
         super().__init__(id="create")

@@ -179,59 +179,6 @@ class WellbeingScreen(Screen[None]):
 
     AUTO_FOCUS = "#wellbeing-body"  # arrows and PgUp/PgDn scroll; tab reaches the table
 
-    DEFAULT_CSS = """
-    WellbeingScreen Tabs {
-        margin: 0 1;
-    }
-    WellbeingScreen #wellbeing-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    WellbeingScreen #wellbeing-notice {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        border-left: thick $accent;
-        display: none;
-    }
-    WellbeingScreen #wellbeing-notice.-shown {
-        display: block;
-    }
-    WellbeingScreen #wellbeing-top {
-        height: auto;
-    }
-    WellbeingScreen #wellbeing-trends {
-        width: 1fr;
-        height: auto;
-    }
-    WellbeingScreen #wellbeing-side {
-        width: 40;
-        height: auto;
-        padding-left: 2;
-    }
-    WellbeingScreen.narrow #wellbeing-top {
-        layout: vertical;
-    }
-    WellbeingScreen.narrow #wellbeing-side {
-        width: 1fr;
-        padding-left: 0;
-    }
-    WellbeingScreen .wellbeing-heading {
-        margin-top: 1;
-        text-style: bold;
-    }
-    WellbeingScreen .wellbeing-text {
-        height: auto;
-    }
-    WellbeingScreen #on-this-day-panel.-hidden {
-        display: none;
-    }
-    WellbeingScreen #wellbeing-weeks {
-        height: auto;
-        margin-top: 1;
-    }
-    """
-
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("p", "next_period", "Period"),
