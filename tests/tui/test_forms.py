@@ -52,12 +52,9 @@ from tests.tui.form_helpers import (
     get_field,
     save_form,
     set_field,
-    settle,
     text_fields,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
 )
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 
