@@ -28,7 +28,8 @@ from peerjournal.core.journal import (
 from peerjournal.core.models import Session, new_id, now_iso
 from tests.clirun import run_cli
 from tests.conftest import PASSPHRASE, TEST_POLICY
-from tests.tui.conftest import make_app, settle, unlock
+from tests.tui.conftest import make_app, unlock
+from tests.tui.pilot import settle
 
 GUARD_SECONDS = 30.0
 

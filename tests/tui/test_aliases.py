@@ -13,18 +13,9 @@ from peerjournal.core.models import Alias, FollowUp, Session, new_id
 from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.aliases import ALIAS_REMINDER, AliasesScreen, AliasNameScreen
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
-from tests.tui.conftest import settle
-from tests.tui.form_helpers import (
-    OpenFormApp,
-    form_app,
-    save_form,
-    set_field,
-    shown_text,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
-)
+from tests.tui.form_helpers import OpenFormApp, form_app, save_form, set_field, shown_text
 from tests.tui.harness import HarnessApp, OpeningHarness
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 HOSTILE = "[@click=app.quit]x[/] [bold] [ \x1b]52;c;SGVsbG8=\x07"
 

@@ -13,7 +13,8 @@ from peerjournal.tui.app import PeerJournalApp
 from peerjournal.tui.safety import PasswordInput
 from peerjournal.tui.widgets.timeline_view import TimelineView
 from tests.conftest import PASSPHRASE, TEST_POLICY
-from tests.tui.conftest import make_app, settle, unlock
+from tests.tui.conftest import make_app, unlock
+from tests.tui.pilot import settle
 
 HOSTILE = "[@click=app.quit]click me[/] [bold]x[/bold] [ \x1b]52;c;aGk=\x07 \x1b]0;title\x07 end"
 

@@ -29,9 +29,9 @@ from peerjournal.tui.screens.backup import (
 )
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from tests.conftest import PASSPHRASE, TEST_POLICY, files_under
-from tests.tui.conftest import settle
-from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED, wait_for_screen, wait_until
+from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 

@@ -17,18 +17,9 @@ from peerjournal.tui.screens.confidentiality_form import (
 from peerjournal.tui.screens.entry import EntryScreen
 from peerjournal.tui.screens.session_form import SessionForm
 from peerjournal.tui.screens.timeline import KIND_CHOICES
-from tests.tui.form_helpers import (
-    OpenFormApp,
-    form_app,
-    save_form,
-    set_field,
-    settle,
-    shown_text,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
-)
+from tests.tui.form_helpers import OpenFormApp, form_app, save_form, set_field, shown_text
 from tests.tui.harness import HarnessApp, OpeningHarness
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 
@@ -43,7 +34,7 @@ async def test_an_empty_event_is_not_saved_and_the_form_says_what_is_missing(
     app = form_app(journal, "confidentiality_event")
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert OFFICIAL_RECORD_NOTE in shown_text(form)
         await pilot.press("ctrl+s")
         await wait_for_notice(pilot, "Choose a category. Write at least one line of what happened.")
@@ -83,7 +74,7 @@ async def test_limits_explained_is_prefilled_from_the_alias(journal: Journal) ->
     app = form_app(journal, "confidentiality_event", alias_id=sky.id)
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert not form.query_one("#limits_explained_before", Checkbox).value
         assert "no date" in str(form.query_one("#limits_hint", Static).visual)
 
@@ -92,7 +83,7 @@ async def test_a_concern_gets_a_short_consultation_record(journal: Journal) -> N
     app = form_app(journal, "confidentiality_event", occasion="concern")
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert CONCERN_NOTE in shown_text(form)
         assert not form.query_one("#disclosed_minimum_cell").display
         assert "What we decided" in shown_text(form)
@@ -113,7 +104,7 @@ async def test_a_concern_flag_offers_the_consultation_record(journal: Journal) -
     app = OpenFormApp(journal, lambda: SessionForm(journal, known_aliases=[]))
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, SessionForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         set_field(form, "alias", "River")
         set_field(form, "safety_flag", "concern")
         set_field(form, "notes", "Talked about feeling low.")
@@ -124,7 +115,7 @@ async def test_a_concern_flag_offers_the_consultation_record(journal: Journal) -
         await wait_until(pilot, lambda: app.screen is not dialog, "the debrief offer")
         await pilot.press("n")  # "Take two minutes to debrief?" Not now
         event_form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert event_form.occasion == "concern"
         assert event_form.query_one("#occasion", Select).value == "concern"
 
@@ -135,7 +126,7 @@ async def test_the_limits_offer_says_where_the_official_record_goes(journal: Jou
     app = OpenFormApp(journal, lambda: SessionForm(journal, known_aliases=[]))
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, SessionForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         set_field(form, "safety_flag", "limits_reached")
         set_field(form, "notes", "A plan for tonight.")
         await save_form(pilot)
@@ -187,7 +178,7 @@ async def test_an_event_is_on_its_alias_page(journal: Journal) -> None:
     _, _, event = _session_with_event(journal)
     app = OpeningHarness(lambda: AliasesScreen(journal))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         listing = app.screen.query_one("#alias-events", OptionList)
         await wait_until(pilot, lambda: listing.option_count == 1, "the event")
         assert listing.border_title == "Confidentiality events (1)"
@@ -204,7 +195,7 @@ def test_the_timeline_filter_offers_events() -> None:
 async def test_a_new_alias_records_when_the_limits_were_explained(journal: Journal) -> None:
     app = HarnessApp(lambda: AliasesScreen(journal))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.press("n")
         dialog = await wait_for_screen(pilot, AliasNameScreen)
         assert not dialog.query_one("#limits-details").display

@@ -23,12 +23,9 @@ from tests.tui.form_helpers import (
     OpenFormApp,
     save_form,
     set_field,
-    settle,
     shown_text,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
 )
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 SIZE = (100, 40)
 
@@ -39,7 +36,7 @@ def session_app(journal: Journal) -> OpenFormApp:
 
 async def save_a_session(pilot, **values: object) -> None:  # type: ignore[no-untyped-def]
     form = await wait_for_screen(pilot, SessionForm)
-    await settle(pilot)
+    await settle(pilot.app, pilot)
     set_field(form, "notes", "Hard one today.")
     for name, value in values.items():
         set_field(form, name, value)
@@ -69,7 +66,7 @@ async def test_a_flagged_session_offers_a_debrief_and_it_makes_its_follow_up(
         assert dialog.focused is dialog.query_one("#no", Button)  # enter never says yes
         await pilot.press("y")
         form = await wait_for_screen(pilot, DebriefForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert "After the session of" in shown_text(form) and "River" in shown_text(form)
         # Nothing is chosen beforehand: saving asks for the activation first.
         assert form.query_one("#activation", ScaleInput).value is None
@@ -104,7 +101,7 @@ async def test_not_now_saves_nothing(journal: Journal) -> None:
         dialog = await answer_until_debrief_offer(pilot)
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen is not dialog, "the dialog to close")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert not any(isinstance(s, DebriefForm) for s in app.screen_stack)
     assert journal.counts()["debrief"] == 0 and journal.counts()["follow_up"] == 0
     assert journal.all_records(Session)[0].stayed_with_me is True
@@ -114,7 +111,7 @@ async def test_an_ordinary_session_offers_no_debrief(journal: Journal) -> None:
     app = session_app(journal)
     async with app.run_test(size=SIZE) as pilot:
         await save_a_session(pilot, alias="River")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.pause(0.05)
         assert not any(isinstance(s, (ConfirmScreen, DebriefForm)) for s in app.screen_stack)
     assert journal.counts()["session"] == 1
@@ -133,7 +130,7 @@ async def test_an_edit_that_keeps_the_flag_does_not_ask_again(journal: Journal) 
     app = OpenFormApp(journal, lambda: SessionForm(journal, record=session, known_aliases=[]))
     async with app.run_test(size=SIZE) as pilot:
         await save_a_session(pilot)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.pause(0.05)
         assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
 
@@ -151,7 +148,7 @@ async def test_a_confidentiality_event_offers_a_debrief_linked_to_it(journal: Jo
     )
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         set_field(form, "category", "risk_to_self")
         set_field(form, "notes", "We made the call together.")
         await save_form(pilot)
@@ -173,7 +170,7 @@ async def test_the_event_offered_after_a_session_does_not_ask_twice(journal: Jou
         await answer_until_debrief_offer(pilot)
         await pilot.press("n")  # not now
         form = await wait_for_screen(pilot, ConfidentialityEventForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert form.offer_debrief is False  # type: ignore[attr-defined]
 
 
@@ -181,7 +178,7 @@ async def test_a_date_too_far_on_is_refused_with_words(journal: Journal) -> None
     app = OpenFormApp(journal, lambda: DebriefForm(journal, known_aliases=[]))
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, DebriefForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert "After the" not in shown_text(form)  # from the palette: no link
         form.query_one("#activation", ScaleInput).value = 4
         set_field(form, "talk_to", "a friend")
@@ -262,7 +259,7 @@ async def test_editing_a_debrief_keeps_its_one_follow_up(journal: Journal) -> No
     app = OpenFormApp(journal, lambda: DebriefForm(journal, record=saved, known_aliases=[]))
     async with app.run_test(size=SIZE) as pilot:
         form = await wait_for_screen(pilot, DebriefForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert form.query_one("#activation", ScaleInput).value == 6
         set_field(form, "talk_to", "a friend from my group")
         await save_form(pilot)

@@ -12,9 +12,9 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, Reflection, Session, new_id
 from peerjournal.tui.screens.digest import NOTICE, DigestScreen, digest_content, parse_day
 from tests.conftest import files_under
-from tests.tui.conftest import settle
-from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED, wait_until
+from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle, wait_until
 
 SIZE = (100, 32)
 TODAY = date.today()

@@ -29,13 +29,9 @@ from tests.tui.form_helpers import (
     get_field,
     save_form,
     set_field,
-    settle,
     shown_text,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
 )
-from tests.tui.pilot import settle as app_settle
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 
@@ -77,7 +73,7 @@ async def test_entry_shows_a_session_fully_and_literally(journal: Journal) -> No
     session = hostile_session(journal)
     app = entry_app(journal, session.id)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         screen = app.screen
         assert screen.id == "entry"
         shown = shown_text(screen)
@@ -152,7 +148,7 @@ async def test_entry_shows_reflection_checkin_and_event(journal: Journal) -> Non
     for entry_id, words in expectations.items():
         app = entry_app(journal, entry_id)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+            await settle(pilot.app, pilot)
             shown = shown_text(app.screen)
             for expected in words:
                 assert expected in shown, expected
@@ -162,7 +158,7 @@ async def test_delete_asks_then_deletes(journal: Journal) -> None:
     session = hostile_session(journal)
     app = entry_app(journal, session.id)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.press("d")
         dialog = await wait_for_screen(pilot, ConfirmScreen)
         assert "Delete this session? ctrl+z brings it back for a few seconds" in shown_text(dialog)
@@ -181,16 +177,16 @@ async def test_edit_opens_the_form_and_the_view_follows(journal: Journal) -> Non
     session = hostile_session(journal)
     app = entry_app(journal, session.id)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.press("e")
         form = await wait_for_screen(pilot, SessionForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert get_field(form, "alias") == "[b]Sky[/b]"
         assert get_field(form, "goal_focus") == HOSTILE_STORED
         set_field(form, "notes", "Rewritten notes")
         await save_form(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen), "the entry")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert "Rewritten notes" in shown_text(app.screen)
     assert journal.get(Session, session.id).notes == "Rewritten notes"
 
@@ -201,11 +197,11 @@ async def test_a_follow_up_is_edited_in_the_follow_up_form(journal: Journal) -> 
     follow_up = journal.save(FollowUp(id=new_id(), due_on="2026-11-27", action="Ring back"))
     app = entry_app(journal, follow_up.id)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert "Ring back" in shown_text(app.screen)
         await pilot.press("e")
         form = await wait_for_screen(pilot, FollowUpForm)
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert get_field(form, "action") == "Ring back"
         set_field(form, "action", "Ring back on Monday")
         await save_form(pilot, through_nudge=False)
@@ -217,7 +213,7 @@ async def test_escape_goes_back(journal: Journal) -> None:
     checkin = journal.save(CheckIn(id=new_id(), at=now_iso()))
     app = entry_app(journal, checkin.id)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.results == [None], "the entry to close")
 
@@ -245,13 +241,13 @@ async def test_a_delete_can_be_undone_for_ten_seconds_then_not(home: Path) -> No
         async def delete_it() -> None:
             app.action_open_entry(session.id)
             await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen), "the entry")
-            await app_settle(app, pilot)
+            await settle(app, pilot)
             await pilot.press("d")
             await wait_for_screen(pilot, ConfirmScreen)
             await pilot.press("y")
             await wait_until(pilot, lambda: app.screen.id == "timeline", "the timeline")
             await wait_for_notice(pilot, "Session deleted. ctrl+z brings it back")
-            await app_settle(app, pilot)
+            await settle(app, pilot)
 
         def shown() -> list[str]:
             return [item.id for item in app.screen.query_one(TimelineView).items]
@@ -260,7 +256,7 @@ async def test_a_delete_can_be_undone_for_ten_seconds_then_not(home: Path) -> No
         assert session.id not in shown()
         await pilot.press("ctrl+z")
         await wait_for_notice(pilot, "Session restored.")
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         assert session.id in shown()
         assert app.journal is not None
         assert app.journal.get(Reflection, reflection.id).session_id == session.id
@@ -269,6 +265,6 @@ async def test_a_delete_can_be_undone_for_ten_seconds_then_not(home: Path) -> No
         now[0] += 10.5  # too late
         await pilot.press("ctrl+z")
         await wait_for_notice(pilot, "Nothing to undo.")
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         assert session.id not in shown()
         assert not app.journal.exists(Session, session.id)

@@ -18,9 +18,9 @@ from peerjournal.tui.screens.followups import (
     group_of,
 )
 from peerjournal.tui.widgets.timeline_view import friendly_when
-from tests.tui.conftest import settle
-from tests.tui.form_helpers import OpenFormApp, save_form, set_field, wait_for_screen, wait_until
+from tests.tui.form_helpers import OpenFormApp, save_form, set_field
 from tests.tui.harness import HarnessApp, OpeningHarness
+from tests.tui.pilot import settle, wait_for_screen, wait_until
 
 TODAY = date.today()
 HOSTILE = "[@click=app.quit]x[/] [bold] [ \x1b]52;c;SGVsbG8=\x07"

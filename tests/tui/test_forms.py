@@ -52,13 +52,10 @@ from tests.tui.form_helpers import (
     get_field,
     save_form,
     set_field,
-    settle,
     shown_text,
     text_fields,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
 )
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 
@@ -242,7 +239,7 @@ async def test_duration_suggests_and_alt_digits_are_not_keys(journal: Journal) -
         for junk in "¡™£¢":  # as the terminal driver hands them over (Pilot would drop them)
             field.post_message(events.Key(junk, junk))
         await pilot.press("4")
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert get_field(form, "duration") == "4"
 
 

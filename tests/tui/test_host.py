@@ -12,7 +12,8 @@ from peerjournal.core.models import Session, new_id
 from peerjournal.tui.host import watch_journal
 from peerjournal.tui.screens.registry import SCREENS
 from peerjournal.tui.widgets.timeline_view import TimelineView
-from tests.tui.conftest import make_app, settle, unlock
+from tests.tui.conftest import make_app, unlock
+from tests.tui.pilot import settle
 
 
 async def test_a_write_from_anywhere_reaches_the_timeline(existing_home: Path) -> None:

@@ -22,9 +22,9 @@ from peerjournal.tui.safety import PasswordInput
 from peerjournal.tui.screens.passphrase import NOT_ACCEPTED, ChangePassphraseScreen
 from peerjournal.tui.screens.settings import SettingsScreen
 from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_POLICY
-from tests.tui.conftest import make_app, settle, unlock
-from tests.tui.form_helpers import wait_for_screen, wait_until
+from tests.tui.conftest import make_app, unlock
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle, wait_for_screen, wait_until
 
 WEAK = "Summer2026!!"  # accepted and rated "good" before the review
 

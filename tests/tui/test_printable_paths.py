@@ -13,8 +13,8 @@ from textual.widgets import Static
 from peerjournal.core.journal import Journal
 from peerjournal.core.printable import printable
 from peerjournal.tui.screens.backup import BackupScreen
-from tests.tui.conftest import settle
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle
 from tests.tui.test_backup_screen import SIZE, finished, run_section, start_export
 
 OSC_52 = "\x1b]52;c;b3duZWQ=\x1b\\"

@@ -26,9 +26,9 @@ from peerjournal.tui.screens.retention import (
     plan_status,
 )
 from tests.conftest import files_under
-from tests.tui.conftest import settle
-from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED, wait_for_screen, wait_until
+from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 

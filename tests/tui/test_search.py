@@ -16,8 +16,8 @@ from textual.worker import WorkerCancelled
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, Session, new_id
 from peerjournal.tui.screens.search import MATCH_STYLE, SearchScreen, as_you_type
-from tests.tui.conftest import settle
 from tests.tui.harness import HarnessApp, OpeningHarness
+from tests.tui.pilot import settle
 
 HOSTILE = "[@click=app.quit]quit[/] [bold]bold [ lone \x1b]52;c;SGVsbG8=\x07 end"
 

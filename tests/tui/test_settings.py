@@ -19,8 +19,8 @@ from peerjournal.tui.screens.settings import (
     kdf_description,
 )
 from tests.conftest import PASSPHRASE, TEST_POLICY
-from tests.tui.conftest import settle
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle
 
 
 class IdleHarness(HarnessApp):

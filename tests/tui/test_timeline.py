@@ -12,7 +12,8 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, Reflection, Session, new_id
 from peerjournal.tui.widgets.timeline_view import TimelineView, friendly_when
 from tests.conftest import PASSPHRASE, TEST_POLICY
-from tests.tui.conftest import make_app, settle, unlock
+from tests.tui.conftest import make_app, unlock
+from tests.tui.pilot import settle
 
 ENTRIES = 100_000
 

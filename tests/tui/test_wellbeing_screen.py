@@ -16,8 +16,9 @@ from peerjournal.tui.app import PeerJournalApp, _journal_commands
 from peerjournal.tui.screens.settings import SettingsScreen
 from peerjournal.tui.screens.wellbeing import WellbeingScreen
 from tests.conftest import PASSPHRASE, TEST_POLICY
-from tests.tui.conftest import settle, unlock
+from tests.tui.conftest import unlock
 from tests.tui.harness import HarnessApp
+from tests.tui.pilot import settle
 
 MARKUP = "[bold]loud[/bold] and [@click=app.quit]x[/]"  # words, never markup
 TODAY = date(2026, 11, 27)  # a Friday; this week starts on Monday 23 November
