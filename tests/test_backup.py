@@ -42,6 +42,7 @@ from peerjournal.core.models import (
     FollowUp,
     Reflection,
     Session,
+    Supervision,
     new_id,
     now_iso,
 )
@@ -81,6 +82,7 @@ def fill(journal: Journal) -> None:
     journal.save(FollowUp(id=new_id(), alias_id=river.id, due_on="2026-11-27", action=MARKER))
     journal.save(CheckIn(id=new_id(), at=now_iso(), self_care=MARKER))
     journal.save(ConfidentialityEvent(id=new_id(), at=now_iso(), disclosed_minimum=MARKER))
+    journal.save(Supervision(id=new_id(), occurred_on="2026-11-25", notes=MARKER))
 
 
 def comparable(document: dict) -> dict:
@@ -138,6 +140,7 @@ def test_a_backup_is_two_encrypted_members_and_opens_with_the_same_passphrase(
         "follow_up": 1,
         "checkin": 1,
         "confidentiality_event": 1,
+        "supervision": 1,
     }
     assert summary.made_at and summary.made_at[:4].isdigit()
     # Neither the journal folder nor the folder of the backup nor TMPDIR keep working files.
@@ -368,7 +371,7 @@ def test_backup_damage_restore_gives_the_same_export(filled: Path, tmp_path: Pat
     with Journal.open(filled, PASSPHRASE, policy=TEST_POLICY) as journal:
         assert comparable(export_document(journal)) == original
         assert journal.check().problems == []
-        assert len(journal.search(MARKER)) == 5  # the search index came back too
+        assert len(journal.search(MARKER)) == 6  # the search index came back too
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("journal.replaced-")]
     assert len(kept) == 1 and str(kept[0]) in restored.out
     assert (kept[0] / "journal-1.db").read_bytes() == bytes(data)  # the damaged one, untouched

@@ -31,6 +31,7 @@ EXPECTED_COUNTS = {
     "follow_up": 14,
     "checkin": 38,
     "confidentiality_event": 2,
+    "supervision": 0,
 }
 KINDS: tuple[type[Record], ...] = (
     Alias,

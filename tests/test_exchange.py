@@ -22,6 +22,7 @@ from peerjournal.core.models import (
     FollowUp,
     Reflection,
     Session,
+    Supervision,
     new_id,
 )
 from tests.conftest import PASSPHRASE, TEST_POLICY
@@ -49,7 +50,7 @@ def fill(journal: Journal) -> None:
         )
     )
     journal.save(Session(id=new_id(), occurred_at="2026-11-21T09:00:00-05:00", modality="group"))
-    journal.save(
+    reflection = journal.save(
         Reflection(
             id=new_id(),
             occurred_on="2026-11-20",
@@ -69,6 +70,25 @@ def fill(journal: Journal) -> None:
             due_on="2026-11-27",
             action="call back",
             owner="both",
+        )
+    )
+    supervision = journal.save(
+        Supervision(
+            id=new_id(),
+            occurred_on="2026-11-25",
+            supervisor_role="peer lead",
+            format="group",
+            items=[reflection.id, session.id, new_id()],  # the last one deleted since
+            notes="talked about pacing",
+            next_on="2026-12-09",
+        )
+    )
+    journal.save(
+        FollowUp(
+            id=new_id(),
+            due_on="2026-12-02",
+            action="read the policy",
+            supervision_id=supervision.id,
         )
     )
     journal.save(
@@ -130,10 +150,22 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "aliases",
         "sessions",
         "reflections",
+        "supervisions",
         "follow_ups",
         "checkins",
         "confidentiality_events",
     }
+    assert list(document["supervisions"][0]) == [
+        "id",
+        "occurred_on",
+        "supervisor_role",
+        "format",
+        "items",
+        "notes",
+        "next_on",
+        "created_at",
+        "updated_at",
+    ]
     session = document["sessions"][0]
     assert list(session) == [
         "id",
@@ -167,6 +199,7 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "owner",
         "status",
         "done_at",
+        "supervision_id",
     ]
     assert list(document["aliases"][0]) == [
         "id",
@@ -211,10 +244,10 @@ def test_export_import_export_gives_the_same_records(journal: Journal, tmp_path:
     raw = json.dumps(first).encode()
     with Journal.create(tmp_path / "other", PASSPHRASE, policy=TEST_POLICY) as other:
         summary = import_records(other, parse_export(raw))
-        assert summary.total_added == 8
+        assert summary.total_added == 10
         assert records_of(export_document(other)) == records_of(first)
         again = import_records(other, parse_export(raw))
-        assert again.total_added == 0 and again.total_unchanged == 8
+        assert again.total_added == 0 and again.total_unchanged == 10
         assert records_of(export_document(other)) == records_of(first)
 
 

@@ -33,7 +33,29 @@ KIND_WORDS: Mapping[str, KindWords] = {
     "confidentiality_event": KindWords(
         "confidentiality event", "confidentiality events", "Confidentiality event"
     ),
+    "supervision": KindWords("supervision", "supervisions", "Supervision"),
 }
+
+# A supervision's format, as a sentence says it ("individual supervision").
+SUPERVISION_FORMAT_WORDS: Mapping[str, str] = {
+    "individual": "individual",
+    "group": "group",
+    "peer": "peer (with other supporters)",
+}
+
+
+def supervision_title(format_: str, role: str, items: int, next_on: str | None) -> str:
+    """The one line that names a supervision on the timeline, in search and in lists:
+    'Supervision · individual, with line manager · 2 items brought · next 2026-12-09'."""
+    head = f"Supervision · {SUPERVISION_FORMAT_WORDS.get(format_, format_.replace('_', ' '))}"
+    if role:
+        head += f", with {role}"
+    parts = [head]
+    if items:
+        parts.append(f"{items} {'item' if items == 1 else 'items'} brought")
+    if next_on:
+        parts.append(f"next {next_on}")
+    return " · ".join(parts)
 
 
 def words_for(kind: str) -> KindWords:
