@@ -643,8 +643,11 @@ def cmd_purge(ctx: Context) -> int:
 def cmd_digest(ctx: Context) -> int:
     from peerjournal.core.digest import DigestOptions, supervision_digest
     from peerjournal.core.exchange import write_private_file
+    from peerjournal.core.supervision import digest_default_since
 
     args = ctx.args
+    if args.since and args.all:
+        raise UsageError("--since and --all cannot be used together.")
     if args.since and args.until and args.since > args.until:
         raise UsageError("--since is after --until.")
     target: Path | None = Path(args.output) if args.output else None
@@ -657,11 +660,19 @@ def cmd_digest(ctx: Context) -> int:
         their_words=args.with_their_words,
         setting=args.with_setting,
         exact_dates=args.exact_dates,
+        wellbeing=args.with_wellbeing,
         keep=tuple(args.keep or ()),
         redact=tuple(args.redact or ()),
     )
     with ctx.open_journal() as journal:
-        digest = supervision_digest(journal, args.since, args.until, options)
+        # Without --since: since the last supervision (the whole journal when there is none).
+        since = args.since if args.since or args.all else digest_default_since(journal)
+        if since and args.until and since > args.until:
+            raise UsageError(
+                f"The last supervision was after --until; give --since or --all. "
+                f"(The digest would start on {since.isoformat()}.)"
+            )
+        digest = supervision_digest(journal, since, args.until, options)
     if args.candidates:
         lines = [
             f"{candidate.kind}\t{candidate.word}\t{candidate.count}\t{candidate.context}"
@@ -936,7 +947,15 @@ def build_parser() -> argparse.ArgumentParser:
     digest = command(
         "digest", cmd_digest, "a de-identified digest of the reflections marked for supervision"
     )
-    digest.add_argument("--since", type=_date_arg, metavar="DATE", help="from DATE (YYYY-MM-DD)")
+    digest.add_argument(
+        "--since",
+        type=_date_arg,
+        metavar="DATE",
+        help="from DATE (YYYY-MM-DD); default: the day after the last supervision",
+    )
+    digest.add_argument(
+        "--all", action="store_true", help="from the start of the journal (instead of --since)"
+    )
     digest.add_argument("--until", type=_date_arg, metavar="DATE", help="to DATE (YYYY-MM-DD)")
     digest.add_argument("-o", "--output", metavar="FILE", help="PLAINTEXT file (asks first)")
     digest.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -966,6 +985,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--exact-dates",
         action="store_true",
         help="show exact dates (left out: the week is shown; a day can point to one person)",
+    )
+    digest.add_argument(
+        "--with-wellbeing",
+        action="store_true",
+        help="include weekly mood and stress means in the summary (left out: they are yours)",
     )
     wellbeing = command(
         "wellbeing", cmd_wellbeing, "how I have been: weekly check-ins and workload"
