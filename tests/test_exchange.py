@@ -412,6 +412,7 @@ def test_a_version_1_file_round_trips_through_version_2(journal: Journal, tmp_pa
     [
         (1, "aliases", "also_known_as", ["Riv"]),  # a version 2 field in a version 1 file
         (1, "confidentiality_events", "occasion", "concern"),
+        (1, "follow_ups", "supervision_id", None),
         (2, "confidentiality_events", "person_told", True),  # gone in version 2
     ],
 )
@@ -450,3 +451,39 @@ def test_version_2_values_are_checked() -> None:
     event["official_record"] = "maybe"
     with pytest.raises(ImportFailed, match="official_record"):
         parse_export(json.dumps(document).encode())
+
+
+def test_a_version_1_file_has_no_supervisions(journal: Journal) -> None:
+    document = json.loads(V1_FILE.read_text())
+    document["supervisions"] = []
+    with pytest.raises(ImportFailed, match="unknown field 'supervisions'"):
+        parse_export(json.dumps(document).encode())
+    import_records(journal, parse_export(V1_FILE.read_bytes()))
+    assert {f.supervision_id for f in journal.all_records(FollowUp)} == {None}
+    assert export_document(journal)["supervisions"] == []
+
+
+def test_supervisions_import_with_their_actions_and_bring_records_imported_later(
+    journal: Journal,
+) -> None:
+    from peerjournal.core.supervision import agreed_actions, items_for_supervision
+
+    supervision_id, event_id = new_id(), new_id()
+    document = {
+        "format": "peerjournal-export",
+        "version": 2,
+        # The event it brought comes in a later section; its action in an earlier one.
+        "supervisions": [{"id": supervision_id, "occurred_on": "2026-11-25", "items": [event_id]}],
+        "follow_ups": [{"id": new_id(), "due_on": "2026-12-02", "supervision_id": supervision_id}],
+        "confidentiality_events": [
+            {"id": event_id, "at": "2026-11-20T10:00:00+00:00", "for_supervision": True}
+        ],
+    }
+    import_records(journal, parse_export(json.dumps(document).encode()))
+    assert len(agreed_actions(journal, supervision_id)) == 1
+    [item] = items_for_supervision(journal, discussed=True)
+    assert (item.id, item.discussed_on) == (event_id, "2026-11-25")
+    dangling = dict(document, supervisions=[], follow_ups=document["follow_ups"])
+    other = Journal.create(journal.home.parent / "other", PASSPHRASE, policy=TEST_POLICY)
+    with other, pytest.raises(ImportFailed, match="session or supervision that does not exist"):
+        import_records(other, parse_export(json.dumps(dangling).encode()))

@@ -1111,6 +1111,6 @@ def _record_errors(record: Record) -> Iterator[None]:
             raise InvalidRecord("An alias with that pseudonym already exists.") from None
         if "FOREIGN KEY" in detail:
             raise InvalidRecord(
-                f"This {label} refers to an alias or session that does not exist."
+                f"This {label} refers to an alias, session or supervision that does not exist."
             ) from None
         raise InvalidRecord(f"This {label} could not be saved: {detail}.") from None
