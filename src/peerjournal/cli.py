@@ -702,6 +702,59 @@ def cmd_digest(ctx: Context) -> int:
     return 0
 
 
+def cmd_supervision(ctx: Context) -> int:
+    """What waits for supervision (prepare), or the supervisions recorded (list)."""
+    from rich.text import Text
+
+    from peerjournal.core import supervision as sv
+    from peerjournal.core.models import Supervision
+    from peerjournal.core.words import words_for
+
+    with ctx.open_journal() as journal:
+        if ctx.args.action == "list":
+            recorded = list(reversed(journal.all_records(Supervision)))
+            actions = {s.id: sv.agreed_actions(journal, s.id) for s in recorded}
+            brought = {s.id: len(sv.brought_items(journal, s)) for s in recorded}
+        else:
+            discussed = None if ctx.args.all else False
+            items = sv.items_for_supervision(journal, discussed=discussed)
+            latest = sv.last_supervision(journal)
+    if ctx.args.action == "list":
+        if not recorded:
+            ctx.err.print("No supervision recorded yet.")
+        for record in recorded:
+            done = sum(1 for action in actions[record.id] if action.status != "open")
+            line = Text()
+            line.append(f"{record.occurred_on}  ", style="bold")
+            line.append(record.format)
+            if record.supervisor_role:
+                line.append(f", with {record.supervisor_role}")
+            line.append(
+                f"  · {brought[record.id]} brought · {len(actions[record.id])} actions "
+                f"({done} done or dropped)"
+            )
+            if record.next_on:
+                line.append(f" · next {record.next_on}")
+            ctx.out.print(line)
+        return 0
+    if latest is None:
+        ctx.err.print("No supervision recorded yet: everything marked is waiting.")
+    else:
+        next_text = f"; next on {latest.next_on}" if latest.next_on else ""
+        ctx.err.print(f"Last supervision on {latest.occurred_on}{next_text}.")
+    if not items:
+        ctx.err.print("Nothing is waiting for supervision.")
+    for item in items:
+        line = Text()
+        line.append(f"{item.when[:10]}  ")
+        line.append(f"{words_for(item.kind).singular:<22} ", style="bold")
+        line.append(item.summary)
+        if item.discussed_on:
+            line.append(f"  (discussed on {item.discussed_on})", style="dim")
+        ctx.out.print(line)
+    return 0
+
+
 def cmd_wellbeing(ctx: Context) -> int:
     """Weekly check-ins and workload, oldest week first (core/wellbeing.py)."""
     import json
@@ -990,6 +1043,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--with-wellbeing",
         action="store_true",
         help="include weekly mood and stress means in the summary (left out: they are yours)",
+    )
+    supervision = command(
+        "supervision",
+        cmd_supervision,
+        "what waits for supervision (prepare), or the supervisions recorded (list)",
+    )
+    supervision.add_argument(
+        "action",
+        choices=["prepare", "list"],
+        nargs="?",
+        default="prepare",
+        help="prepare: marked for supervision and not yet discussed, oldest first (default); "
+        "list: the supervisions recorded, newest first",
+    )
+    supervision.add_argument(
+        "--all", action="store_true", help="prepare: the discussed ones too, with their date"
     )
     wellbeing = command(
         "wellbeing", cmd_wellbeing, "how I have been: weekly check-ins and workload"
