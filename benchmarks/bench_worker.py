@@ -217,6 +217,26 @@ class _Worker:
             )
         )
 
+    def supervision_items(self) -> dict[str, Any]:
+        """The Prepare-for-supervision list (core/supervision.py): every record marked for
+        supervision and not yet discussed. The corpus has no supervision, so nothing is
+        discussed: every marked reflection and event is listed (the worst case)."""
+        from peerjournal.core.supervision import items_for_supervision
+
+        return self._timed(lambda: len(items_for_supervision(self.journal)))
+
+    def period_summary(self) -> dict[str, Any]:
+        """The digest's opening figures for the whole journal (no supervision yet: the digest's
+        default), weekly mood and stress included: the most a digest asks for."""
+        from datetime import date
+
+        from peerjournal.core.supervision import period_summary
+
+        today = date(2026, 6, 30)  # bench_corpus.build_corpus: the corpus ends on this day
+        return self._timed(
+            lambda: period_summary(self.journal, None, today, wellbeing=True).sessions
+        )
+
     def save(self, record: dict[str, Any]) -> dict[str, Any]:
         from peerjournal.core.models import Session
 

@@ -219,6 +219,7 @@ def make_figures() -> dict[str, Figure]:
         Figure("tui_peak_rss", "TUI: peak RSS up to the first page", "MiB", ratio_target=False),
     ]
     figures.append(wellbeing_figure())
+    figures.extend(supervision_figures())
     return {figure.key: figure for figure in figures}
 
 
@@ -538,6 +539,7 @@ def measure(
         figures[key].extra["results"] = results["sqlcipher"][0].get("result")
 
     measure_wellbeing(workers, figures, repeat)
+    measure_supervision(workers, figures, repeat)
 
     say("save, edit, delete")
     new_sessions = extra_records(corpus, repeat, seed=args.seed + 1)["sessions"]
@@ -592,6 +594,36 @@ def measure_wellbeing(workers: Workers, figures: dict[str, Figure], repeat: int)
     results = workers.interleaved(repeat, "wellbeing", _same((WELLBEING_WEEKS,)))
     _record(figure, results)
     figure.extra["checkins_counted"] = results["sqlcipher"][0].get("result")
+
+
+# Supervision (issue 18): the Prepare list and the digest's opening figures, from indexes.
+def supervision_figures() -> list[Figure]:
+    return [
+        Figure(
+            "supervision_items",
+            "Supervision: items not yet discussed",
+            "ms",
+            target=100,
+            target_text="< 100 ms",
+        ),
+        Figure(
+            "period_summary",
+            "Supervision: period summary, whole journal",
+            "ms",
+            target=100,
+            target_text="< 100 ms",
+        ),
+    ]
+
+
+def measure_supervision(workers: Workers, figures: dict[str, Figure], repeat: int) -> None:
+    """`items_for_supervision` and `period_summary` on both sides, after one warm-up each."""
+    for key in ("supervision_items", "period_summary"):
+        say(figures[key].label)
+        workers.interleaved(1, key)
+        results = workers.interleaved(repeat, key)
+        _record(figures[key], results)
+        figures[key].extra["result"] = results["sqlcipher"][0].get("result")
 
 
 def query_plans(workers: Workers) -> dict[str, Any]:

@@ -30,6 +30,8 @@ FIGURES = {
     "search_prefix",
     "search_frequent",
     "wellbeing",
+    "supervision_items",
+    "period_summary",
     "save",
     "edit",
     "delete",
