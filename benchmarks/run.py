@@ -601,11 +601,12 @@ def supervision_figures() -> list[Figure]:
     return [
         Figure(
             "supervision_items",
-            "Supervision: items not yet discussed",
+            "Supervision: not yet discussed (a month)",
             "ms",
             target=100,
             target_text="< 100 ms",
         ),
+        Figure("supervision_items_all", "Supervision: not yet discussed (all, none ever)", "ms"),
         Figure(
             "period_summary",
             "Supervision: period summary, whole journal",
@@ -617,13 +618,23 @@ def supervision_figures() -> list[Figure]:
 
 
 def measure_supervision(workers: Workers, figures: dict[str, Figure], repeat: int) -> None:
-    """`items_for_supervision` and `period_summary` on both sides, after one warm-up each."""
-    for key in ("supervision_items", "period_summary"):
+    """`items_for_supervision` with monthly supervisions recorded (then removed again) and
+    without any, and `period_summary` of the whole journal; each after one warm-up."""
+
+    def one(key: str, command: str) -> None:
         say(figures[key].label)
-        workers.interleaved(1, key)
-        results = workers.interleaved(repeat, key)
+        workers.interleaved(1, command)
+        results = workers.interleaved(repeat, command)
         _record(figures[key], results)
         figures[key].extra["result"] = results["sqlcipher"][0].get("result")
+
+    for side in workers.sides:
+        workers.call(side, "supervision_cycle", True)
+    one("supervision_items", "supervision_items")
+    for side in workers.sides:
+        workers.call(side, "supervision_cycle", False)
+    one("supervision_items_all", "supervision_items")
+    one("period_summary", "period_summary")
 
 
 def query_plans(workers: Workers) -> dict[str, Any]:

@@ -31,6 +31,7 @@ FIGURES = {
     "search_frequent",
     "wellbeing",
     "supervision_items",
+    "supervision_items_all",
     "period_summary",
     "save",
     "edit",
