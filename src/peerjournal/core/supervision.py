@@ -96,6 +96,11 @@ def _item_line(kind: str, summary: str) -> tuple[str, str]:
     return when, _one_line(f"{title}: {preview}" if preview else title, SUMMARY_CHARS)
 
 
+_SHORT_SUMMARY = (
+    f"json_set(e.summary, '$[#-1]', substr(e.summary ->> '$[#-1]', 1, {SUMMARY_CHARS + 40}))"
+)
+
+
 def items_for_supervision(
     journal: Journal, *, discussed: bool | None = False
 ) -> list[SupervisionItem]:
@@ -103,12 +108,16 @@ def items_for_supervision(
     default), already discussed (True) or all (None)."""
     where = ""
     if discussed is not None:
-        where = f"WHERE discussed_on IS {'NOT ' if discussed else ''}NULL"
+        where = f"WHERE m.discussed_on IS {'NOT ' if discussed else ''}NULL"
+    # The summary's text (its last element) is cut in SQL to what one line can show: turning
+    # 480 characters into a line costs more in Python than the whole query (3,800 items of a
+    # 100k journal where nothing was ever discussed: docs/benchmarks.md).
+    # Discussed or not is decided before an entry is read, so only the records listed are.
     sql = (
-        "SELECT m.id, e.kind, e.summary, (SELECT max(occurred_on) FROM supervision_items s "  # noqa: S608
-        "WHERE s.record_id = m.id) AS discussed_on "
-        f"FROM ({_marked_sql()}) m JOIN entries e ON e.id = m.id "
-        f"{where} ORDER BY m.sort_ts, m.id"
+        f"SELECT m.id, e.kind, {_SHORT_SUMMARY}, m.discussed_on FROM ("  # noqa: S608
+        "SELECT u.id, u.sort_ts, (SELECT max(occurred_on) FROM supervision_items s "
+        f"WHERE s.record_id = u.id) AS discussed_on FROM ({_marked_sql()}) u) m "
+        f"JOIN entries e ON e.id = m.id {where} ORDER BY m.sort_ts, m.id"
     )
     items = []
     with journal.locked_connection() as conn:
@@ -136,7 +145,8 @@ def brought_items(journal: Journal, supervision: Supervision) -> list[Supervisio
     """The records a supervision names that still exist, in the order it names them."""
     with journal.locked_connection() as conn:
         rows = conn.execute(
-            "SELECT e.id, e.kind, e.summary FROM json_each(?) j JOIN entries e ON e.id = j.value "
+            f"SELECT e.id, e.kind, {_SHORT_SUMMARY} FROM json_each(?) j "  # noqa: S608
+            "JOIN entries e ON e.id = j.value "
             "ORDER BY j.key",
             (json.dumps(supervision.items),),
         ).fetchall()
