@@ -17,9 +17,11 @@ from peerjournal.core.models import (
     Alias,
     CheckIn,
     ConfidentialityEvent,
+    Debrief,
     FollowUp,
     Reflection,
     Session,
+    Supervision,
     new_id,
     now_iso,
 )
@@ -47,6 +49,8 @@ class EveryKind:
     follow_up: FollowUp
     checkin: CheckIn
     event: ConfidentialityEvent
+    debrief: Debrief
+    supervision: Supervision
 
 
 def every_kind(
@@ -59,6 +63,8 @@ def every_kind(
     follow_up: dict[str, Any] | None = None,
     checkin: dict[str, Any] | None = None,
     event: dict[str, Any] | None = None,
+    debrief: dict[str, Any] | None = None,
+    supervision: dict[str, Any] | None = None,
 ) -> EveryKind:
     """One record of every kind, with `text` in each; the dicts override fields."""
     river = journal.save(
@@ -103,4 +109,27 @@ def every_kind(
             id=new_id(), **{"at": now_iso(), "disclosed_minimum": text, **(event or {})}
         )
     )
-    return EveryKind(river, met, thought, due, felt, limits)
+    after = journal.save(
+        Debrief(
+            id=new_id(),
+            **{
+                "at": now_iso(),
+                "session_id": met.id,
+                "mine": text,
+                "activation": 6,
+                **(debrief or {}),
+            },
+        )
+    )
+    held = journal.save(
+        Supervision(
+            id=new_id(),
+            **{
+                "occurred_on": "2026-11-25",
+                "items": [thought.id],
+                "notes": text,
+                **(supervision or {}),
+            },
+        )
+    )
+    return EveryKind(river, met, thought, due, felt, limits, after, held)

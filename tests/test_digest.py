@@ -15,9 +15,11 @@ from peerjournal.core.identifiers import find_identifiers
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
+    CheckIn,
     ConfidentialityEvent,
     Reflection,
     Session,
+    Supervision,
     new_id,
     template_body,
 )
@@ -151,7 +153,7 @@ def test_less_goes_out_by_default_and_says_why(journal: Journal, aliases) -> Non
     full = supervision_digest(
         journal,
         since=date(2026, 11, 1),
-        options=DigestOptions(their_words=True, setting=True, exact_dates=True),
+        options=DigestOptions(their_words=True, setting=True, exact_dates=True, wellbeing=True),
     ).text
     assert "not safe" in full and "· community" in full and "2026-11-18" in full
     assert "Left out" not in full
@@ -266,3 +268,84 @@ def test_cli_candidates_keep_and_the_defaults(
     assert "not safe" in out and "2026-11-18" in out
     code, out, err = run_cli(capsys, *base, "--keep", "Lopez", "--with-their-words")
     assert "Lopez" in out  # the supporter's explicit choice
+
+
+# --------------------------------------------------------------------------------------------
+# The opening summary and the default range (issue 18)
+
+
+def _summary_block(text: str) -> str:
+    """The digest's opening block: from its heading to the first blank line after the list."""
+    start = text.index("## The period")
+    return text[start : text.index("\n\nReflections marked", start)]
+
+
+def test_the_digest_opens_with_the_figures_of_the_period(
+    journal: Journal, aliases, utc: None
+) -> None:
+    journal.save(CheckIn(id=new_id(), at="2026-11-19T20:00:00+00:00", mood=2, stress=4))
+    journal.save(Alias(id=new_id(), pseudonym="Ash", knows_me_outside_work=True))
+    digest = supervision_digest(journal, since=date(2026, 11, 1), until=date(2026, 11, 30))
+    assert _summary_block(digest.text) == (
+        "## The period from 2026-11-01 to 2026-11-30\n\n"
+        "- Sessions: 1 (0.83 hours)\n"  # 50 minutes
+        "- Sessions flagged (a concern, or the limits of confidentiality reached): 0\n"
+        "- Confidentiality events recorded: 0\n"
+        "- Dual relationships that need an agreed plan: 1\n"
+        "- Times I shared my story: 0"
+    )
+    assert digest.text.startswith("# Supervision digest\n\n## The period")
+    assert "mood 2" not in digest.text and "stress 4" not in digest.text
+    assert "- Left out: mood and stress" in digest.text
+    assert digest.summary is not None and digest.summary.weeks is None
+
+
+def test_mood_and_stress_only_when_asked_for_this_digest(
+    journal: Journal, aliases, utc: None
+) -> None:
+    journal.save(CheckIn(id=new_id(), at="2026-11-19T20:00:00+00:00", mood=2, stress=4))
+    journal.save(CheckIn(id=new_id(), at="2026-11-20T20:00:00+00:00", mood=3, stress=3))
+    digest = supervision_digest(
+        journal,
+        since=date(2026, 11, 1),
+        until=date(2026, 11, 22),
+        options=DigestOptions(wellbeing=True),
+    )
+    block = _summary_block(digest.text)
+    assert block.endswith(
+        "- Mood and stress, weekly means (1 to 5), by the week's Monday:\n"
+        "  - 2026-11-16: mood 2.5, stress 3.5 (2 check-ins)"
+    )
+    assert "Left out: mood and stress" not in digest.text
+
+
+def test_an_open_ended_digest_counts_up_to_today(journal: Journal, aliases) -> None:
+    digest = supervision_digest(journal, today=date(2026, 11, 30))
+    assert digest.summary is not None and digest.summary.until == date(2026, 11, 30)
+    assert "## The period until 2026-11-30" in digest.text
+    assert digest.summary.sessions == 1
+
+
+def test_cli_digest_defaults_to_since_the_last_supervision(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        fill(journal)
+    base = ("--home", str(home), "digest", "--until", "2026-11-30")
+    code, out, err = run_cli(capsys, *base)
+    assert code == 0, err
+    assert "3 reflections" in err and "## The period until 2026-11-30" in out  # no supervision
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        journal.save(Supervision(id=new_id(), occurred_on="2026-11-20"))
+    code, out, err = run_cli(capsys, *base)
+    assert code == 0, err
+    assert "1 reflection," in err and "## The period from 2026-11-21 to 2026-11-30" in out
+    code, out, err = run_cli(capsys, *base, "--all")
+    assert "3 reflections" in err and "## The period until 2026-11-30" in out
+    code, out, err = run_cli(capsys, *base, "--since", "2026-11-01")
+    assert "2 reflections" in err
+    code, out, err = run_cli(capsys, *base, "--with-wellbeing")
+    assert "Mood and stress: no check-ins in this period" in out
+    assert run_cli(capsys, *base, "--all", "--since", "2026-11-01")[0] == 2
+    code, out, err = run_cli(capsys, "--home", str(home), "digest", "--until", "2026-11-10")
+    assert code == 2 and "--all" in err

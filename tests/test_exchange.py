@@ -25,6 +25,7 @@ from peerjournal.core.models import (
     FollowUp,
     Reflection,
     Session,
+    Supervision,
     new_id,
 )
 from tests.conftest import PASSPHRASE, TEST_POLICY
@@ -52,7 +53,7 @@ def fill(journal: Journal) -> None:
         )
     )
     journal.save(Session(id=new_id(), occurred_at="2026-11-21T09:00:00-05:00", modality="group"))
-    journal.save(
+    reflection = journal.save(
         Reflection(
             id=new_id(),
             occurred_on="2026-11-20",
@@ -72,6 +73,25 @@ def fill(journal: Journal) -> None:
             due_on="2026-11-27",
             action="call back",
             owner="both",
+        )
+    )
+    supervision = journal.save(
+        Supervision(
+            id=new_id(),
+            occurred_on="2026-11-25",
+            supervisor_role="peer lead",
+            format="group",
+            items=[reflection.id, session.id, new_id()],  # the last one deleted since
+            notes="talked about pacing",
+            next_on="2026-12-09",
+        )
+    )
+    journal.save(
+        FollowUp(
+            id=new_id(),
+            due_on="2026-12-02",
+            action="read the policy",
+            supervision_id=supervision.id,
         )
     )
     journal.save(
@@ -149,11 +169,23 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "aliases",
         "sessions",
         "reflections",
+        "supervisions",
         "follow_ups",
         "checkins",
         "confidentiality_events",
         "debriefs",
     }
+    assert list(document["supervisions"][0]) == [
+        "id",
+        "occurred_on",
+        "supervisor_role",
+        "format",
+        "items",
+        "notes",
+        "next_on",
+        "created_at",
+        "updated_at",
+    ]
     session = document["sessions"][0]
     assert list(session) == [
         "id",
@@ -203,6 +235,7 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "owner",
         "status",
         "done_at",
+        "supervision_id",
     ]
     assert list(document["aliases"][0]) == [
         "id",
@@ -247,10 +280,10 @@ def test_export_import_export_gives_the_same_records(journal: Journal, tmp_path:
     raw = json.dumps(first).encode()
     with Journal.create(tmp_path / "other", PASSPHRASE, policy=TEST_POLICY) as other:
         summary = import_records(other, parse_export(raw))
-        assert summary.total_added == 10
+        assert summary.total_added == 12
         assert records_of(export_document(other)) == records_of(first)
         again = import_records(other, parse_export(raw))
-        assert again.total_added == 0 and again.total_unchanged == 10
+        assert again.total_added == 0 and again.total_unchanged == 12
         assert records_of(export_document(other)) == records_of(first)
 
 
@@ -415,6 +448,7 @@ def test_a_version_1_file_round_trips_through_version_2(journal: Journal, tmp_pa
     [
         (1, "aliases", "also_known_as", ["Riv"]),  # a version 2 field in a version 1 file
         (1, "confidentiality_events", "occasion", "concern"),
+        (1, "follow_ups", "supervision_id", None),
         (2, "confidentiality_events", "person_told", True),  # gone in version 2
     ],
 )
@@ -453,3 +487,47 @@ def test_version_2_values_are_checked() -> None:
     event["official_record"] = "maybe"
     with pytest.raises(ImportFailed, match="official_record"):
         parse_export(json.dumps(document).encode())
+
+
+def test_a_version_1_file_has_no_supervisions(journal: Journal) -> None:
+    document = json.loads(V1_FILE.read_text())
+    document["supervisions"] = []
+    with pytest.raises(ImportFailed, match="unknown field 'supervisions'"):
+        parse_export(json.dumps(document).encode())
+    import_records(journal, parse_export(V1_FILE.read_bytes()))
+    assert {f.supervision_id for f in journal.all_records(FollowUp)} == {None}
+    assert export_document(journal)["supervisions"] == []
+
+
+def test_supervisions_import_with_their_actions_and_bring_records_imported_later(
+    journal: Journal,
+) -> None:
+    from peerjournal.core.supervision import agreed_actions, items_for_supervision
+
+    supervision_id, event_id = new_id(), new_id()
+    document = {
+        "format": "peerjournal-export",
+        "version": 2,
+        # The event it brought comes in a later section; its action in an earlier one.
+        "supervisions": [{"id": supervision_id, "occurred_on": "2026-11-25", "items": [event_id]}],
+        "follow_ups": [{"id": new_id(), "due_on": "2026-12-02", "supervision_id": supervision_id}],
+        "confidentiality_events": [
+            {"id": event_id, "at": "2026-11-20T10:00:00+00:00", "for_supervision": True}
+        ],
+    }
+    import_records(journal, parse_export(json.dumps(document).encode()))
+    assert len(agreed_actions(journal, supervision_id)) == 1
+    [item] = items_for_supervision(journal, discussed=True)
+    assert (item.id, item.discussed_on) == (event_id, "2026-11-25")
+    dangling = dict(document, supervisions=[], follow_ups=document["follow_ups"])
+    other = Journal.create(journal.home.parent / "other", PASSPHRASE, policy=TEST_POLICY)
+    with other, pytest.raises(ImportFailed, match="session or supervision that does not exist"):
+        import_records(other, parse_export(json.dumps(dangling).encode()))
+
+
+def test_the_documented_example_imports(journal: Journal) -> None:
+    """docs/export-format.md's example is a complete, valid document."""
+    text = (Path(__file__).parent.parent / "docs" / "export-format.md").read_text()
+    example = text.split("## Example", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    summary = import_records(journal, parse_export(example.encode()))
+    assert summary.added["supervision"] == 1 and summary.added["follow_up"] == 2

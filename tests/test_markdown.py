@@ -270,3 +270,36 @@ def test_an_event_shows_every_field_it_has(journal: Journal) -> None:
     journal.save(event)
     text = render_markdown(journal, EntryFilter()).document
     assert "Concern: consultation" in text and "What we decided\n\nnot to share" in text
+
+
+def test_a_supervision_lists_what_was_brought_and_its_actions_point_back(
+    journal: Journal, ids
+) -> None:
+    from peerjournal.core.models import Supervision
+    from peerjournal.core.supervision import record_supervision
+
+    [reflection_id] = [item.id for item in journal.timeline(kinds=["reflection"]).items]
+    record_supervision(
+        journal,
+        Supervision(
+            id=new_id(),
+            occurred_on="2026-11-25",
+            supervisor_role="peer lead",
+            format="peer",
+            items=[reflection_id, new_id()],  # the second one was deleted since
+            notes="We talked about pacing.",
+            next_on="2026-12-09",
+        ),
+        ["Read the lone-working policy"],
+        date(2026, 12, 2),
+    )
+    text = render_markdown(journal, EntryFilter()).document
+    assert "8 entries" in text
+    assert "### 2026-11-25 · Supervision\n\n" in text
+    assert "- Peer (with other supporters) · with peer lead\n- Next supervision: 2026-12-09" in text
+    assert "#### Brought\n\n- reflection of 2026-11-21: After River · for supervision\n" in text
+    assert "#### Notes\n\nWe talked about pacing." in text
+    assert "### 2026-12-02 · Follow-up (due)" in text
+    assert "- Agreed in the supervision of 2026-11-25: Supervision · peer" in text
+    only = render_markdown(journal, EntryFilter(kinds=("supervision",))).document
+    assert "1 entry" in only and "kinds supervision" in only

@@ -237,3 +237,34 @@ def test_cli_purge_dry_run_lists_and_purge_asks_first(
         assert journal.counts()["session"] == 2
     code, out, err = run_cli(capsys, "--home", str(home), "purge", "--dry-run")
     assert code == 0 and "Nothing is old enough" in out
+
+
+def test_supervisions_follow_the_entry_rule_and_stay_under_the_alias_rule(
+    journal: Journal, data: Fixture
+) -> None:
+    from peerjournal.core.models import Supervision
+    from peerjournal.core.supervision import agreed_actions, record_supervision
+
+    old = record_supervision(
+        journal,
+        Supervision(id=new_id(), occurred_on="2024-03-01", notes=MARKER),
+        ["an old action"],
+        date(2024, 3, 8),
+    )
+    brought_oak = record_supervision(
+        journal,
+        Supervision(id=new_id(), occurred_on="2026-06-05", items=[data.old_session.id]),
+        ["a recent action"],
+        date(2026, 12, 1),
+    )
+    by_alias = plan_retention(journal, RetentionSettings(closed_alias_months=12), today=TODAY)
+    assert "supervision" not in by_alias.counts()  # the supporter's own, like reflections
+    by_age = plan_retention(journal, RetentionSettings(entry_months=24), today=TODAY)
+    assert by_age.counts() == {"session": 1, "follow_up": 1, "checkin": 1, "supervision": 1}
+    assert purge(journal, by_age.items)["supervision"] == 1
+    assert journal.counts()["supervision"] == 1 and journal.search(MARKER)  # the others' text
+    assert agreed_actions(journal, old.id) == []
+    assert [a.action for a in agreed_actions(journal, brought_oak.id)] == ["a recent action"]
+    purge(journal, by_alias.items)
+    # The session brought is gone; the supervision stays, naming its id, and shows nothing.
+    assert journal.get(Supervision, brought_oak.id).items == [data.old_session.id]

@@ -21,6 +21,7 @@ from peerjournal.core.models import (
     new_id,
     sort_key_micros,
 )
+from peerjournal.core.supervision import items_for_supervision
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
 
@@ -47,7 +48,7 @@ def _older_journal(home: Path, version: int, monkeypatch: pytest.MonkeyPatch) ->
             later = old.save(Reflection(id=new_id(), occurred_on="2025-03-20", body="later"))
             tags.append((later.id, "grief", 0))
             old.save(CheckIn(id=new_id(), at=_at(13), self_care="a walk"))
-            old.save(FollowUp(id=new_id(), due_on="2025-03-30", action="call back"))
+            _old_follow_up(old, due_on="2025-03-30", action="call back")
             _old_event(old, at=_at(15), told=1, minimum="minimum", notes="")
             # Tags as the version-2 code stored them (today's save() writes version 3 columns).
             with old.transaction():
@@ -68,6 +69,17 @@ def _old_session(old: Journal, occurred_at: str, notes: str = "") -> Session:
             (session.id, occurred_at, sort_key_micros(session), notes, occurred_at, occurred_at),
         )
     return session
+
+
+def _old_follow_up(old: Journal, *, due_on: str, action: str) -> str:
+    """A follow-up as schema versions before supervision stored it (no `supervision_id`)."""
+    follow_up = FollowUp(id=new_id(), due_on=due_on, action=action)
+    with old.transaction():
+        old.vault.connection.execute(
+            "INSERT INTO follow_ups (id, due_on, sort_ts, action) VALUES (?, ?, ?, ?)",
+            (follow_up.id, due_on, sort_key_micros(follow_up), action),
+        )
+    return follow_up.id
 
 
 def _old_event(
@@ -313,3 +325,24 @@ def test_a_version_5_journal_sorts_its_reflections_at_the_time_they_were_written
         conn = journal.vault.connection
         (stored,) = conn.execute("SELECT sort_ts FROM reflections").fetchone()
         assert stored == int(datetime(2026, 11, 20, 9, 0).astimezone().timestamp() * 1e6)
+
+
+def test_a_journal_before_supervision_is_upgraded_and_keeps_its_follow_ups(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = schema.MIGRATIONS.index(schema._V10_SUPERVISION)
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:before])
+        patch.setattr(schema, "LATEST_VERSION", before)
+        with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as old:
+            follow_up_id = _old_follow_up(old, due_on="2025-03-30", action="call back")
+            marked = old.save(
+                Reflection(id=new_id(), occurred_on="2025-03-20", body="b", for_supervision=True)
+            )
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        assert _version(journal) == schema.LATEST_VERSION
+        follow_up = journal.get(FollowUp, follow_up_id)
+        assert follow_up.action == "call back" and follow_up.supervision_id is None
+        assert journal.counts()["supervision"] == 0
+        assert [item.id for item in items_for_supervision(journal)] == [marked.id]
+        assert journal.check(TEST_POLICY.floor).ok

@@ -693,8 +693,11 @@ def cmd_purge(ctx: Context) -> int:
 def cmd_digest(ctx: Context) -> int:
     from peerjournal.core.digest import DigestOptions, supervision_digest
     from peerjournal.core.exchange import write_private_file
+    from peerjournal.core.supervision import digest_default_since
 
     args = ctx.args
+    if args.since and args.all:
+        raise UsageError("--since and --all cannot be used together.")
     if args.since and args.until and args.since > args.until:
         raise UsageError("--since is after --until.")
     target: Path | None = Path(args.output) if args.output else None
@@ -707,11 +710,19 @@ def cmd_digest(ctx: Context) -> int:
         their_words=args.with_their_words,
         setting=args.with_setting,
         exact_dates=args.exact_dates,
+        wellbeing=args.with_wellbeing,
         keep=tuple(args.keep or ()),
         redact=tuple(args.redact or ()),
     )
     with ctx.open_journal() as journal:
-        digest = supervision_digest(journal, args.since, args.until, options)
+        # Without --since: since the last supervision (the whole journal when there is none).
+        since = args.since if args.since or args.all else digest_default_since(journal)
+        if since and args.until and since > args.until:
+            raise UsageError(
+                f"The last supervision was after --until; give --since or --all. "
+                f"(The digest would start on {since.isoformat()}.)"
+            )
+        digest = supervision_digest(journal, since, args.until, options)
     if args.candidates:
         lines = [
             f"{candidate.kind}\t{candidate.word}\t{candidate.count}\t{candidate.context}"
@@ -738,6 +749,59 @@ def cmd_digest(ctx: Context) -> int:
         f"{_count(len(digest.candidates), 'candidate')} to review (--candidates). "
         "Read it through before you share it."
     )
+    return 0
+
+
+def cmd_supervision(ctx: Context) -> int:
+    """What waits for supervision (prepare), or the supervisions recorded (list)."""
+    from rich.text import Text
+
+    from peerjournal.core import supervision as sv
+    from peerjournal.core.models import Supervision
+    from peerjournal.core.words import words_for
+
+    with ctx.open_journal() as journal:
+        if ctx.args.action == "list":
+            recorded = list(reversed(journal.all_records(Supervision)))
+            actions = {s.id: sv.agreed_actions(journal, s.id) for s in recorded}
+            brought = {s.id: len(sv.brought_items(journal, s)) for s in recorded}
+        else:
+            discussed = None if ctx.args.all else False
+            items = sv.items_for_supervision(journal, discussed=discussed)
+            latest = sv.last_supervision(journal)
+    if ctx.args.action == "list":
+        if not recorded:
+            ctx.err.print("No supervision recorded yet.")
+        for record in recorded:
+            done = sum(1 for action in actions[record.id] if action.status != "open")
+            line = Text()
+            line.append(f"{record.occurred_on}  ", style="bold")
+            line.append(record.format)
+            if record.supervisor_role:
+                line.append(f", with {record.supervisor_role}")
+            line.append(
+                f"  · {brought[record.id]} brought · {len(actions[record.id])} actions "
+                f"({done} done or dropped)"
+            )
+            if record.next_on:
+                line.append(f" · next {record.next_on}")
+            ctx.out.print(line)
+        return 0
+    if latest is None:
+        ctx.err.print("No supervision recorded yet: everything marked is waiting.")
+    else:
+        next_text = f"; next on {latest.next_on}" if latest.next_on else ""
+        ctx.err.print(f"Last supervision on {latest.occurred_on}{next_text}.")
+    if not items:
+        ctx.err.print("Nothing is waiting for supervision.")
+    for item in items:
+        line = Text()
+        line.append(f"{item.when[:10]}  ")
+        line.append(f"{words_for(item.kind).singular:<22} ", style="bold")
+        line.append(item.summary)
+        if item.discussed_on:
+            line.append(f"  (discussed on {item.discussed_on})", style="dim")
+        ctx.out.print(line)
     return 0
 
 
@@ -995,7 +1059,15 @@ def build_parser() -> argparse.ArgumentParser:
     digest = command(
         "digest", cmd_digest, "a de-identified digest of the reflections marked for supervision"
     )
-    digest.add_argument("--since", type=_date_arg, metavar="DATE", help="from DATE (YYYY-MM-DD)")
+    digest.add_argument(
+        "--since",
+        type=_date_arg,
+        metavar="DATE",
+        help="from DATE (YYYY-MM-DD); default: the day after the last supervision",
+    )
+    digest.add_argument(
+        "--all", action="store_true", help="from the start of the journal (instead of --since)"
+    )
     digest.add_argument("--until", type=_date_arg, metavar="DATE", help="to DATE (YYYY-MM-DD)")
     digest.add_argument("-o", "--output", metavar="FILE", help="PLAINTEXT file (asks first)")
     digest.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -1025,6 +1097,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--exact-dates",
         action="store_true",
         help="show exact dates (left out: the week is shown; a day can point to one person)",
+    )
+    digest.add_argument(
+        "--with-wellbeing",
+        action="store_true",
+        help="include weekly mood and stress means in the summary (left out: they are yours)",
+    )
+    supervision = command(
+        "supervision",
+        cmd_supervision,
+        "what waits for supervision (prepare), or the supervisions recorded (list)",
+    )
+    supervision.add_argument(
+        "action",
+        choices=["prepare", "list"],
+        nargs="?",
+        default="prepare",
+        help="prepare: marked for supervision and not yet discussed, oldest first (default); "
+        "list: the supervisions recorded, newest first",
+    )
+    supervision.add_argument(
+        "--all", action="store_true", help="prepare: the discussed ones too, with their date"
     )
     wellbeing = command(
         "wellbeing", cmd_wellbeing, "how I have been: weekly check-ins and workload"

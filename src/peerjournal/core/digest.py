@@ -1,7 +1,9 @@
 """The supervision digest: what a supporter brings to supervision, de-identified, for another
 person to read.
 
-For a date range it holds the reflections marked "for supervision" with the sessions they link
+For a date range it opens with the period's figures (sessions and hours, flagged sessions,
+confidentiality events, dual relationships needing a plan, times I shared my story: counts
+only), then holds the reflections marked "for supervision" with the sessions they link
 to, a count of the confidentiality events in the range (and the detail of those marked for
 supervision), all rendered as Markdown and passed through one `deidentify.Redactor`, so every
 person keeps one label (`[name 1]`, `[name 2]` ...) from the first line to the last and
@@ -10,8 +12,10 @@ places, organisations, contacts and numbers become `[place]`, `[organisation]`, 
 Less goes out by default (`DigestOptions`): the session's "their words" (verbatim quotes) and
 its setting are left out and dates are shown as their week; each can be switched on, and the
 digest says what was left out and why (`LEFT_OUT`). Nothing about the supporter's own
-wellbeing is included. What the redactor cannot know (a story someone would recognise) is why
-`candidates` lists what is left to look at, for the review before anything leaves the app.
+wellbeing is included unless the supporter opts in for this digest (`wellbeing`: weekly mood
+and stress means in the opening summary, `supervision.period_summary`). What the redactor
+cannot know (a story someone would recognise) is why `candidates` lists what is left to look
+at, for the review before anything leaves the app.
 
 The digest is produced in memory; writing it anywhere is the caller's decision.
 """
@@ -33,6 +37,7 @@ from peerjournal.core.models import (
     Reflection,
     Session,
 )
+from peerjournal.core.supervision import PeriodSummary, period_summary, summary_lines
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class DigestOptions:
     their_words: bool = False
     setting: bool = False
     exact_dates: bool = False
+    wellbeing: bool = False  # weekly mood and stress means in the summary (opt-in, per digest)
     keep: tuple[str, ...] = ()  # words never redacted as proper nouns
     redact: tuple[str, ...] = ()  # words always redacted
 
@@ -59,6 +65,11 @@ LEFT_OUT: dict[str, tuple[str, str, str]] = {
         "one day can point to one person; the week is shown",
         "--exact-dates",
     ),
+    "wellbeing": (
+        "mood and stress",
+        "how you have been is yours to share or not",
+        "--with-wellbeing",
+    ),
 }
 
 
@@ -75,6 +86,7 @@ class SupervisionDigest:
     events_shown: int = 0  # marked for supervision, so shown in detail
     candidates: tuple[Candidate, ...] = ()
     options: DigestOptions = DigestOptions()
+    summary: PeriodSummary | None = None
 
 
 def week_of(value: str) -> str:
@@ -176,9 +188,17 @@ def supervision_digest(
     since: date | None = None,
     until: date | None = None,
     options: DigestOptions | None = None,
+    *,
+    today: date | None = None,
 ) -> SupervisionDigest:
-    """Build the de-identified digest in memory (Markdown text); nothing is written anywhere."""
+    """Build the de-identified digest in memory (Markdown text); nothing is written anywhere.
+
+    It opens with the period's figures (`supervision.period_summary`, up to `until`, or
+    `today` when open-ended); mood and stress only with `options.wellbeing`."""
     options = options or DigestOptions()
+    summary = period_summary(
+        journal, since, until or today or date.today(), wellbeing=options.wellbeing
+    )
     reflections = _supervision_reflections(journal, since, until)
     counts, detailed = _events(journal, since, until)
     redactor = Redactor(
@@ -227,7 +247,11 @@ def supervision_digest(
         if not getattr(options, name)
     ]
     intro = (
-        f"# Supervision digest\n\nReflections marked for supervision {_range_text(since, until)}: "
+        "# Supervision digest\n\n"
+        f"## The period {_range_text(since, summary.until)}\n\n"
+        + "\n".join(summary_lines(summary))
+        + "\n\n"
+        f"Reflections marked for supervision {_range_text(since, until)}: "
         f"{_plural(len(reflections), 'reflection', 'reflections')}, "
         f"{_plural(len(linked), 'linked session', 'linked sessions')}.\n\n"
         "People appear as [name 1], [name 2], ... (the same person keeps the same number); "
@@ -249,6 +273,7 @@ def supervision_digest(
         events_shown=len(detailed),
         candidates=tuple(redactor.candidates("\n".join(cleaned))),
         options=options,
+        summary=summary,
     )
 
 

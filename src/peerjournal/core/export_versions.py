@@ -31,6 +31,7 @@ from peerjournal.core.models import (
     Record,
     Reflection,
     Session,
+    Supervision,
 )
 
 EXPORT_FORMAT = "peerjournal-export"
@@ -42,6 +43,9 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("aliases", Alias),
     ("sessions", Session),
     ("reflections", Reflection),
+    # Before follow_ups, whose `supervision_id` names one. A supervision's `items` are not
+    # links the database checks: they may name records of any section, imported later.
+    ("supervisions", Supervision),
     ("follow_ups", FollowUp),
     ("checkins", CheckIn),
     ("confidentiality_events", ConfidentialityEvent),

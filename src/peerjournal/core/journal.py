@@ -50,6 +50,7 @@ from peerjournal.core.models import (
     validate_record,
 )
 from peerjournal.core.vault import CheckReport, Vault
+from peerjournal.core.words import supervision_title
 
 R = TypeVar("R", bound=Record)
 P = ParamSpec("P")
@@ -1101,7 +1102,7 @@ class Journal:
 
 
 # List fields stored as a JSON array in their own column (tags have a table of their own).
-_JSON_LIST_COLUMNS = ("themes", "also_known_as")
+_JSON_LIST_COLUMNS = ("themes", "also_known_as", "items")
 
 
 def _fields(cls: type[Record]) -> list[dataclasses.Field[Any]]:
@@ -1159,6 +1160,9 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
         if talk_to:  # by when is on the follow-up it made; the line stays short
             parts.append(f"talk to {talk_to}")
         return when, "Debrief · " + ", ".join(parts), _one_line(text)
+    if kind == "supervision":
+        when, format_, role, items, next_on, text = fields
+        return when, supervision_title(format_, role, items, next_on), _one_line(text)
     if len(fields) == 3:  # written before schema version 6; the migration rewrites them
         fields = [fields[0], fields[1], "limits_reached", fields[2]]
     when, category, occasion, text = fields
@@ -1196,6 +1200,6 @@ def _record_errors(record: Record) -> Iterator[None]:
             raise InvalidRecord("An alias with that pseudonym already exists.") from None
         if "FOREIGN KEY" in detail:
             raise InvalidRecord(
-                f"This {label} refers to an alias or session that does not exist."
+                f"This {label} refers to an alias, session or supervision that does not exist."
             ) from None
         raise InvalidRecord(f"This {label} could not be saved: {detail}.") from None

@@ -29,7 +29,9 @@ from peerjournal.core.models import (
     Record,
     Reflection,
     Session,
+    Supervision,
 )
+from peerjournal.core.words import SUPERVISION_FORMAT_WORDS, words_for
 
 MARKDOWN_KINDS: tuple[str, ...] = (
     "session",
@@ -38,6 +40,7 @@ MARKDOWN_KINDS: tuple[str, ...] = (
     "follow_up",
     "confidentiality_event",
     "debrief",
+    "supervision",
 )
 MONTH_NAMES = (
     "January",
@@ -128,6 +131,9 @@ class RenderContext:
     precise_times: bool = True
     when: Callable[[str], str] | None = None  # how a record's time is shown, if not as written
     omit: frozenset[str] = frozenset()  # fields left out (the digest leaves out their words)
+    # Any entry by id, as one line ("reflection of 2026-11-02: After River"); None when it is
+    # gone or not to be shown. A supervision lists what was brought with it.
+    entry_ref: Callable[[str | None], str | None] = lambda _: None
 
 
 def journal_context(journal: Journal) -> RenderContext:
@@ -152,7 +158,17 @@ def journal_context(journal: Journal) -> RenderContext:
         who = alias_label(session.alias_id)
         return f"session of {show_time(session.occurred_at)}" + (f" with {who}" if who else "")
 
-    return RenderContext(alias_label, session_ref)
+    def entry_ref(entry_id: str | None) -> str | None:
+        if not entry_id:
+            return None
+        found = journal.summarise([entry_id]).get(entry_id)
+        if found is None:
+            return None
+        when, title, _ = found
+        kind = journal.get_entry(entry_id).KIND
+        return f"{words_for(kind).singular} of {show_time(when)}: {title}"
+
+    return RenderContext(alias_label, session_ref, entry_ref=entry_ref)
 
 
 def show_time(value: str, *, precise: bool = True) -> str:
@@ -299,7 +315,21 @@ def _render_follow_up(f: FollowUp, entry: _Entry, label: str) -> None:
     entry.fact(f"Owner: {f.owner} · status: {status}")
     linked = ctx.session_ref(f.session_id)
     entry.fact(f"From the {linked}" if linked else None)
+    agreed = ctx.entry_ref(f.supervision_id)
+    entry.fact(f"Agreed in the {agreed}" if agreed else None)
     entry.section(None, f.action)
+
+
+def _render_supervision(s: Supervision, entry: _Entry, label: str) -> None:
+    ctx = entry.ctx
+    entry.heading(_when(s.occurred_on, ctx), label)
+    shape = SUPERVISION_FORMAT_WORDS.get(s.format, s.format).capitalize()
+    entry.fact(shape + (f" · with {ctx.text(s.supervisor_role)}" if s.supervisor_role else ""))
+    entry.fact(f"Next supervision: {s.next_on}" if s.next_on else None)
+    brought = [ref for ref in (ctx.entry_ref(item) for item in s.items) if ref]
+    if brought:
+        entry.section("Brought", "\n".join(f"- {ctx.text(ref)}" for ref in brought))
+    entry.section("Notes", s.notes)
 
 
 EVENT_CHOICE_WORDS: dict[str, dict[str, str]] = {
@@ -380,6 +410,7 @@ _LABELS = {
     "follow_up": "Follow-up",
     "confidentiality_event": "Confidentiality event",
     "debrief": "Debrief",
+    "supervision": "Supervision",
 }
 
 
@@ -399,6 +430,8 @@ def render_entry(record: Record, ctx: RenderContext, *, level: int, label: str =
         _render_confidentiality(record, entry, label)
     elif isinstance(record, Debrief):
         _render_debrief(record, entry, label)
+    elif isinstance(record, Supervision):
+        _render_supervision(record, entry, label)
     else:
         raise TypeError(f"no Markdown for {record.KIND}")
     return entry.render()

@@ -251,6 +251,7 @@ class FollowUp(Record):
     owner: str = "me"
     status: str = "open"
     done_at: str | None = None
+    supervision_id: str | None = None  # an action agreed in this supervision (version 2)
 
 
 @dataclass
@@ -389,6 +390,37 @@ class Debrief(Record):
     updated_at: str = ""
 
 
+SUPERVISION_FORMATS = ("individual", "group", "peer")
+
+
+@dataclass
+class Supervision(Record):
+    """A supervision session: who with (a role, never a name), what was brought, what was said,
+    and when the next one is. The actions agreed are follow-ups owned by me, linked by their
+    `supervision_id` (core/supervision.py records both at once). `items` are the ids of the
+    records brought (reflections, confidentiality events, sessions ...); "discussed on" is
+    derived from them, never stored on the item. An id whose record was deleted since stays
+    and is simply not shown.
+    """
+
+    KIND: ClassVar[str] = "supervision"
+    TABLE: ClassVar[str] = "supervisions"
+    TIME_FIELD: ClassVar[str] = "occurred_on"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("id", "occurred_on")
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"format": SUPERVISION_FORMATS}
+    LINE_FIELDS: ClassVar[frozenset[str]] = frozenset({"supervisor_role"})
+    HAS_TIMESTAMPS: ClassVar[bool] = True
+
+    occurred_on: str = ""
+    supervisor_role: str = ""  # a role ("line manager", "peer lead"), never a name
+    format: str = "individual"
+    items: list[str] = field(default_factory=list)  # ids of the records brought
+    notes: str = ""
+    next_on: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
 def debrief_follow_up_action(talk_to: str) -> str:
     """The follow-up a debrief creates: "Talk to my supervisor"."""
     return f"Talk to {talk_to.strip()}"
@@ -402,14 +434,21 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     CheckIn,
     ConfidentialityEvent,
     Debrief,
+    Supervision,
 )
 BY_KIND: dict[str, type[Record]] = {cls.KIND: cls for cls in RECORD_TYPES}
+# Every kind that can be marked "for supervision" (has the field): the Prepare list and the
+# timeline's filters are built from this, so a new kind with the field joins by itself.
+MARKED_KINDS: tuple[type[Record], ...] = tuple(
+    cls for cls in RECORD_TYPES if any(f.name == "for_supervision" for f in dataclasses.fields(cls))
+)
 TIMELINE_KINDS = ("session", "reflection", "checkin", "debrief")
 # Every kind the timeline can show (its filter offers them); TIMELINE_KINDS is the default view.
-TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event")
+TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event", "supervision")
+MAX_SUPERVISION_ITEMS = 500
 
 _DATETIME_FIELDS = {"occurred_at", "at", "created_at", "updated_at", "done_at"}
-_DATE_FIELDS = {"occurred_on", "due_on", "limits_explained_on", "talk_by"}
+_DATE_FIELDS = {"occurred_on", "due_on", "limits_explained_on", "talk_by", "next_on"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -560,6 +599,12 @@ def validate_record(record: Record, label: str | None = None) -> Record:
                 raise _problem(label, name, f"has more than {MAX_TAGS} items")
             clean = clean_names if name == "also_known_as" else clean_tags
             setattr(record, name, clean(value))
+        if name == "items":
+            if len(value) > MAX_SUPERVISION_ITEMS:
+                raise _problem(label, name, f"has more than {MAX_SUPERVISION_ITEMS} items")
+            if not all(_UUID_SHAPE.fullmatch(item) for item in value):
+                raise _problem(label, name, "must hold record ids (UUIDs)")
+            setattr(record, name, list(dict.fromkeys(value)))  # each record brought once
     if not _UUID_SHAPE.fullmatch(record.id):
         # One spelling only (lower-case, hyphenated), so one record never becomes two.
         raise _problem(label, "id", "must be a UUID like 6f1c0e0a-6d7c-4c55-9d5e-8b8f0f8f8f01")

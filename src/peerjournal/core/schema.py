@@ -13,7 +13,9 @@ Version 3 copies each entry's time and rowid into `tags`, so a tag filter pages 
 index in time order, and rewrites the FTS row of an updated record only when its text changed.
 Version 4 sizes the search index's leaves to fit SQLCipher's pages. Version 5 gives each entry
 a summary (what the timeline shows of it), held in the time index too. The wellbeing
-indexes cover the weekly sums of check-ins and sessions.
+indexes cover the weekly sums of check-ins and sessions. Supervision (issue 18) adds its table,
+`supervision_items` (which records each supervision brought, kept by triggers) and partial
+indexes of the records marked for supervision.
 """
 
 from __future__ import annotations
@@ -547,6 +549,79 @@ CREATE TRIGGER debriefs_ad AFTER DELETE ON debriefs BEGIN
 END;
 """ + _counter_triggers("debriefs")
 
+# Supervision (issue 18): a record kind of its own, and follow-ups that name the supervision
+# whose agreed action they are. The ids of the records brought (`items`, a JSON array) are
+# mirrored into `supervision_items` by triggers, so "not yet discussed" and "discussed on" are
+# index lookups (record_id -> the supervisions that named it), never a scan of every
+# supervision's JSON. Items are not foreign keys: a record deleted later leaves its id behind,
+# unshown, and an import may name records of sections imported after this one. The partial
+# indexes hold only the records marked for supervision, in time order, for the Prepare list.
+# The search title holds the word "supervision", the format and the role; the body the notes.
+_SUPERVISION_TITLE = "'supervision ' || {row}.format || char(10) || {row}.supervisor_role"
+_SUPERVISION_BODY = "{row}.notes"
+_SUPERVISION_SUMMARY = (
+    "json_array({row}.occurred_on, {row}.format, {row}.supervisor_role, "
+    "json_array_length({row}.items), {row}.next_on, "
+    f"substr({{row}}.notes, 1, {SUMMARY_TEXT_CHARS}))"
+)
+_V10_SUPERVISION = f"""
+CREATE TABLE supervisions (
+  id TEXT PRIMARY KEY,
+  occurred_on TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  supervisor_role TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL DEFAULT 'individual',
+  items TEXT NOT NULL DEFAULT '[]',
+  notes TEXT NOT NULL DEFAULT '',
+  next_on TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE supervision_items (
+  record_id TEXT NOT NULL,
+  supervision_id TEXT NOT NULL,
+  occurred_on TEXT NOT NULL,
+  PRIMARY KEY (record_id, supervision_id)
+) WITHOUT ROWID;
+CREATE INDEX supervision_items_by_supervision ON supervision_items(supervision_id);
+ALTER TABLE follow_ups ADD COLUMN supervision_id TEXT
+  REFERENCES supervisions(id) ON DELETE SET NULL;
+CREATE INDEX follow_ups_by_supervision ON follow_ups(supervision_id);
+CREATE INDEX reflections_for_supervision ON reflections(sort_ts, id) WHERE for_supervision = 1;
+CREATE INDEX confidentiality_for_supervision ON confidentiality_events(sort_ts, id)
+  WHERE for_supervision = 1;
+CREATE TRIGGER supervisions_ai AFTER INSERT ON supervisions BEGIN
+  INSERT INTO entries(id, kind, sort_ts, alias_id, summary)
+    VALUES (NEW.id, 'supervision', NEW.sort_ts, NULL, {_SUPERVISION_SUMMARY.format(row="NEW")});
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_SUPERVISION_TITLE.format(row="NEW")},
+            {_SUPERVISION_BODY.format(row="NEW")});
+  INSERT OR IGNORE INTO supervision_items(record_id, supervision_id, occurred_on)
+    SELECT value, NEW.id, NEW.occurred_on FROM json_each(NEW.items);
+END;
+CREATE TRIGGER supervisions_au AFTER UPDATE ON supervisions BEGIN
+  UPDATE entries SET sort_ts = NEW.sort_ts, summary = {_SUPERVISION_SUMMARY.format(row="NEW")}
+    WHERE id = NEW.id;
+  DELETE FROM supervision_items WHERE supervision_id = OLD.id;
+  INSERT OR IGNORE INTO supervision_items(record_id, supervision_id, occurred_on)
+    SELECT value, NEW.id, NEW.occurred_on FROM json_each(NEW.items);
+END;
+CREATE TRIGGER supervisions_au_text AFTER UPDATE ON supervisions
+  WHEN ({_SUPERVISION_TITLE.format(row="OLD")}) IS NOT ({_SUPERVISION_TITLE.format(row="NEW")})
+    OR ({_SUPERVISION_BODY.format(row="OLD")}) IS NOT ({_SUPERVISION_BODY.format(row="NEW")})
+BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_SUPERVISION_TITLE.format(row="NEW")},
+            {_SUPERVISION_BODY.format(row="NEW")});
+END;
+CREATE TRIGGER supervisions_ad AFTER DELETE ON supervisions BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  DELETE FROM entries WHERE id = OLD.id;
+  DELETE FROM supervision_items WHERE supervision_id = OLD.id;
+END;
+""" + _counter_triggers("supervisions")
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -557,6 +632,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V7_WELLBEING_INDEXES,
     _V8_REFLECTION_TIME,
     _V9_DEBRIEFS,
+    _V10_SUPERVISION,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

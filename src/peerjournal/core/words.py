@@ -43,11 +43,33 @@ KIND_WORDS: Mapping[str, KindWords] = {
         label="Confidentiality",
     ),
     "debrief": KindWords("debrief", "debriefs", "Debrief"),
+    "supervision": KindWords("supervision", "supervisions", "Supervision"),
 }
 
 # The timeline's kind column for a confidentiality event says which occasion it was, by the
 # start of the event's title: limits reached, or a concern taken to consultation.
 EVENT_COLUMN: Mapping[str, str] = {"Confidentiality": "Limits", "Concern": "Concern"}
+
+# A supervision's format, as a sentence says it ("individual supervision").
+SUPERVISION_FORMAT_WORDS: Mapping[str, str] = {
+    "individual": "individual",
+    "group": "group",
+    "peer": "peer (with other supporters)",
+}
+
+
+def supervision_title(format_: str, role: str, items: int, next_on: str | None) -> str:
+    """The one line that names a supervision on the timeline, in search and in lists:
+    'Supervision · individual, with line manager · 2 items brought · next 2026-12-09'."""
+    head = f"Supervision · {SUPERVISION_FORMAT_WORDS.get(format_, format_.replace('_', ' '))}"
+    if role:
+        head += f", with {role}"
+    parts = [head]
+    if items:
+        parts.append(f"{items} {'item' if items == 1 else 'items'} brought")
+    if next_on:
+        parts.append(f"next {next_on}")
+    return " · ".join(parts)
 
 
 def words_for(kind: str) -> KindWords:

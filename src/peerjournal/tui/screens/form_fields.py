@@ -67,6 +67,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
     },
     "template": {key: name for key, (name, _) in REFLECTION_TEMPLATES.items()},
     "occasion": {"limits_reached": "Limits reached", "concern": "Concern"},
+    "format": {"individual": "Individual", "group": "Group", "peer": "Peer"},
     "person_involvement": {
         "": "Not recorded",
         "told_before": "Told before it was shared",
