@@ -475,7 +475,7 @@ class Journal:
             self._conn.execute(sql, values)
             if isinstance(record, Tagged):
                 self._conn.execute("DELETE FROM tags WHERE entry_id = ?", (record.id,))
-            if isinstance(record, Tagged) and record.tags:  # untagged: no statement at all
+            if isinstance(record, Tagged) and record.tags:  # (older schemas in tests lack sort_ts)
                 self._conn.executemany(
                     "INSERT INTO tags (entry_id, tag, position, sort_ts, entry_rowid) "
                     "SELECT ?1, ?2, ?3, sort_ts, rowid FROM entries WHERE id = ?1",

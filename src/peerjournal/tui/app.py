@@ -27,7 +27,6 @@ from rich.text import Text
 from textual import constants as textual_constants
 from textual import events, on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -40,6 +39,7 @@ from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import ChangeRelay
+from peerjournal.tui.keys import APP_BINDINGS
 from peerjournal.tui.messages import EntryDeleted, JournalOpened, OpenEntry, OpenForm
 from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.registry import PALETTE_FORMS, SCREENS
@@ -99,11 +99,7 @@ class PeerJournalApp(App[int]):
     CSS_PATH = CSS_PATH
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        Binding("ctrl+l", "lock", "Lock", priority=True),
-        Binding("f1", "help", "Help", show=False),
-        Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,

@@ -34,6 +34,7 @@ from peerjournal.core.identifiers import IdentifierHint, find_identifiers
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Record, new_id
 from peerjournal.tui.calls import call
+from peerjournal.tui.host import today_for
 from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen, discard_changes_dialog
 
@@ -187,7 +188,7 @@ class FormScreen(Screen[Record | None]):
         except (InvalidRecord, ValueError) as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        today = getattr(self.app, "today", date.today)()  # tests fix the app's today
+        today = today_for(self)  # tests fix the app's today
         future = [] if self._future_confirmed else future_dates(record, today)
         if future:
             label, day = future[0]

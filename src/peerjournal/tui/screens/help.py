@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -24,50 +24,50 @@ from textual.widgets import Static
 @dataclass(frozen=True)
 class Section:
     title: str
-    owners: Callable[[], list[type[DOMNode]]]  # whose BINDINGS are listed, in order
+    owners: Callable[[], list[type[Any]]]  # whose BINDINGS are listed, in order
     what: dict[str, str] = field(default_factory=dict)  # action -> what it does
     extra: tuple[tuple[str, str], ...] = ()  # (keys, what) that are not bindings
     skip: frozenset[str] = frozenset()  # actions listed in another section already
 
 
-def _app() -> list[type[DOMNode]]:
-    from peerjournal.tui.app import PeerJournalApp  # noqa: PLC0415 - help opens late
+def _app() -> list[type[Any]]:
+    from peerjournal.tui.keys import Everywhere
 
-    return [PeerJournalApp]
+    return [Everywhere]
 
 
-def _timeline() -> list[type[DOMNode]]:
+def _timeline() -> list[type[Any]]:
     from peerjournal.tui.screens.timeline import TimelineScreen
     from peerjournal.tui.widgets.timeline_view import TimelineView
 
     return [TimelineScreen, TimelineView]
 
 
-def _forms() -> list[type[DOMNode]]:
+def _forms() -> list[type[Any]]:
     from peerjournal.tui.screens.base import FormScreen
 
     return [FormScreen]
 
 
-def _entry() -> list[type[DOMNode]]:
+def _entry() -> list[type[Any]]:
     from peerjournal.tui.screens.entry import EntryScreen
 
     return [EntryScreen]
 
 
-def _follow_ups() -> list[type[DOMNode]]:
+def _follow_ups() -> list[type[Any]]:
     from peerjournal.tui.screens.followups import FollowUpsScreen
 
     return [FollowUpsScreen]
 
 
-def _aliases() -> list[type[DOMNode]]:
+def _aliases() -> list[type[Any]]:
     from peerjournal.tui.screens.aliases import AliasesScreen
 
     return [AliasesScreen]
 
 
-def _search() -> list[type[DOMNode]]:
+def _search() -> list[type[Any]]:
     from peerjournal.tui.screens.search import QueryInput, SearchScreen
 
     return [QueryInput, SearchScreen]
