@@ -138,6 +138,7 @@ def test_a_backup_is_two_encrypted_members_and_opens_with_the_same_passphrase(
         "follow_up": 1,
         "checkin": 1,
         "confidentiality_event": 1,
+        "boundary_event": 0,
     }
     assert summary.made_at and summary.made_at[:4].isdigit()
     # Neither the journal folder nor the folder of the backup nor TMPDIR keep working files.

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from peerjournal.core.boundaries import needing_plan_count
 from peerjournal.core.demo import DEMO_DAYS, DEMO_PSEUDONYMS, fill_demo_journal
 from peerjournal.core.errors import UsageError
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     REFLECTION_TEMPLATES,
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     FollowUp,
@@ -31,6 +33,7 @@ EXPECTED_COUNTS = {
     "follow_up": 14,
     "checkin": 38,
     "confidentiality_event": 2,
+    "boundary_event": 1,
 }
 KINDS: tuple[type[Record], ...] = (
     Alias,
@@ -39,6 +42,7 @@ KINDS: tuple[type[Record], ...] = (
     FollowUp,
     CheckIn,
     ConfidentialityEvent,
+    BoundaryEvent,
 )
 
 
@@ -202,6 +206,10 @@ def test_other_demo_text_holds_no_identifiers(demo: Journal) -> None:
     texts += [c.self_care for c in demo.all_records(CheckIn)]
     for event in demo.all_records(ConfidentialityEvent):
         texts += [event.consulted_role, event.disclosed_minimum, event.notes]
+    for alias in demo.list_aliases():
+        texts.append(alias.dual_plan)
+    for boundary in demo.all_records(BoundaryEvent):
+        texts += [boundary.response, boundary.how_it_sat]
     for text in texts:
         hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)
         assert hints == [], [(h.kind, h.text) for h in hints]
@@ -211,3 +219,12 @@ def test_demo_is_searchable(demo: Journal) -> None:
     hits = demo.search("recovery cafe")
     assert hits
     assert any(matched for hit in hits for _, matched in hit.snippet)
+
+
+def test_one_dual_relationship_has_a_plan_and_one_gift_goes_to_supervision(demo: Journal) -> None:
+    (planned,) = [a for a in demo.list_aliases() if a.dual_relationships]
+    assert planned.knows_me_outside_work and planned.dual_plan and planned.dual_discussed_on
+    assert needing_plan_count(demo, TODAY) == 0
+    (gift,) = demo.all_records(BoundaryEvent)
+    assert gift.what == "gift" and gift.for_supervision and gift.alias_id == planned.id
+    assert TODAY - timedelta(days=DEMO_DAYS) <= _day(gift.occurred_on) <= TODAY

@@ -24,6 +24,7 @@ from typing import Any
 from peerjournal.core.errors import InvalidRecord
 from peerjournal.core.models import (
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     FollowUp,
@@ -44,6 +45,7 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("follow_ups", FollowUp),
     ("checkins", CheckIn),
     ("confidentiality_events", ConfidentialityEvent),
+    ("boundary_events", BoundaryEvent),
 )
 
 # The fields of each section in older versions, as written then. Never edit an entry here.

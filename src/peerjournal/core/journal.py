@@ -46,6 +46,7 @@ from peerjournal.core.models import (
     validate_record,
 )
 from peerjournal.core.vault import CheckReport, Vault
+from peerjournal.core.words import BOUNDARY_WHAT_WORDS
 
 R = TypeVar("R", bound=Record)
 P = ParamSpec("P")
@@ -1020,7 +1021,7 @@ class Journal:
 
 
 # List fields stored as a JSON array in their own column (tags have a table of their own).
-_JSON_LIST_COLUMNS = ("themes", "also_known_as")
+_JSON_LIST_COLUMNS = ("themes", "also_known_as", "dual_relationships")
 
 
 def _fields(cls: type[Record]) -> list[dataclasses.Field[Any]]:
@@ -1070,6 +1071,12 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
     if kind == "follow_up":
         when, owner, status, text = fields
         return when, f"Follow-up · {owner}, {status}", _one_line(text)
+    if kind == "boundary_event":
+        when, what, supervision, text = fields
+        label = "Boundary · " + BOUNDARY_WHAT_WORDS.get(what, what.replace("_", " "))
+        if supervision:
+            label += " · for supervision"
+        return when, label, _one_line(text)
     if len(fields) == 3:  # written before schema version 6; the migration rewrites them
         fields = [fields[0], fields[1], "limits_reached", fields[2]]
     when, category, occasion, text = fields

@@ -33,6 +33,28 @@ KIND_WORDS: Mapping[str, KindWords] = {
     "confidentiality_event": KindWords(
         "confidentiality event", "confidentiality events", "Confidentiality event"
     ),
+    "boundary_event": KindWords("boundary event", "boundary events", "Boundary event"),
+}
+
+# A boundary event's `what`, in words (models.BoundaryEvent.CHOICES).
+BOUNDARY_WHAT_WORDS: Mapping[str, str] = {
+    "gift": "gift",
+    "money": "money",
+    "out_of_hours_contact": "out-of-hours contact",
+    "social_media_request": "social-media request",
+    "physical_contact": "physical contact",
+    "romantic_interest": "romantic interest",
+    "other": "other",
+}
+
+# How a person supported may also know me (models.DUAL_RELATIONSHIP_KINDS), in words.
+DUAL_RELATIONSHIP_WORDS: Mapping[str, str] = {
+    "same_fellowship": "same fellowship or meeting",
+    "neighbour": "neighbour",
+    "social_media": "social media",
+    "family_or_friend": "family or friend link",
+    "co_worker": "co-worker",
+    "other": "other",
 }
 
 
