@@ -18,7 +18,9 @@ from peerjournal.core.boundaries import (
 from peerjournal.core.errors import InvalidRecord, JournalError
 from peerjournal.core.exchange import export_document, import_records, parse_export
 from peerjournal.core.journal import Journal
+from peerjournal.core.markdown import EntryFilter, render_markdown
 from peerjournal.core.models import Alias, BoundaryEvent, new_id
+from peerjournal.core.retention import RetentionSettings, plan_retention, purge
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
 TODAY = date(2026, 12, 2)
@@ -225,3 +227,44 @@ def test_version_1_file_may_not_hold_the_new_fields(journal: Journal, field: str
     boundary = {"format": "peerjournal-export", "version": 1, "boundary_events": []}
     with pytest.raises(JournalError):
         parse_export(json.dumps(boundary).encode())
+
+
+def test_retention_and_markdown_know_boundary_events(journal: Journal) -> None:
+    closed = journal.save(
+        Alias(
+            id=new_id(),
+            pseudonym="Oak",
+            status="closed",
+            dual_relationships=["family_or_friend"],
+            dual_plan="I do not see them at family events as their supporter.",
+            dual_review_on="2026-03-01",
+            created_at="2024-01-01T09:00:00+00:00",
+            updated_at="2025-01-10T12:00:00+00:00",
+        ),
+        keep_times=True,
+    )
+    theirs = journal.save(_event(closed.id))
+    old = journal.save(BoundaryEvent(id=new_id(), occurred_on="2023-05-01", what="money"))
+    by_alias = plan_retention(journal, RetentionSettings(closed_alias_months=12), today=TODAY)
+    assert [(item.id, item.kind) for item in by_alias.items] == [(theirs.id, "boundary_event")]
+    by_age = plan_retention(journal, RetentionSettings(entry_months=24), today=TODAY)
+    assert [item.id for item in by_age.items] == [old.id]
+    assert purge(journal, by_age.items) == {"boundary_event": 1}
+
+    document = render_markdown(journal, EntryFilter()).document
+    assert "Boundary event with Oak" in document
+    assert "- What: gift" in document and "- For supervision" in document
+    assert "### What I did" in document or "## What I did" in document
+    assert "How it sat with me" in document
+    assert "Dual relationship: family or friend link" in document
+    assert "Plan to be reviewed on 2026-03-01" in document
+    assert "I do not see them at family events" in document
+
+
+def test_the_documented_example_imports(journal: Journal) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "export-format.md").read_text()
+    example = next(block for block in text.split("```json\n")[1:] if '"boundary_events"' in block)
+    document = json.loads(example.split("```")[0])
+    summary = import_records(journal, parse_export(json.dumps(document).encode()))
+    assert summary.added["boundary_event"] == 1
+    assert journal.all_records(Alias)[0].dual_relationships == ["same_fellowship"]

@@ -327,7 +327,7 @@ def test_export_kind_choices_are_checked_and_listed(
     assert good.code == 0 and "Boundaries" in good.out and SECRET not in good.out
     with pytest.raises(SystemExit):
         cli.main(["export", "--help"])
-    assert "{session,reflection,checkin,follow_up,confidentiality_event}" in (
+    assert "{session,reflection,checkin,follow_up,confidentiality_event," in (
         capsys.readouterr().out
     )
 

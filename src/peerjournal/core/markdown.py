@@ -22,6 +22,7 @@ from peerjournal.core.journal import Cursor, Journal
 from peerjournal.core.models import (
     REFLECTION_TEMPLATES,
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     FollowUp,
@@ -29,6 +30,7 @@ from peerjournal.core.models import (
     Reflection,
     Session,
 )
+from peerjournal.core.words import BOUNDARY_WHAT_WORDS, DUAL_RELATIONSHIP_WORDS
 
 MARKDOWN_KINDS: tuple[str, ...] = (
     "session",
@@ -36,6 +38,7 @@ MARKDOWN_KINDS: tuple[str, ...] = (
     "checkin",
     "follow_up",
     "confidentiality_event",
+    "boundary_event",
 )
 MONTH_NAMES = (
     "January",
@@ -345,12 +348,29 @@ def _render_confidentiality(e: ConfidentialityEvent, entry: _Entry, label: str) 
         entry.section(title, getattr(e, name))
 
 
+# Titles of a boundary event's text sections (BoundaryEvent.TEXT_FIELDS).
+BOUNDARY_TEXT_TITLES: dict[str, str] = {
+    "response": "What I did",
+    "how_it_sat": "How it sat with me",
+}
+
+
+def _render_boundary(b: BoundaryEvent, entry: _Entry, label: str) -> None:
+    ctx = entry.ctx
+    entry.heading(_when(b.occurred_on, ctx), label, alias=ctx.alias_label(b.alias_id))
+    entry.fact("What: " + BOUNDARY_WHAT_WORDS[b.what])
+    entry.fact("For supervision" if b.for_supervision else None)
+    for name in BoundaryEvent.TEXT_FIELDS:
+        entry.section(BOUNDARY_TEXT_TITLES[name], getattr(b, name))
+
+
 _LABELS = {
     "session": "Session",
     "reflection": "Reflection",
     "checkin": "Check-in",
     "follow_up": "Follow-up",
     "confidentiality_event": "Confidentiality event",
+    "boundary_event": "Boundary event",
 }
 
 
@@ -368,6 +388,8 @@ def render_entry(record: Record, ctx: RenderContext, *, level: int, label: str =
         _render_follow_up(record, entry, label)
     elif isinstance(record, ConfidentialityEvent):
         _render_confidentiality(record, entry, label)
+    elif isinstance(record, BoundaryEvent):
+        _render_boundary(record, entry, label)
     else:
         raise TypeError(f"no Markdown for {record.KIND}")
     return entry.render()
@@ -385,6 +407,16 @@ def render_alias(alias: Alias, *, level: int) -> str:
     if alias.limits_explained_on:
         entry.fact(f"Limits of confidentiality explained on {alias.limits_explained_on}")
     entry.section("What the explanation covered", alias.limits_explained_note)
+    if alias.dual_relationships:
+        kinds = ", ".join(DUAL_RELATIONSHIP_WORDS[kind] for kind in alias.dual_relationships)
+        entry.fact("Dual relationship: " + kinds)
+    entry.fact(
+        f"Plan discussed in supervision on {alias.dual_discussed_on}"
+        if alias.dual_discussed_on
+        else None
+    )
+    entry.fact(f"Plan to be reviewed on {alias.dual_review_on}" if alias.dual_review_on else None)
+    entry.section("Dual relationship plan", alias.dual_plan)
     entry.section("Consent", alias.consent_note)
     entry.section("Notes", alias.notes)
     return entry.render()

@@ -34,6 +34,7 @@ KIND_LABELS = {
     "checkin": "Check-in",
     "follow_up": "Follow-up",
     "confidentiality_event": "Confidentiality",
+    "boundary_event": "Boundary",
 }
 # What the kind column shows for a confidentiality event (it is 11 wide), by its title's start.
 EVENT_COLUMN = {"Confidentiality": "Limits", "Concern": "Concern"}
