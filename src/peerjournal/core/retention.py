@@ -5,9 +5,9 @@ Two rules, each off by default (a setting of None):
 - `retention_closed_alias_months`: the sessions, follow-ups, confidentiality events and
   boundary events of an alias closed more than N months ago. An alias has no "closed on"
   field: the months count from its last change (`updated_at`), which is the day it was closed
-  unless it was edited after. That errs towards keeping. The alias itself stays; follow-ups and events count as the
-  alias's when they name it or one of its sessions. Reflections are the supporter's own and
-  stay (a link to a purged session is cleared).
+  unless it was edited after. That errs towards keeping. The alias itself stays; follow-ups
+  and events count as the alias's when they name it or one of its sessions. Reflections are
+  the supporter's own and stay (a link to a purged session is cleared).
 - `retention_entry_months`: every entry (session, reflection, check-in, follow-up,
   confidentiality event, boundary event) whose own date is more than N months ago.
 
