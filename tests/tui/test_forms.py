@@ -137,6 +137,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "confidentiality_event",
         "alias",
         "follow_up",
+        "boundary_event",
     }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
@@ -147,6 +148,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "confidentiality-form",
         "alias-form",
         "follow-up-form",
+        "boundary-form",
     ]
 
 
@@ -589,6 +591,7 @@ async def test_identifier_nudge_edit_returns_to_the_form_unsaved(journal: Journa
 # What a form needs before it gets as far as the identifier check.
 REQUIRED_TO_SAVE: dict[str, dict[str, str]] = {
     "confidentiality_event": {"category": "other", "notes": "what happened"},
+    "boundary_event": {"what": "gift"},
 }
 
 
@@ -610,6 +613,9 @@ REQUIRED_TO_SAVE: dict[str, dict[str, str]] = {
         ("alias", "consent_note"),
         ("alias", "notes"),
         ("alias", "limits_explained_note"),
+        ("alias", "dual_plan"),
+        ("boundary_event", "response"),
+        ("boundary_event", "how_it_sat"),
     ],
 )
 async def test_every_free_text_field_is_checked_for_identifiers(
@@ -759,7 +765,14 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     },
     "reflection": {"template": "supervision", "for_supervision": True, "occurred_on": "2026-01-02"},
     "checkin": {"mood": 1, "energy": 5, "stress": 4},
-    "alias": {"knows_me_outside_work": True, "limits_explained_on": "2026-01-02"},
+    "alias": {
+        "knows_me_outside_work": True,
+        "limits_explained_on": "2026-01-02",
+        "dual_neighbour": True,
+        "dual_discussed_on": "2026-01-03",
+        "dual_review_on": "2026-07-03",
+    },
+    "boundary_event": {"what": "money", "for_supervision": True, "occurred_date": "2026-01-02"},
     "follow_up": {"owner": "both", "due_date": "2026-02-03"},
     "confidentiality_event": {
         "category": "abuse",
@@ -828,6 +841,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("checkin", "mood"),
         ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
+        ("boundary_event", "what"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(

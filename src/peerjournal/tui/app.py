@@ -443,6 +443,11 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
     )
     yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
     yield SystemCommand(
+        "New boundary event",
+        "A gift, money, contact out of hours ... what I did, how it sat with me (b)",
+        lambda: app.action_new("boundary_event"),
+    )
+    yield SystemCommand(
         "My wellbeing",
         "How I have been and what the work asked of me, week by week (w)",
         lambda: app.run_action("wellbeing"),

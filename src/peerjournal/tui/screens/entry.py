@@ -24,13 +24,20 @@ from textual.widgets import Footer, Static, TextArea
 from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Deleted, Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
-from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
+from peerjournal.core.models import (
+    BoundaryEvent,
+    ConfidentialityEvent,
+    FollowUp,
+    Record,
+    Session,
+)
 from peerjournal.core.privacy import sanitize_text
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
+    BOUNDARY_FIELD_LABELS,
     CHOICE_LABELS,
     FIELD_LABELS,
     choice_label,
@@ -130,6 +137,8 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
             label = EVENT_TEXT_TITLES[item.name]
             if item.name == "outcome" and record.occasion == "concern":
                 label = "What we decided"
+        if isinstance(record, BoundaryEvent):
+            label = BOUNDARY_FIELD_LABELS.get(item.name, label)
         rows.append((label, display_value(item.name, getattr(record, item.name))))
         if item.name == record.TIME_FIELD:
             if hasattr(record, "alias_id") or hasattr(record, "session_id"):

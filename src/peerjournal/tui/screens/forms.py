@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.base import FormScreen
+from peerjournal.tui.screens.boundary_form import BoundaryEventForm
 from peerjournal.tui.screens.checkin_form import CheckInForm
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
 from peerjournal.tui.screens.follow_up_form import FollowUpForm
@@ -21,6 +22,7 @@ FORMS: dict[str, type[FormScreen]] = {
     "confidentiality_event": ConfidentialityEventForm,
     "alias": AliasForm,
     "follow_up": FollowUpForm,
+    "boundary_event": BoundaryEventForm,
 }
 
 __all__ = ["FORMS"]

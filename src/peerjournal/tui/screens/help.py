@@ -30,6 +30,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("n", "Log a new support session"),
             ("r", "Write a reflection (free, Gibbs cycle, self-disclosure, supervision prep)"),
             ("c", "Check in with yourself: mood, energy, stress, self-care"),
+            ("b", "Note a boundary event: a gift, money, contact out of hours, a request ..."),
             ("w", "My wellbeing: how I have been and what the work asked, week by week"),
             ("/", "Search everything"),
             ("a", "Aliases: the people you support"),
@@ -77,7 +78,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Aliases (a)",
         [
             ("n", "New alias (a pseudonym is enough)"),
-            ("e", "Edit: themes, dual relationship, limits explained, consent, notes"),
+            ("e", "Edit: themes, limits explained, consent, dual relationship and its plan, notes"),
             ("x", "Close or reopen (asks first)"),
             ("delete", "Delete an alias that has no entries (asks); one with entries is closed"),
             ("enter", "Into its entries; enter again opens one"),

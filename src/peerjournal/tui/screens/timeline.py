@@ -33,6 +33,7 @@ KIND_CHOICES = [
     ("Reflections", "reflection"),
     ("Check-ins", "checkin"),
     ("Confidentiality", "confidentiality_event"),  # events; the longer name wraps
+    ("Boundaries", "boundary_event"),
     ("For supervision", "supervision"),  # reflections marked for supervision
 ]
 
@@ -80,6 +81,7 @@ class TimelineScreen(Screen[None]):
         Binding("n", "app.new('session')", "Session"),
         Binding("r", "app.new('reflection')", "Reflect"),
         Binding("c", "app.new('checkin')", "Check-in"),
+        Binding("b", "app.new('boundary_event')", "Boundary", show=False),
         Binding("slash", "app.search", "Search"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
