@@ -44,7 +44,7 @@ DUAL_QUESTION = (
     "Do they know you outside this work (a dual relationship)? In peer communities that is "
     "common; what helps is a plan you agreed."
 )
-# One checkbox per kind of dual relationship, in two rows of three.
+# One checkbox per kind of dual relationship, two to a row.
 DUAL_KIND_IDS: tuple[str, ...] = tuple(f"dual_{kind}" for kind in DUAL_RELATIONSHIP_KINDS)
 
 PAYLOAD_IDS: tuple[str, ...] = (
@@ -87,9 +87,20 @@ class AliasForm(RecordForm):
     FIRST_FIELD = "#pseudonym"
     PAYLOAD_IDS = PAYLOAD_IDS
 
+    # The kinds are compact one-line checkboxes, two to a row, so all six fit at 80x24.
     DEFAULT_CSS = """
-    AliasForm .pj-dual-kind {
+    AliasForm .form-body Checkbox.pj-dual-kind {
         width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        margin-top: 0;
+    }
+    AliasForm .pj-dual-row {
+        height: auto;
+    }
+    AliasForm .pj-dual-first {
+        margin-top: 1;
     }
     """
 
@@ -125,9 +136,11 @@ class AliasForm(RecordForm):
         yield Static(DUAL_QUESTION, classes="pj-section", markup=False)
         yield Checkbox(ALIAS_LABELS["knows_me_outside_work"], id="knows_me_outside_work")
         labels = CHOICE_LABELS["dual_relationships"]
-        for row in (DUAL_RELATIONSHIP_KINDS[:3], DUAL_RELATIONSHIP_KINDS[3:]):
-            with Horizontal(classes="pj-row"):
-                for kind in row:
+        kinds = DUAL_RELATIONSHIP_KINDS
+        for index in range(0, len(kinds), 2):
+            classes = "pj-dual-row" + (" pj-dual-first" if index == 0 else "")
+            with Horizontal(classes=classes):
+                for kind in kinds[index : index + 2]:
                     yield Checkbox(labels[kind], id=f"dual_{kind}", classes="pj-dual-kind")
         yield field_label(ALIAS_LABELS["dual_plan"])
         yield TextArea(id="dual_plan")

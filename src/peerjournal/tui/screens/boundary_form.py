@@ -44,7 +44,7 @@ PAYLOAD_IDS: tuple[str, ...] = (
 )
 LABELS: dict[str, str] = {
     "what": FIELD_LABELS["what"],
-    "alias": "Alias (optional, one of yours)",
+    "alias": "Alias (optional)",
     "response": BOUNDARY_FIELD_LABELS["response"],
     "how_it_sat": FIELD_LABELS["how_it_sat"],
     "for_supervision": BOUNDARY_FIELD_LABELS["for_supervision"],
