@@ -230,3 +230,24 @@ async def test_b_on_the_timeline_and_the_palette_open_the_form(existing_home: Pa
         assert event.what == "out_of_hours_contact"
         items = journal.timeline(kinds=["boundary_event"]).items
         assert items[0].title == "Boundary · out-of-hours contact"
+
+
+async def test_b_on_the_aliases_screen_notes_an_event_about_that_alias(
+    existing_home: Path,
+) -> None:
+    app = make_app(existing_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot)
+        journal = app.journal
+        assert journal is not None
+        wren = journal.save(Alias(id=new_id(), pseudonym="Wren"))
+        await pilot.press("a")
+        await app_settle(app, pilot)
+        await pilot.press("b")
+        form = await wait_for_screen(pilot, BoundaryEventForm)
+        await app_settle(app, pilot)
+        assert get_field(form, "alias") == "Wren"
+        set_field(form, "what", "physical_contact")
+        await save_form(pilot)
+        (event,) = journal.all_records(BoundaryEvent)
+        assert event.alias_id == wren.id and event.what == "physical_contact"

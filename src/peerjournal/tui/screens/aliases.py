@@ -357,6 +357,7 @@ class AliasesScreen(EntryListScreen):
         Binding("n", "new_alias", "New alias"),
         Binding("e,f2", "edit", "Edit details", key_display="e"),
         Binding("x", "toggle_closed", "Close/reopen"),
+        Binding("b", "new_boundary_event", "Boundary event", show=False),
         Binding("delete", "delete_alias", "Delete", show=False),
         Binding("escape", "back", "Back"),
     ]
@@ -551,6 +552,12 @@ class AliasesScreen(EntryListScreen):
         else:
             names = [a.pseudonym for a in self.aliases.values()]
             await self.app.push_screen(AliasForm(self.journal, record=alias, known_aliases=names))
+
+    async def action_new_boundary_event(self) -> None:
+        """A boundary event about the highlighted alias (a gift, a request ...)."""
+        alias = self.selected_alias()
+        if alias is not None and isinstance(self.app, FormOpener):
+            await self.app.open_form("boundary_event", alias_id=alias.id)
 
     @work(exclusive=True, group="alias-close")
     async def action_toggle_closed(self) -> None:

@@ -78,8 +78,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Aliases (a)",
         [
             ("n", "New alias (a pseudonym is enough)"),
-            ("e", "Edit: themes, limits explained, consent, dual relationship and its plan, notes"),
+            ("e", "Edit: themes, limits explained, consent, dual relationship and plan, notes"),
             ("x", "Close or reopen (asks first)"),
+            ("b", "Note a boundary event about this alias (a gift, a request ...)"),
             ("delete", "Delete an alias that has no entries (asks); one with entries is closed"),
             ("enter", "Into its entries; enter again opens one"),
             ("escape", "Back"),
