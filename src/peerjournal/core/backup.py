@@ -362,8 +362,13 @@ def _load(
             raise _refused(path, "its database holds no journal")
         if integrity_problems(conn):
             raise _refused(path, "its database fails the integrity checks")
+        # A backup made before a kind existed has no table for it (it gains one when it is
+        # restored and opened): none of that kind.
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         counts = {
             kind: int(conn.execute(f"SELECT count(*) FROM {cls.TABLE}").fetchone()[0])  # noqa: S608
+            if cls.TABLE in tables
+            else 0
             for kind, cls in BY_KIND.items()
         }
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (MADE_AT_SETTING,))
