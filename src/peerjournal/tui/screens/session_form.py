@@ -25,7 +25,7 @@ from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from peerjournal.core.boundaries import review_passed
+from peerjournal.core.boundaries import needs_plan
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import Alias, FollowUp, Record, Session, new_id
 from peerjournal.core.privacy import IdentifierHint, pseudonym_hints, sanitize_line
@@ -435,17 +435,19 @@ class SessionForm(RecordForm):
 
 def dual_relationship_line(alias: Alias, today: date) -> str:
     """The one calm line the session form shows for an alias with a dual relationship."""
+    if not needs_plan(alias, today):
+        if alias.dual_plan.strip():
+            return "Existing alias. You know each other outside work too, with a plan agreed."
+        return "Existing alias. You know each other outside work too."  # closed: no reminder
     if not alias.dual_plan.strip():
         return (
             "Existing alias. You know each other outside work too: this dual relationship "
             "needs an agreed plan (add it on the alias's page)."
         )
-    if review_passed(alias, today):
-        return (
-            "Existing alias. You know each other outside work too: the plan you agreed is due "
-            "for review."
-        )
-    return "Existing alias. You know each other outside work too, with a plan agreed."
+    return (
+        "Existing alias. You know each other outside work too: the plan you agreed is due "
+        "for review."
+    )
 
 
 def payload_from_session(session: Session, pseudonym: str) -> dict[str, Any]:
