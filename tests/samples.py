@@ -15,6 +15,7 @@ from typing import Any
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     Debrief,
@@ -51,6 +52,7 @@ class EveryKind:
     event: ConfidentialityEvent
     debrief: Debrief
     supervision: Supervision
+    boundary: BoundaryEvent
 
 
 def every_kind(
@@ -65,6 +67,7 @@ def every_kind(
     event: dict[str, Any] | None = None,
     debrief: dict[str, Any] | None = None,
     supervision: dict[str, Any] | None = None,
+    boundary: dict[str, Any] | None = None,
 ) -> EveryKind:
     """One record of every kind, with `text` in each; the dicts override fields."""
     river = journal.save(
@@ -132,4 +135,16 @@ def every_kind(
             },
         )
     )
-    return EveryKind(river, met, thought, due, felt, limits, after, held)
+    gift = journal.save(
+        BoundaryEvent(
+            id=new_id(),
+            **{
+                "occurred_on": "2026-11-24",
+                "alias_id": river.id,
+                "what": "gift",
+                "response": text,
+                **(boundary or {}),
+            },
+        )
+    )
+    return EveryKind(river, met, thought, due, felt, limits, after, held, gift)

@@ -115,6 +115,7 @@ def test_a_backup_is_two_encrypted_members_and_opens_with_the_same_passphrase(
         "confidentiality_event": 1,
         "debrief": 1,
         "supervision": 1,
+        "boundary_event": 1,
     }
     assert summary.made_at and summary.made_at[:4].isdigit()
     # Neither the journal folder nor the folder of the backup nor TMPDIR keep working files.
@@ -345,7 +346,7 @@ def test_backup_damage_restore_gives_the_same_export(filled: Path, tmp_path: Pat
     with Journal.open(filled, PASSPHRASE, policy=TEST_POLICY) as journal:
         assert comparable(export_document(journal)) == original
         assert journal.check().problems == []
-        assert len(journal.search(MARKER)) == 7  # the search index came back too
+        assert len(journal.search(MARKER)) == 8  # the search index came back too
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("journal.replaced-")]
     assert len(kept) == 1 and str(kept[0]) in restored.out
     assert (kept[0] / "journal-1.db").read_bytes() == bytes(data)  # the damaged one, untouched

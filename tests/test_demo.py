@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from peerjournal.core.boundaries import needing_plan_count
 from peerjournal.core.demo import DEMO_DAYS, DEMO_PSEUDONYMS, fill_demo_journal
 from peerjournal.core.errors import UsageError
 from peerjournal.core.identifiers import find_identifiers
@@ -14,6 +15,7 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     REFLECTION_TEMPLATES,
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     Debrief,
@@ -35,6 +37,7 @@ EXPECTED_COUNTS = {
     "confidentiality_event": 2,
     "debrief": 2,
     "supervision": 1,
+    "boundary_event": 1,
 }
 KINDS: tuple[type[Record], ...] = (
     Alias,
@@ -45,6 +48,7 @@ KINDS: tuple[type[Record], ...] = (
     ConfidentialityEvent,
     Debrief,
     Supervision,
+    BoundaryEvent,
 )
 
 
@@ -213,6 +217,11 @@ def test_other_demo_text_holds_no_identifiers(demo: Journal) -> None:
 
     for supervision in demo.all_records(Supervision):
         texts += [supervision.supervisor_role, supervision.notes]
+
+    for alias in demo.list_aliases():
+        texts.append(alias.dual_plan)
+    for boundary in demo.all_records(BoundaryEvent):
+        texts += [boundary.response, boundary.how_it_sat]
     for text in texts:
         hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)
         assert hints == [], [(h.kind, h.text) for h in hints]
@@ -266,3 +275,12 @@ def test_the_demo_holds_a_plausible_supervision_cycle(demo: Journal) -> None:
     waiting = items_for_supervision(demo)
     assert any(item.kind == "reflection" for item in waiting)
     assert all(item.discussed_on is None for item in waiting)
+
+
+def test_one_dual_relationship_has_a_plan_and_one_gift_goes_to_supervision(demo: Journal) -> None:
+    (planned,) = [a for a in demo.list_aliases() if a.dual_relationships]
+    assert planned.knows_me_outside_work and planned.dual_plan and planned.dual_discussed_on
+    assert needing_plan_count(demo, TODAY) == 0
+    (gift,) = demo.all_records(BoundaryEvent)
+    assert gift.what == "gift" and gift.for_supervision and gift.alias_id == planned.id
+    assert TODAY - timedelta(days=DEMO_DAYS) <= _day(gift.occurred_on) <= TODAY

@@ -40,6 +40,10 @@ def fill(journal: Journal) -> None:
             also_known_as=["Riv", "the Rover"],
             limits_explained_on="2026-01-05",
             limits_explained_note="risk to life, safeguarding, court orders",
+            dual_relationships=["same_fellowship", "neighbour"],
+            dual_plan="We say hello at meetings; support stays in sessions.",
+            dual_discussed_on="2026-02-01",
+            dual_review_on="2026-08-01",
         )
     )
     session = journal.save(
@@ -174,6 +178,7 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "checkins",
         "confidentiality_events",
         "debriefs",
+        "boundary_events",
     }
     assert list(document["supervisions"][0]) == [
         "id",
@@ -247,6 +252,10 @@ def test_export_has_the_documented_shape(journal: Journal) -> None:
         "consent_note",
         "limits_explained_on",
         "limits_explained_note",
+        "dual_relationships",
+        "dual_plan",
+        "dual_discussed_on",
+        "dual_review_on",
         "notes",
         "created_at",
         "updated_at",

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from peerjournal.core import supervision
+from peerjournal.core.boundaries import needing_plan_count
 from peerjournal.core.errors import InvalidRecord
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
@@ -34,7 +35,6 @@ from peerjournal.core.supervision import (
     digest_default_since,
     items_for_supervision,
     last_supervision,
-    needing_plan_count,
     next_supervision_on,
     period_summary,
     record_supervision,

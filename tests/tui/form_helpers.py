@@ -64,7 +64,7 @@ def text_fields(screen: Screen[Any]) -> list[str]:
     ids = []
     for widget in screen.query(".form-body Input, .form-body TextArea"):
         not_words = widget.id in (None, "duration") or widget.id.endswith(
-            ("_date", "_time", "_due", "occurred_on", "explained_on")
+            ("_date", "_time", "_due", "_on")
         )
         if not not_words:
             ids.append(widget.id)

@@ -135,6 +135,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "alias",
         "follow_up",
         "debrief",
+        "boundary_event",
     }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
@@ -146,6 +147,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "alias-form",
         "follow-up-form",
         "debrief-form",
+        "boundary-form",
     ]
 
 
@@ -612,6 +614,7 @@ async def test_identifier_nudge_edit_returns_to_the_form_unsaved(journal: Journa
 # What a form needs before it gets as far as the identifier check.
 REQUIRED_TO_SAVE: dict[str, dict[str, str]] = {
     "confidentiality_event": {"category": "other", "notes": "what happened"},
+    "boundary_event": {"what": "gift"},
 }
 
 
@@ -633,6 +636,9 @@ REQUIRED_TO_SAVE: dict[str, dict[str, str]] = {
         ("alias", "consent_note"),
         ("alias", "notes"),
         ("alias", "limits_explained_note"),
+        ("alias", "dual_plan"),
+        ("boundary_event", "response"),
+        ("boundary_event", "how_it_sat"),
     ],
 )
 async def test_every_free_text_field_is_checked_for_identifiers(
@@ -782,7 +788,14 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
     },
     "reflection": {"template": "supervision", "for_supervision": True, "occurred_on": "2026-01-02"},
     "checkin": {"mood": 1, "energy": 5, "stress": 4},
-    "alias": {"knows_me_outside_work": True, "limits_explained_on": "2026-01-02"},
+    "alias": {
+        "knows_me_outside_work": True,
+        "limits_explained_on": "2026-01-02",
+        "dual_neighbour": True,
+        "dual_discussed_on": "2026-01-03",
+        "dual_review_on": "2026-07-03",
+    },
+    "boundary_event": {"what": "money", "for_supervision": True, "occurred_date": "2026-01-02"},
     "follow_up": {"owner": "both", "due_date": "2026-02-03"},
     "debrief": {"activation": 0, "talk_by_date": "2026-01-03", "at_date": "2026-01-02"},
     "confidentiality_event": {
@@ -853,6 +866,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
         ("debrief", "activation"),
+        ("boundary_event", "what"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
@@ -205,6 +205,56 @@ def test_alias_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> No
 
     run_before = _after_keys("a", "e")  # aliases, the first one highlighted; its form
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_alias_form_dual_relationship(
+    snap_compare, fixed_home: Path, size: tuple[int, int]
+) -> None:
+    """The demo's neighbour (Jules, the first alias): kinds, the plan agreed, its dates."""
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("a")
+        await _settled(pilot)
+        await pilot.press("e")
+        await _settled(pilot)
+        screen = pilot.app.screen
+        screen.set_focus(screen.query_one("#knows_me_outside_work"), scroll_visible=False)
+        screen.query_one("#dual_status").scroll_visible(animate=False, top=False)
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_boundary_event_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _unlocked(pilot)
+        await pilot.press("b")
+        await _settled(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#what", Select).value = "gift"
+        screen.query_one("#alias", Input).value = "Jules"
+        screen.query_one("#response", TextArea).load_text(
+            "Thanked them and explained the gift policy."
+        )
+        # Focus on a Select, not a text field: no blinking text cursor in the picture.
+        screen.set_focus(screen.query_one("#what"), scroll_visible=False)
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
+
+
+async def _settled(pilot: Pilot[object]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    still(pilot)
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("occasion", ["limits_reached", "concern"])

@@ -24,6 +24,7 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     REFLECTION_TEMPLATES,
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     Debrief,
@@ -45,6 +46,8 @@ class _Person:
     sessions: int
     status: str = "active"
     knows_me_outside_work: bool = False
+    dual_relationships: tuple[str, ...] = ()
+    dual_plan: str = ""  # discussed in supervision a month ago, reviewed in two months
     consent_note: str = ""
     notes: str = ""
     oldest_day: int = DEMO_DAYS - 2  # how many days ago the first session may be
@@ -83,6 +86,10 @@ _PEOPLE: tuple[_Person, ...] = (
         ("benefits", "housing"),
         4,
         knows_me_outside_work=True,
+        dual_relationships=("neighbour",),
+        dual_plan="We say hello in the community garden and keep it at that; if they want to "
+        "talk about support there, we book a time instead. Nothing from sessions comes up "
+        "in the garden.",
         notes="We use the same community garden, so we agreed how to say hello outside work.",
     ),
     _Person(
@@ -939,6 +946,12 @@ class _DemoBuilder:
             status=person.status,
             themes=list(person.themes),
             knows_me_outside_work=person.knows_me_outside_work,
+            dual_relationships=list(person.dual_relationships),
+            dual_plan=person.dual_plan,
+            dual_discussed_on=self.day(30).isoformat() if person.dual_plan else None,
+            dual_review_on=(self.today + timedelta(days=60)).isoformat()
+            if person.dual_plan
+            else None,
             consent_note=person.consent_note,
             limits_explained_on=first_day.isoformat(),
             limits_explained_note="Risk to their life or someone else's, harm to a child, "
@@ -1010,9 +1023,27 @@ class _DemoBuilder:
                         "crisis worker themselves.",
                     )
                 )
+        if person.dual_plan and sessions:
+            extra.append(self.small_gift(alias, sessions[-1]))
         if sessions:
             alias.updated_at = sessions[-1].occurred_at
         return alias, sessions, extra
+
+    def small_gift(self, alias: Alias, session: Session) -> BoundaryEvent:
+        """The demo's boundary event: a small gift after a session, brought to supervision."""
+        return BoundaryEvent(
+            id=self.new_id(),
+            occurred_on=session.occurred_at[:10],
+            alias_id=alias.id,
+            what="gift",
+            response="Thanked them warmly and explained the service's gift policy; we agreed "
+            "the tomatoes from their plot could go to the drop-in kitchen for everyone.",
+            how_it_sat="Touched, and a little unsure whether saying no to keeping them felt "
+            "like turning them away. Want to talk it through.",
+            for_supervision=True,
+            created_at=session.occurred_at,
+            updated_at=session.occurred_at,
+        )
 
     def session(
         self,

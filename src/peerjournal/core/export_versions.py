@@ -24,6 +24,7 @@ from typing import Any
 from peerjournal.core.errors import InvalidRecord
 from peerjournal.core.models import (
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     Debrief,
@@ -49,6 +50,7 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("follow_ups", FollowUp),
     ("checkins", CheckIn),
     ("confidentiality_events", ConfidentialityEvent),
+    ("boundary_events", BoundaryEvent),
     # After the sessions, follow-ups and confidentiality events a debrief refers to.
     ("debriefs", Debrief),
 )

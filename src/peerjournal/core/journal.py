@@ -50,7 +50,7 @@ from peerjournal.core.models import (
     validate_record,
 )
 from peerjournal.core.vault import CheckReport, Vault
-from peerjournal.core.words import supervision_title
+from peerjournal.core.words import BOUNDARY_WHAT_WORDS, supervision_title
 
 R = TypeVar("R", bound=Record)
 P = ParamSpec("P")
@@ -1102,7 +1102,7 @@ class Journal:
 
 
 # List fields stored as a JSON array in their own column (tags have a table of their own).
-_JSON_LIST_COLUMNS = ("themes", "also_known_as", "items")
+_JSON_LIST_COLUMNS = ("themes", "also_known_as", "items", "dual_relationships")
 
 
 def _fields(cls: type[Record]) -> list[dataclasses.Field[Any]]:
@@ -1163,6 +1163,12 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
     if kind == "supervision":
         when, format_, role, items, next_on, text = fields
         return when, supervision_title(format_, role, items, next_on), _one_line(text)
+    if kind == "boundary_event":
+        when, what, supervision, text = fields
+        label = "Boundary · " + BOUNDARY_WHAT_WORDS.get(what, what.replace("_", " "))
+        if supervision:
+            label += " · for supervision"
+        return when, label, _one_line(text)
     if len(fields) == 3:  # written before schema version 6; the migration rewrites them
         fields = [fields[0], fields[1], "limits_reached", fields[2]]
     when, category, occasion, text = fields

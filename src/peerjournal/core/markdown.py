@@ -22,6 +22,7 @@ from peerjournal.core.journal import Cursor, Journal
 from peerjournal.core.models import (
     REFLECTION_TEMPLATES,
     Alias,
+    BoundaryEvent,
     CheckIn,
     ConfidentialityEvent,
     Debrief,
@@ -31,7 +32,12 @@ from peerjournal.core.models import (
     Session,
     Supervision,
 )
-from peerjournal.core.words import SUPERVISION_FORMAT_WORDS, words_for
+from peerjournal.core.words import (
+    BOUNDARY_WHAT_WORDS,
+    DUAL_RELATIONSHIP_WORDS,
+    SUPERVISION_FORMAT_WORDS,
+    words_for,
+)
 
 MARKDOWN_KINDS: tuple[str, ...] = (
     "session",
@@ -41,6 +47,7 @@ MARKDOWN_KINDS: tuple[str, ...] = (
     "confidentiality_event",
     "debrief",
     "supervision",
+    "boundary_event",
 )
 MONTH_NAMES = (
     "January",
@@ -403,6 +410,22 @@ def _render_debrief(d: Debrief, entry: _Entry, label: str) -> None:
         entry.section(DEBRIEF_TEXT_TITLES[name], text)
 
 
+# Titles of a boundary event's text sections (BoundaryEvent.TEXT_FIELDS).
+BOUNDARY_TEXT_TITLES: dict[str, str] = {
+    "response": "What I did",
+    "how_it_sat": "How it sat with me",
+}
+
+
+def _render_boundary(b: BoundaryEvent, entry: _Entry, label: str) -> None:
+    ctx = entry.ctx
+    entry.heading(_when(b.occurred_on, ctx), label, alias=ctx.alias_label(b.alias_id))
+    entry.fact("What: " + BOUNDARY_WHAT_WORDS[b.what])
+    entry.fact("For supervision" if b.for_supervision else None)
+    for name in BoundaryEvent.TEXT_FIELDS:
+        entry.section(BOUNDARY_TEXT_TITLES[name], getattr(b, name))
+
+
 _LABELS = {
     "session": "Session",
     "reflection": "Reflection",
@@ -411,6 +434,7 @@ _LABELS = {
     "confidentiality_event": "Confidentiality event",
     "debrief": "Debrief",
     "supervision": "Supervision",
+    "boundary_event": "Boundary event",
 }
 
 
@@ -432,6 +456,8 @@ def render_entry(record: Record, ctx: RenderContext, *, level: int, label: str =
         _render_debrief(record, entry, label)
     elif isinstance(record, Supervision):
         _render_supervision(record, entry, label)
+    elif isinstance(record, BoundaryEvent):
+        _render_boundary(record, entry, label)
     else:
         raise TypeError(f"no Markdown for {record.KIND}")
     return entry.render()
@@ -449,6 +475,16 @@ def render_alias(alias: Alias, *, level: int) -> str:
     if alias.limits_explained_on:
         entry.fact(f"Limits of confidentiality explained on {alias.limits_explained_on}")
     entry.section("What the explanation covered", alias.limits_explained_note)
+    if alias.dual_relationships:
+        kinds = ", ".join(DUAL_RELATIONSHIP_WORDS[kind] for kind in alias.dual_relationships)
+        entry.fact("Dual relationship: " + kinds)
+    entry.fact(
+        f"Plan discussed in supervision on {alias.dual_discussed_on}"
+        if alias.dual_discussed_on
+        else None
+    )
+    entry.fact(f"Plan to be reviewed on {alias.dual_review_on}" if alias.dual_review_on else None)
+    entry.section("Dual relationship plan", alias.dual_plan)
     entry.section("Consent", alias.consent_note)
     entry.section("Notes", alias.notes)
     return entry.render()

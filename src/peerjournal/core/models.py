@@ -86,6 +86,17 @@ class Tagged:
     tags: list[str]
 
 
+# How a person supported may also know me (an alias's `dual_relationships`), in display order.
+DUAL_RELATIONSHIP_KINDS = (
+    "same_fellowship",
+    "neighbour",
+    "social_media",
+    "family_or_friend",
+    "co_worker",
+    "other",
+)
+
+
 @dataclass
 class Alias(Timestamped, Record):
     """A pseudonym for a person supported. No real name, contact or birth date, by design."""
@@ -94,9 +105,14 @@ class Alias(Timestamped, Record):
     TABLE: ClassVar[str] = "aliases"
     TIME_FIELD: ClassVar[str] = "created_at"
     REQUIRED: ClassVar[tuple[str, ...]] = ("id", "pseudonym")
-    # "deleted": the alias was deleted while it had entries. They keep it, marked "alias
-    # deleted N" (DELETED_ALIAS_NAME); nothing else of the alias is kept (Journal.delete_alias).
-    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"status": ("active", "closed", "deleted")}
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        # "deleted": the alias was deleted while it had entries. They keep it, marked "alias
+        # deleted N" (DELETED_ALIAS_NAME); nothing else of the alias is kept
+        # (Journal.delete_alias).
+        "status": ("active", "closed", "deleted"),
+        # A list field: each item is one of these (validate_record).
+        "dual_relationships": DUAL_RELATIONSHIP_KINDS,
+    }
     LINE_FIELDS: ClassVar[frozenset[str]] = frozenset({"pseudonym"})
     HAS_TIMESTAMPS: ClassVar[bool] = True
 
@@ -110,9 +126,20 @@ class Alias(Timestamped, Record):
     consent_note: str = ""
     limits_explained_on: str | None = None
     limits_explained_note: str = ""  # what was covered when the limits were explained (v2)
+    # A dual relationship, planned rather than merely flagged (issue 18): how the person also
+    # knows me, the plan we agreed, when it was talked through in supervision, when to look at
+    # it again. `knows_me_outside_work` stays, true whenever there is one.
+    dual_relationships: list[str] = field(default_factory=list)
+    dual_plan: str = ""
+    dual_discussed_on: str | None = None
+    dual_review_on: str | None = None
     notes: str = ""
     created_at: str = ""
     updated_at: str = ""
+
+    @property
+    def has_dual_relationship(self) -> bool:
+        return self.knows_me_outside_work or bool(self.dual_relationships)
 
 
 @dataclass
@@ -350,7 +377,7 @@ DEBRIEF_TALK_MAX_DAYS = 3  # ... and at most a few days on: support soon, not so
 
 
 @dataclass
-class Debrief(Record):
+class Debrief(Timestamped, Record):
     """A short debrief after a hard session: a minute or two, for me, about me.
 
     It asks how activated I am now (0 to 10), what is mine and what is theirs, who I will talk
@@ -394,7 +421,7 @@ SUPERVISION_FORMATS = ("individual", "group", "peer")
 
 
 @dataclass
-class Supervision(Record):
+class Supervision(Timestamped, Record):
     """A supervision session: who with (a role, never a name), what was brought, what was said,
     and when the next one is. The actions agreed are follow-ups owned by me, linked by their
     `supervision_id` (core/supervision.py records both at once). `items` are the ids of the
@@ -421,6 +448,40 @@ class Supervision(Record):
     updated_at: str = ""
 
 
+@dataclass
+class BoundaryEvent(Timestamped, Record):
+    """A moment at the edge of the role: a gift, money, contact out of hours, a request on
+    social media... what I did, and how it sat with me."""
+
+    KIND: ClassVar[str] = "boundary_event"
+    TABLE: ClassVar[str] = "boundary_events"
+    TIME_FIELD: ClassVar[str] = "occurred_on"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("id", "occurred_on")
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "what": (
+            "gift",
+            "money",
+            "out_of_hours_contact",
+            "social_media_request",
+            "physical_contact",
+            "romantic_interest",
+            "other",
+        ),
+    }
+    HAS_TIMESTAMPS: ClassVar[bool] = True
+    # The free-text fields, in the order the form and the Markdown export show them.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("response", "how_it_sat")
+
+    occurred_on: str = ""
+    alias_id: str | None = None
+    what: str = "other"
+    response: str = ""  # what I did
+    how_it_sat: str = ""  # how it sat with me
+    for_supervision: bool = False
+    created_at: str = ""
+    updated_at: str = ""
+
+
 def debrief_follow_up_action(talk_to: str) -> str:
     """The follow-up a debrief creates: "Talk to my supervisor"."""
     return f"Talk to {talk_to.strip()}"
@@ -435,6 +496,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     ConfidentialityEvent,
     Debrief,
     Supervision,
+    BoundaryEvent,
 )
 BY_KIND: dict[str, type[Record]] = {cls.KIND: cls for cls in RECORD_TYPES}
 # Every kind that can be marked "for supervision" (has the field): the Prepare list and the
@@ -444,11 +506,19 @@ MARKED_KINDS: tuple[type[Record], ...] = tuple(
 )
 TIMELINE_KINDS = ("session", "reflection", "checkin", "debrief")
 # Every kind the timeline can show (its filter offers them); TIMELINE_KINDS is the default view.
-TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event", "supervision")
+TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event", "supervision", "boundary_event")
 MAX_SUPERVISION_ITEMS = 500
 
 _DATETIME_FIELDS = {"occurred_at", "at", "created_at", "updated_at", "done_at"}
-_DATE_FIELDS = {"occurred_on", "due_on", "limits_explained_on", "talk_by", "next_on"}
+_DATE_FIELDS = {
+    "occurred_on",
+    "due_on",
+    "limits_explained_on",
+    "talk_by",
+    "next_on",
+    "dual_discussed_on",
+    "dual_review_on",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -571,7 +641,13 @@ def validate_record(record: Record, label: str | None = None) -> Record:
             cleaned = sanitize_line(value) if name in record.LINE_FIELDS else sanitize_text(value)
             setattr(record, name, cleaned)
             value = cleaned
-        if name in record.CHOICES and value not in record.CHOICES[name]:
+        if name in record.CHOICES and isinstance(value, list):
+            if any(item not in record.CHOICES[name] for item in value):
+                raise _problem(
+                    label, name, "items must be among " + ", ".join(record.CHOICES[name])
+                )
+            setattr(record, name, list(dict.fromkeys(value)))
+        elif name in record.CHOICES and value not in record.CHOICES[name]:
             raise _problem(label, name, "must be one of " + ", ".join(record.CHOICES[name]))
         if name in record.RANGES and value is not None:
             low, high = record.RANGES[name]
@@ -613,6 +689,8 @@ def validate_record(record: Record, label: str | None = None) -> Record:
             raise _problem(label, name, "is required")
     if isinstance(record, Alias) and not record.pseudonym:
         raise _problem(label, "pseudonym", "is required")
+    if isinstance(record, Alias) and record.dual_relationships:
+        record.knows_me_outside_work = True
     return record
 
 

@@ -2,16 +2,17 @@
 
 Two rules, each off by default (a setting of None):
 
-- `retention_closed_alias_months`: the sessions, follow-ups and confidentiality events of an
-  alias closed more than N months ago. An alias has no "closed on" field: the months count from
-  its last change (`updated_at`), which is the day it was closed unless it was edited after.
-  That errs towards keeping. The alias itself stays; follow-ups and events count as the
-  alias's when they name it or one of its sessions. Reflections, debriefs and supervisions are
-  the supporter's own and stay (a link to a purged session or event is cleared; a supervision
-  keeps the bare id of a purged record it brought, which names nothing and is not shown).
+- `retention_closed_alias_months`: the sessions, follow-ups, confidentiality events and
+  boundary events of an alias closed more than N months ago. An alias has no "closed on"
+  field: the months count from its last change (`updated_at`), which is the day it was closed
+  unless it was edited after. That errs towards keeping. The alias itself stays; follow-ups
+  and events count as the alias's when they name it or one of its sessions. Reflections,
+  debriefs and supervisions are the supporter's own and stay (a link to a purged session or
+  event is cleared; a supervision keeps the bare id of a purged record it brought, which
+  names nothing and is not shown).
 - `retention_entry_months`: every entry (session, reflection, check-in, follow-up,
-  confidentiality event, debrief, supervision) whose own date is more than N months ago. The
-  actions agreed in a purged supervision stay by their own dates, unlinked.
+  confidentiality event, debrief, supervision, boundary event) whose own date is more than N
+  months ago. The actions agreed in a purged supervision stay by their own dates, unlinked.
 
 `plan_retention` lists exactly what would go, and `purge` deletes exactly that list in one
 transaction (secure_delete zeroes the freed pages, so the text is gone from the file at once),
@@ -147,6 +148,8 @@ def _closed_alias_records(journal: Journal, months: int, today: date) -> dict[st
                     (alias.id, alias.id),
                 ).fetchall()
                 found.update((row[0], (kind, reason)) for row in rows)
+            rows = conn.execute("SELECT id FROM boundary_events WHERE alias_id = ?", (alias.id,))
+            found.update((row[0], ("boundary_event", reason)) for row in rows.fetchall())
     return found
 
 

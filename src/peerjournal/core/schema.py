@@ -622,6 +622,68 @@ CREATE TRIGGER supervisions_ad AFTER DELETE ON supervisions BEGIN
 END;
 """ + _counter_triggers("supervisions")
 
+# Version 11 (issue 18): boundaries planned rather than merely flagged. An alias's dual
+# relationship gains its kinds, the plan agreed, when it was discussed in supervision and when
+# to review it; an alias that knows me outside work keeps that, with no kinds and no plan yet.
+# Boundary events are a new dated kind, in the timeline, search and the change counter like
+# the others. Its search title holds what happened as words ("boundary gift").
+_BOUNDARY_TITLE = "'boundary ' || replace({row}.what, '_', ' ')"
+_BOUNDARY_BODY = "{row}.response || char(10) || {row}.how_it_sat"
+_BOUNDARY_SUMMARY = (
+    "json_array({row}.occurred_on, {row}.what, {row}.for_supervision, "
+    f"substr(coalesce(nullif({{row}}.response, ''), {{row}}.how_it_sat), 1, {SUMMARY_TEXT_CHARS}))"
+)
+_V11_BOUNDARIES = f"""
+ALTER TABLE aliases ADD COLUMN dual_relationships TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE aliases ADD COLUMN dual_plan TEXT NOT NULL DEFAULT '';
+ALTER TABLE aliases ADD COLUMN dual_discussed_on TEXT;
+ALTER TABLE aliases ADD COLUMN dual_review_on TEXT;
+CREATE TABLE boundary_events (
+  id TEXT PRIMARY KEY,
+  occurred_on TEXT NOT NULL,
+  sort_ts INTEGER NOT NULL,
+  alias_id TEXT REFERENCES aliases(id) ON DELETE SET NULL,
+  what TEXT NOT NULL DEFAULT 'other',
+  response TEXT NOT NULL DEFAULT '',
+  how_it_sat TEXT NOT NULL DEFAULT '',
+  for_supervision INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX boundary_events_by_alias ON boundary_events(alias_id);
+-- Those marked for supervision, in time order, for the Prepare list (as in version 10).
+CREATE INDEX boundary_events_for_supervision ON boundary_events(sort_ts, id)
+  WHERE for_supervision = 1;
+CREATE TRIGGER boundary_events_ai AFTER INSERT ON boundary_events BEGIN
+  INSERT INTO entries(id, kind, sort_ts, alias_id, summary)
+    VALUES (NEW.id, 'boundary_event', NEW.sort_ts, NEW.alias_id,
+            {_BOUNDARY_SUMMARY.format(row="NEW")});
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_BOUNDARY_TITLE.format(row="NEW")},
+            {_BOUNDARY_BODY.format(row="NEW")});
+END;
+CREATE TRIGGER boundary_events_au AFTER UPDATE ON boundary_events BEGIN
+  UPDATE entries SET sort_ts = NEW.sort_ts, alias_id = NEW.alias_id,
+      summary = {_BOUNDARY_SUMMARY.format(row="NEW")}
+    WHERE id = NEW.id;
+  UPDATE tags SET sort_ts = NEW.sort_ts WHERE entry_id = NEW.id AND sort_ts <> NEW.sort_ts;
+END;
+CREATE TRIGGER boundary_events_au_text AFTER UPDATE ON boundary_events
+  WHEN ({_BOUNDARY_TITLE.format(row="OLD")}) IS NOT ({_BOUNDARY_TITLE.format(row="NEW")})
+    OR ({_BOUNDARY_BODY.format(row="OLD")}) IS NOT ({_BOUNDARY_BODY.format(row="NEW")})
+BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  INSERT INTO entries_fts(rowid, title, body)
+    VALUES ((SELECT rowid FROM entries WHERE id = NEW.id), {_BOUNDARY_TITLE.format(row="NEW")},
+            {_BOUNDARY_BODY.format(row="NEW")});
+END;
+CREATE TRIGGER boundary_events_ad AFTER DELETE ON boundary_events BEGIN
+  DELETE FROM entries_fts WHERE rowid = (SELECT rowid FROM entries WHERE id = OLD.id);
+  DELETE FROM entries WHERE id = OLD.id;
+  DELETE FROM tags WHERE entry_id = OLD.id;
+END;
+""" + _counter_triggers("boundary_events")
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -633,6 +695,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V8_REFLECTION_TIME,
     _V9_DEBRIEFS,
     _V10_SUPERVISION,
+    _V11_BOUNDARIES,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

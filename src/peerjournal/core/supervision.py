@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from peerjournal.core.boundaries import needing_plan_count
 from peerjournal.core.journal import Journal, _one_line, _summarise
 from peerjournal.core.models import MARKED_KINDS, FollowUp, Record, Supervision, new_id
 from peerjournal.core.wellbeing import (
@@ -213,20 +214,6 @@ def digest_default_since(journal: Journal) -> date | None:
     """The day after the last supervision; None (the whole journal) when there is none."""
     latest = last_supervision(journal)
     return date.fromisoformat(latest.occurred_on) + timedelta(days=1) if latest else None
-
-
-def needing_plan_count(journal: Journal, today: date) -> int:
-    """How many active aliases have a dual relationship (they know me outside this work).
-
-    Until the boundaries kind lands this counts every such alias; `core.boundaries`'s version
-    (aware of an agreed plan and its review date) replaces it.
-    """
-    del today  # the plan-aware version needs it
-    with journal.locked_connection() as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM aliases WHERE status = 'active' AND knows_me_outside_work = 1"
-        ).fetchone()
-    return int(row[0])
 
 
 # Sums over the covering time indexes: no record's row (and so no note) is read.

@@ -44,6 +44,30 @@ KIND_WORDS: Mapping[str, KindWords] = {
     ),
     "debrief": KindWords("debrief", "debriefs", "Debrief"),
     "supervision": KindWords("supervision", "supervisions", "Supervision"),
+    "boundary_event": KindWords(
+        "boundary event", "boundary events", "Boundary event", label="Boundary"
+    ),
+}
+
+# A boundary event's `what`, in words (models.BoundaryEvent.CHOICES).
+BOUNDARY_WHAT_WORDS: Mapping[str, str] = {
+    "gift": "gift",
+    "money": "money",
+    "out_of_hours_contact": "out-of-hours contact",
+    "social_media_request": "social-media request",
+    "physical_contact": "physical contact",
+    "romantic_interest": "romantic interest",
+    "other": "other",
+}
+
+# How a person supported may also know me (models.DUAL_RELATIONSHIP_KINDS), in words.
+DUAL_RELATIONSHIP_WORDS: Mapping[str, str] = {
+    "same_fellowship": "same fellowship or meeting",
+    "neighbour": "neighbour",
+    "social_media": "social media",
+    "family_or_friend": "family or friend link",
+    "co_worker": "co-worker",
+    "other": "other",
 }
 
 # The timeline's kind column for a confidentiality event says which occasion it was, by the

@@ -58,8 +58,10 @@ STYLESHEETS = (
     "record_form",  # RecordForm, before the forms built on it
     "unlock",  # _GateScreen, before CreateScreen and UnlockScreen
     "search",  # SearchScreen
+    "alias_form",
     "aliases",
     "backup",
+    "boundary_form",
     "debrief_form",
     "digest",
     "entry",
@@ -478,6 +480,11 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
         lambda: app.action_new("reflection"),
     )
     yield SystemCommand("Check-in", "How are you doing? (c)", lambda: app.action_new("checkin"))
+    yield SystemCommand(
+        "New boundary event",
+        "A gift, money, contact out of hours ... what I did, how it sat with me (b)",
+        lambda: app.action_new("boundary_event"),
+    )
     for kind, (title, what) in PALETTE_FORMS.items():
         yield SystemCommand(title, what, functools.partial(app.action_new, kind))
     for entry in SCREENS.values():

@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from peerjournal.core.boundaries import plan_words
 from peerjournal.core.errors import JournalError
 from peerjournal.core.identifiers import pseudonym_hints
 from peerjournal.core.journal import Journal, TimelineItem
@@ -40,6 +41,7 @@ from peerjournal.core.models import (
     sort_key_micros,
 )
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
+from peerjournal.core.words import DUAL_RELATIONSHIP_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import today_for
 from peerjournal.tui.messages import OpenForm
@@ -54,7 +56,7 @@ from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
 SESSION_PREVIEW_CHARS = 60
 # Listed with an alias's sessions (follow-ups have their own list).
 # Confidentiality events have a list of their own beside this one.
-OTHER_KINDS = ("reflection",)
+OTHER_KINDS = ("reflection", "boundary_event")
 ALIAS_NUDGE = "Is this a pseudonym? Aliases keep the people you support safer."
 
 
@@ -183,14 +185,13 @@ def alias_content(alias: Alias) -> Content:
     return Content(name)
 
 
-def alias_details(alias: Alias) -> Content:
-    """What is worth seeing at a glance about an alias; all user text literal."""
+def alias_details(alias: Alias, today: date | None = None) -> Content:
+    """What is worth seeing at a glance about an alias; all user text literal. A dual
+    relationship is said calmly, with its plan: never in an alarm colour."""
     status = {"active": "Active", "deleted": "Deleted"}.get(alias.status, "Closed")
     parts: list[str | tuple[str, str]] = [(status, "bold")]
     if alias.themes:
         parts += [("  ", "bold"), "·  ", ", ".join(sanitize_line(theme) for theme in alias.themes)]
-    if alias.knows_me_outside_work:
-        parts += ["\n", ("Knows me outside work (dual relationship).", "$warning")]
     if alias.also_known_as:
         parts += [
             "\n",
@@ -203,11 +204,37 @@ def alias_details(alias: Alias) -> Content:
             parts += [" ", ("Covered: ", "dim"), sanitize_line(alias.limits_explained_note)]
     else:
         parts += ["\n", ("Limits of confidentiality: no date recorded.", "dim")]
+    if alias.has_dual_relationship:
+        parts += ["\n", *_dual_relationship_parts(alias, today or date.today())]
     if alias.consent_note:
         parts += ["\n", ("Consent: ", "dim"), sanitize_text(alias.consent_note)]
     if alias.notes:
         parts += ["\n", sanitize_text(alias.notes)]
     return Content.assemble(*parts)
+
+
+PLAN_PREVIEW_CHARS = 90  # the plan's start; the whole plan is in the alias form (e)
+
+
+def _dual_relationship_parts(alias: Alias, today: date) -> list[str | tuple[str, str]]:
+    """'Knows me outside work (neighbour): plan agreed (review on ...).' and the plan's start."""
+    kinds = ", ".join(DUAL_RELATIONSHIP_WORDS[kind] for kind in alias.dual_relationships)
+    line = "Knows me outside work" + (f" ({kinds})" if kinds else "")
+    dates = []
+    if alias.dual_discussed_on:
+        dates.append(f"discussed in supervision on {alias.dual_discussed_on}")
+    if alias.dual_review_on:
+        dates.append(f"review on {alias.dual_review_on}")
+    parts: list[str | tuple[str, str]] = [f"{line}: {plan_words(alias, today)}"]
+    if dates:
+        parts.append((" (" + "; ".join(dates) + ")", "dim"))
+    parts.append(".")
+    plan = " ".join(sanitize_text(alias.dual_plan).split())
+    if plan:
+        if len(plan) > PLAN_PREVIEW_CHARS:
+            plan = plan[: PLAN_PREVIEW_CHARS - 1].rstrip() + "…"
+        parts += ["\n", ("Plan: ", "dim"), plan]
+    return parts
 
 
 def item_content(item: TimelineItem) -> Content:
@@ -281,6 +308,7 @@ class AliasesScreen(EntryListScreen):
         Binding("n", "new_alias", "New alias"),
         Binding("e,f2", "edit", "Edit details", key_display="e"),
         Binding("x", "toggle_closed", "Close/reopen"),
+        Binding("b", "new_boundary_event", "Boundary event", show=False),
         Binding("delete", "delete_alias", "Delete", show=False),
         Binding("escape", "back", "Back"),
     ]
@@ -376,7 +404,7 @@ class AliasesScreen(EntryListScreen):
         except JournalError as error:
             notify_error(self, error)
             return
-        self.query_one("#alias-info", Static).update(alias_details(alias))
+        self.query_one("#alias-info", Static).update(alias_details(alias, today_for(self)))
         # Border titles parse markup from a str; Content keeps the pseudonym literal.
         self.query_one("#alias-info", Static).border_title = Content(sanitize_line(alias.pseudonym))
         session_list = self.query_one("#alias-sessions", OptionList)
@@ -468,6 +496,12 @@ class AliasesScreen(EntryListScreen):
         if alias is None:
             return
         self.app.post_message(OpenForm("alias", record=alias))
+
+    async def action_new_boundary_event(self) -> None:
+        """A boundary event about the highlighted alias (a gift, a request ...)."""
+        alias = self.selected_alias()
+        if alias is not None:
+            self.app.post_message(OpenForm("boundary_event", options={"alias_id": alias.id}))
 
     @work(exclusive=True, group="alias-close")
     async def action_toggle_closed(self) -> None:

@@ -47,6 +47,7 @@ SAVED_TEXTS = {
     "confidentiality_event": "Confidentiality event saved.",
     "follow_up": "Follow-up saved.",
     "debrief": "Debrief saved.",
+    "boundary_event": "Boundary event saved.",
 }
 
 # A record's own dates that are about the past: one in the future is asked about once.
@@ -56,6 +57,7 @@ PAST_DATE_LABELS = {
     "occurred_on": "The date",
     "at": "The date",
     "limits_explained_on": "The date the limits were explained",
+    "dual_discussed_on": "The date the plan was discussed in supervision",
 }
 
 

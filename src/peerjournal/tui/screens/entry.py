@@ -26,7 +26,14 @@ from peerjournal.core.debriefs import debriefs_after
 from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
-from peerjournal.core.models import ConfidentialityEvent, Debrief, FollowUp, Record, Session
+from peerjournal.core.models import (
+    BoundaryEvent,
+    ConfidentialityEvent,
+    Debrief,
+    FollowUp,
+    Record,
+    Session,
+)
 from peerjournal.core.sanitize import sanitize_text
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
@@ -35,6 +42,7 @@ from peerjournal.tui.messages import EntryDeleted, OpenForm
 from peerjournal.tui.safety import notify_error, plain, plain_line
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.screens.form_fields import (
+    BOUNDARY_FIELD_LABELS,
     CHOICE_LABELS,
     FIELD_LABELS,
     choice_label,
@@ -154,6 +162,8 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
             label = EVENT_TEXT_TITLES[item.name]
             if item.name == "outcome" and record.occasion == "concern":
                 label = "What we decided"
+        if isinstance(record, BoundaryEvent):
+            label = BOUNDARY_FIELD_LABELS.get(item.name, label)
         rows.append((label, display_value(item.name, getattr(record, item.name))))
         if item.name == record.TIME_FIELD:
             if hasattr(record, "alias_id") or hasattr(record, "session_id"):

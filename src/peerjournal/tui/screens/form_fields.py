@@ -27,6 +27,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from peerjournal.core.models import REFLECTION_TEMPLATES
 from peerjournal.core.sanitize import sanitize_line
+from peerjournal.core.words import BOUNDARY_WHAT_WORDS, DUAL_RELATIONSHIP_WORDS
 
 MAX_DURATION_MIN = 24 * 60
 
@@ -80,6 +81,10 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
         "yes": "Yes",
         "no": "No",
         "not_applicable": "Not applicable",
+    },
+    "what": {key: words.capitalize() for key, words in BOUNDARY_WHAT_WORDS.items()},
+    "dual_relationships": {
+        key: words.capitalize() for key, words in DUAL_RELATIONSHIP_WORDS.items()
     },
 }
 
@@ -139,6 +144,17 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": "Outcome",
     "how_it_landed": "How this landed on me",
     "also_known_as": "Also known as",
+    "what": "What happened",
+    "how_it_sat": "How it sat with me",
+    "dual_relationships": "Dual relationship",
+    "dual_plan": "The plan we agreed",
+    "dual_discussed_on": "Discussed in supervision on",
+    "dual_review_on": "Review the plan on",
+}
+# A boundary event's `response` is what I did, not the person's response to a session.
+BOUNDARY_FIELD_LABELS: dict[str, str] = {
+    "response": "What I did",
+    "for_supervision": "Bring to supervision",
 }
 
 

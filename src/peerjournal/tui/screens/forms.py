@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from peerjournal.tui.screens.alias_form import AliasForm
 from peerjournal.tui.screens.base import FormScreen
+from peerjournal.tui.screens.boundary_form import BoundaryEventForm
 from peerjournal.tui.screens.checkin_form import CheckInForm
 from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventForm
 from peerjournal.tui.screens.debrief_form import DebriefForm
@@ -23,6 +24,7 @@ FORMS: dict[str, type[FormScreen]] = {
     "alias": AliasForm,
     "follow_up": FollowUpForm,
     "debrief": DebriefForm,
+    "boundary_event": BoundaryEventForm,
 }
 
 __all__ = ["FORMS"]

@@ -96,6 +96,9 @@ SECTIONS: tuple[Section, ...] = (
                 "Write a reflection (free, Gibbs cycle, self-disclosure, supervision prep)"
             ),
             "app.new('checkin')": "Check in with yourself: mood, energy, stress, self-care",
+            "app.new('boundary_event')": (
+                "Note a boundary event: a gift, money, contact out of hours, a request ..."
+            ),
             "app.open_screen('wellbeing')": (
                 "My wellbeing: how I have been and what the work asked, week by week"
             ),
@@ -155,8 +158,9 @@ SECTIONS: tuple[Section, ...] = (
         _aliases,
         {
             "new_alias": "New alias (a pseudonym is enough)",
-            "edit": "Edit: themes, dual relationship, limits explained, consent, notes",
+            "edit": "Edit: themes, limits explained, consent, dual relationship and plan, notes",
             "toggle_closed": "Close or reopen (asks first)",
+            "new_boundary_event": "Note a boundary event about this alias (a gift, a request ...)",
             "delete_alias": ("Delete (asks); its entries stay, marked “alias deleted”"),
         },
         extra=(("enter", "Into its entries; enter again opens one"),),

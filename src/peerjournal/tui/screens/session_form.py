@@ -26,6 +26,7 @@ from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
+from peerjournal.core.boundaries import needs_plan
 from peerjournal.core.identifiers import IdentifierHint, pseudonym_hints
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import DELETED_ALIAS_NAME, Alias, FollowUp, Record, Session, new_id
@@ -152,7 +153,8 @@ class SessionForm(RecordForm):
         super().__init__(journal, **kwargs)
         self._preset_alias_id = alias_id
         self._companions = _Companions("", None)
-        self._dual: set[str] = set()  # casefolded pseudonyms of aliases who know me outside work
+        # Casefolded pseudonym -> the calm line for an alias with a dual relationship.
+        self._dual: dict[str, str] = {}
 
     # The pseudonym being typed counts as a known alias, so "River said" in the notes of a
     # session with the new alias River is not flagged as a name.
@@ -243,7 +245,12 @@ class SessionForm(RecordForm):
 
     async def prepare(self) -> None:
         aliases = await call(self, self.journal.list_aliases)
-        self._dual = {a.pseudonym.casefold() for a in aliases if a.knows_me_outside_work}
+        today = getattr(self.app, "today", date.today)()  # tests fix the app's today
+        self._dual = {
+            a.pseudonym.casefold(): dual_relationship_line(a, today)
+            for a in aliases
+            if a.has_dual_relationship
+        }
         if isinstance(self.record, Session):
             self.set_title("Edit session")
             if self._draft_payload is None:
@@ -281,10 +288,7 @@ class SessionForm(RecordForm):
         if not typed:
             status = "No alias: fine for a group session."
         elif typed in self._dual:
-            status = (
-                "Existing alias. You know each other outside work too (a dual relationship): "
-                "worth keeping in mind for this session."
-            )
+            status = self._dual[typed]
         elif typed in {name.casefold() for name in self._known}:
             status = "Existing alias."
         elif typed.startswith(DELETED_ALIAS_NAME + " "):
@@ -431,6 +435,23 @@ class SessionForm(RecordForm):
             offers.append(Offer(DEBRIEF_OFFER, DEBRIEF_YES, DebriefForm, {"session_id": record.id}))
         if offers:
             OfferChain(self.app, offers).start()
+
+
+def dual_relationship_line(alias: Alias, today: date) -> str:
+    """The one calm line the session form shows for an alias with a dual relationship."""
+    if not needs_plan(alias, today):
+        if alias.dual_plan.strip():
+            return "Existing alias. You know each other outside work too, with a plan agreed."
+        return "Existing alias. You know each other outside work too."  # closed: no reminder
+    if not alias.dual_plan.strip():
+        return (
+            "Existing alias. You know each other outside work too: this dual relationship "
+            "needs an agreed plan (add it on the alias's page)."
+        )
+    return (
+        "Existing alias. You know each other outside work too: the plan you agreed is due "
+        "for review."
+    )
 
 
 def payload_from_session(session: Session, pseudonym: str) -> dict[str, Any]:

@@ -37,6 +37,7 @@ KIND_CHOICES = [
     ("Check-ins", "checkin"),
     ("Confidentiality", "confidentiality_event"),  # events; the longer name wraps
     ("Debriefs", "debrief"),
+    ("Boundaries", "boundary_event"),
     ("For supervision", "supervision"),  # reflections marked for supervision
 ]
 
@@ -52,6 +53,7 @@ class TimelineScreen(Screen[None]):
         Binding("n", "app.new('session')", "Session"),
         Binding("r", "app.new('reflection')", "Reflect"),
         Binding("c", "app.new('checkin')", "Check-in"),
+        Binding("b", "app.new('boundary_event')", "Boundary", show=False),
         Binding("slash", "app.open_screen('search')", "Search"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
