@@ -137,6 +137,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "confidentiality_event",
         "alias",
         "follow_up",
+        "supervision",
     }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
@@ -147,6 +148,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "confidentiality-form",
         "alias-form",
         "follow-up-form",
+        "supervision-form",
     ]
 
 
@@ -770,6 +772,12 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
         "at_date": "2026-01-02",
         "at_time": "23:59",
     },
+    "supervision": {
+        "format": "peer",
+        "occurred_on": "2026-01-02",
+        "actions_due": "2026-02-03",
+        "next_date": "2026-03-04",
+    },
 }
 
 
@@ -828,6 +836,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("checkin", "mood"),
         ("confidentiality_event", "notes"),  # what happened
         ("alias", "pseudonym"),
+        ("supervision", "supervisor_role"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(

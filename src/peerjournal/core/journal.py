@@ -34,6 +34,7 @@ from peerjournal.core.errors import (
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy, derive_keys
 from peerjournal.core.models import (
     BY_KIND,
+    RECORD_TYPES,
     REFLECTION_TEMPLATES,
     TIMELINE_KINDS,
     Alias,
@@ -658,10 +659,12 @@ class Journal:
         since: date | None = None,
         until: date | None = None,
         for_supervision: bool = False,
+        discussed: bool | None = None,
     ) -> TimelinePage:
         """One page of entries, newest first, starting after `before`.
 
-        `for_supervision` keeps only the reflections marked for supervision."""
+        `for_supervision` keeps only the entries marked for supervision (of every kind that
+        can be); `discussed` keeps only those a supervision named (True) or did not (False)."""
         kinds = [kind for kind in kinds if kind in BY_KIND]
         if not kinds:
             return TimelinePage([], None)
@@ -690,7 +693,10 @@ class Journal:
             clauses.append("t.tag = ?")
             params.append(tag.lstrip("#").lower())
         if for_supervision:
-            clauses.append("e.id IN (SELECT id FROM reflections WHERE for_supervision = 1)")
+            clauses.append(f"e.id IN ({_marked_for_supervision()})")
+        if discussed is not None:
+            negation = "" if discussed else "NOT "
+            clauses.append(f"e.id {negation}IN (SELECT record_id FROM supervision_items)")
         if since:
             clauses.append(f"{time_col} >= ?")
             params.append(_day_start_micros(since))
@@ -1080,6 +1086,16 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
     if occasion == "concern":
         return when, "Concern · consultation, " + category.replace("_", " "), _one_line(text)
     return when, "Confidentiality · " + category.replace("_", " "), _one_line(text)
+
+
+def _marked_for_supervision() -> str:
+    """SQL for the ids of every entry marked for supervision, whatever its kind: each kind whose
+    model has a `for_supervision` field takes part (so a new kind joins by itself)."""
+    return " UNION ALL ".join(
+        f"SELECT id FROM {cls.TABLE} WHERE for_supervision = 1"  # noqa: S608
+        for cls in RECORD_TYPES
+        if any(f.name == "for_supervision" for f in dataclasses.fields(cls))
+    )
 
 
 def _day_start_micros(day: date, *, next_day: bool = False) -> int:

@@ -384,6 +384,9 @@ class PeerJournalApp(App[int]):
     def action_wellbeing(self) -> None:
         self._push_journal_screen("wellbeing", "WellbeingScreen")
 
+    def action_prepare_supervision(self) -> None:
+        self._push_journal_screen("supervision", "PrepareSupervisionScreen")
+
     def action_open_entry(self, entry_id: str) -> None:
         from peerjournal.tui.screens.entry import EntryScreen
 
@@ -464,6 +467,11 @@ def _journal_commands(app: PeerJournalApp) -> Iterable[SystemCommand]:
         "Retention & purge",
         "See what is older than you keep; purge it",
         lambda: app.run_action("retention"),
+    )
+    yield SystemCommand(
+        "Prepare for supervision",
+        "What to bring, the digest, then record the supervision (p)",
+        lambda: app.run_action("prepare_supervision"),
     )
     yield SystemCommand(
         "Supervision digest",

@@ -44,6 +44,7 @@ SAVED_TEXTS = {
     "alias": "Alias saved.",
     "confidentiality_event": "Confidentiality event saved.",
     "follow_up": "Follow-up saved.",
+    "supervision": "Supervision recorded.",
 }
 
 # A record's own dates that are about the past: one in the future is asked about once.

@@ -1,8 +1,10 @@
 """DigestScreen: prepare the de-identified supervision digest, review it, then present or save.
 
-1. **Prepare**: a date range (the last 30 days by default; Enter in either field rebuilds it)
-   and three switches for what is left out by default (their words, the setting, exact dates),
-   with the one-line reason each is off (`core.digest.LEFT_OUT`).
+1. **Prepare**: a date range (since the last supervision by default: the day after it, or the
+   whole journal when none is recorded; Enter in either field rebuilds it), three switches for
+   what is left out by default (their words, the setting, exact dates), with the one-line
+   reason each is off (`core.digest.LEFT_OUT`), and the opt-in for weekly mood and stress in
+   the summary that opens the digest (off every time the screen opens).
 2. **Review**: every candidate the core lists (a capitalised word that stayed, a number, a
    quoted phrase) with its context. Space or Enter marks one keep or redact; the digest below
    is rebuilt at once, so the supporter sees the result. ctrl+r says the review is done.
@@ -38,6 +40,7 @@ from peerjournal.core.exchange import leftovers_message, write_private_file
 from peerjournal.core.journal import Journal
 from peerjournal.core.printable import printable
 from peerjournal.core.privacy import sanitize_line, sanitize_text
+from peerjournal.core.supervision import digest_default_since
 from peerjournal.tui.calls import call
 from peerjournal.tui.screens.backup import (
     TargetProblem,
@@ -47,10 +50,11 @@ from peerjournal.tui.screens.backup import (
 )
 from peerjournal.tui.screens.followups import today_for
 
-DEFAULT_DAYS = 30
 NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."
 REVIEW_FIRST = "Review the candidates first, then press ctrl+r (done reviewing)."
 _SWITCHES = {"their_words": "Their words", "setting": "Setting", "exact_dates": "Exact dates"}
+# The opt-in for this digest only (off each time the screen opens), on a line of its own.
+_WELLBEING_SWITCH = {"wellbeing": "Add my weekly mood & stress"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _HEADING_STYLES = {1: "bold underline $text-accent", 2: "bold $text-accent", 3: "bold"}
 
@@ -82,6 +86,14 @@ def digest_content(text: str) -> Content:
             parts.append(line)
         parts.append("\n")
     return Content.assemble(*parts[:-1])
+
+
+def since_note(since: date | None) -> str:
+    """What the default range is, in words."""
+    if since is None:
+        return "No supervision recorded yet: the whole journal."
+    last = since - timedelta(days=1)
+    return f"Since the last supervision ({last.strftime('%a %d %b %Y')})."
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -220,7 +232,13 @@ class DigestScreen(Screen[None]):
         width: 12;
         margin-right: 1;
     }
-    DigestScreen #digest-range Checkbox {
+    DigestScreen #digest-since-row {
+        height: auto;
+    }
+    DigestScreen #digest-since-row #digest-since-note {
+        width: 1fr;
+    }
+    DigestScreen #digest-range Checkbox, DigestScreen #digest-since-row Checkbox {
         width: auto;
         height: 1;
         border: none;
@@ -228,7 +246,8 @@ class DigestScreen(Screen[None]):
         margin-right: 1;
         background: transparent;
     }
-    DigestScreen #digest-left-out, DigestScreen #digest-summary {
+    DigestScreen #digest-left-out, DigestScreen #digest-summary,
+    DigestScreen #digest-since-note {
         height: auto;
         padding: 0 1;
         color: $text-muted;
@@ -286,10 +305,8 @@ class DigestScreen(Screen[None]):
         yield Static(NOTICE, id="digest-notice", markup=False)
         with Horizontal(id="digest-range"):
             yield Static("From")
-            since = (today - timedelta(days=DEFAULT_DAYS)).isoformat()
-            yield Input(
-                since, id="digest-since", placeholder="any date", max_length=10, compact=True
-            )
+            # Filled in on mount: the day after the last supervision (or blank: any date).
+            yield Input(id="digest-since", placeholder="any date", max_length=10, compact=True)
             yield Static("to")
             yield Input(
                 today.isoformat(),
@@ -299,6 +316,10 @@ class DigestScreen(Screen[None]):
                 compact=True,
             )
             for name, label in _SWITCHES.items():
+                yield Checkbox(label, id=f"with-{name}", compact=True)
+        with Horizontal(id="digest-since-row"):
+            yield Static("", id="digest-since-note", markup=False)
+            for name, label in _WELLBEING_SWITCH.items():
                 yield Checkbox(label, id=f"with-{name}", compact=True)
         yield Static(left_out_text(self.options), id="digest-left-out", markup=False)
         yield Static("", id="digest-summary")
@@ -311,6 +332,19 @@ class DigestScreen(Screen[None]):
         self.query_one("#digest-candidates", OptionList).border_title = "Review"
         self.query_one("#digest-body", VerticalScroll).border_title = "The digest"
         self.query_one("#digest-since", Input).focus()
+        self.start_range()
+
+    @work(exclusive=True, group="digest-range")
+    async def start_range(self) -> None:
+        """Start from the day after the last supervision (the whole journal when none), then
+        build the digest."""
+        try:
+            since = await call(self, digest_default_since, self.journal)
+        except JournalError as error:
+            self._say(error.message, error=True)
+            return
+        self.query_one("#digest-since", Input).value = since.isoformat() if since else ""
+        self.query_one("#digest-since-note", Static).update(since_note(since))
         self.show_digest()
 
     # ---- preparing
@@ -324,7 +358,7 @@ class DigestScreen(Screen[None]):
     @on(Checkbox.Changed)
     def _switch_changed(self, event: Checkbox.Changed) -> None:
         name = (event.checkbox.id or "").removeprefix("with-")
-        if name in _SWITCHES:
+        if name in _SWITCHES or name in _WELLBEING_SWITCH:
             changes: dict[str, Any] = {name: event.value}
             self.options = replace(self.options, **changes)
             self.query_one("#digest-left-out", Static).update(left_out_text(self.options))
@@ -351,7 +385,15 @@ class DigestScreen(Screen[None]):
         redact = tuple(word for (kind, word), yes in self.redact.items() if yes)
         options = replace(self.options, redact=redact)
         try:
-            digest = await call(self, supervision_digest, self.journal, since, until, options)
+            digest = await call(
+                self,
+                supervision_digest,
+                self.journal,
+                since,
+                until,
+                options,
+                today=today_for(self),
+            )
         except JournalError as error:
             self._say(error.message, error=True)
             return

@@ -3,6 +3,8 @@
 Every field is shown with its label, user text always as plain content (markup stays words,
 control characters never reach the terminal). A session also shows its alias and the
 follow-ups made from it; a reflection, follow-up or confidentiality event shows its session.
+A supervision lists the items brought (with their summaries) and the follow-ups agreed; an
+entry marked for supervision says whether, and when, it was discussed.
 `e` opens the record's form and the view reloads when the form closes; `d` deletes after an
 explicit confirmation, and the app offers to undo it for a few seconds.
 """
@@ -24,8 +26,14 @@ from textual.widgets import Footer, Static, TextArea
 from peerjournal.core.errors import JournalError, NotFound
 from peerjournal.core.journal import Deleted, Journal
 from peerjournal.core.markdown import EVENT_TEXT_TITLES
-from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session
+from peerjournal.core.models import ConfidentialityEvent, FollowUp, Record, Session, Supervision
 from peerjournal.core.privacy import sanitize_text
+from peerjournal.core.supervision import (
+    SupervisionItem,
+    agreed_actions,
+    brought_items,
+    discussed_on,
+)
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.safety import plain, plain_line
@@ -41,6 +49,8 @@ from peerjournal.tui.screens.form_fields import (
 from peerjournal.tui.screens.forms import FORMS
 from peerjournal.tui.screens.record_form import FormOpener
 from peerjournal.tui.screens.reflection_form import session_label
+from peerjournal.tui.screens.supervision_form import item_lines
+from peerjournal.tui.widgets.timeline_view import friendly_when
 
 KIND_LABELS = {kind: words.singular for kind, words in KIND_WORDS.items() if kind != "alias"}
 _LINK_FIELDS = {"id", "alias_id", "session_id", "created_at", "updated_at"}
@@ -65,6 +75,8 @@ class EntryDetails:
     session: str | None = None  # one-line label of the linked session
     follow_ups: list[FollowUp] = field(default_factory=list)
     events: list[ConfidentialityEvent] = field(default_factory=list)  # of a session
+    items: list[SupervisionItem] = field(default_factory=list)  # a supervision's, still there
+    discussed_on: str | None = None  # an item for supervision: the date it was discussed
 
 
 def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
@@ -87,8 +99,15 @@ def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
     if isinstance(record, Session):
         follow_ups = journal.follow_ups(session_id=record.id, status=None)
         events = journal.confidentiality_events(session_id=record.id)
+    items: list[SupervisionItem] = []
+    if isinstance(record, Supervision):
+        items = brought_items(journal, record)
+        follow_ups = agreed_actions(journal, record.id)
+    discussed = None
+    if getattr(record, "for_supervision", False):
+        discussed = discussed_on(journal, [record.id]).get(record.id)
     alias = names.get(alias_id) if alias_id else None
-    return EntryDetails(record, alias, label, follow_ups, events)
+    return EntryDetails(record, alias, label, follow_ups, events, items, discussed)
 
 
 def event_line(event: ConfidentialityEvent) -> str:
@@ -97,6 +116,14 @@ def event_line(event: ConfidentialityEvent) -> str:
     text = " ".join((event.notes or event.outcome or event.disclosed_minimum).split())
     line = f"• {describe_moment(event.at)} · {what} · {choice_label('category', event.category)}"
     return line + (f": {text[:80]}" if text else "")
+
+
+def follow_up_line(item: FollowUp) -> str:
+    """One follow-up, for the record it was made from."""
+    return (
+        f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
+        f"{choice_label('status', item.status)}: {item.action}"
+    )
 
 
 def display_value(name: str, value: Any) -> str:
@@ -130,18 +157,23 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
             label = EVENT_TEXT_TITLES[item.name]
             if item.name == "outcome" and record.occasion == "concern":
                 label = "What we decided"
-        rows.append((label, display_value(item.name, getattr(record, item.name))))
+        value = display_value(item.name, getattr(record, item.name))
+        if isinstance(record, Supervision) and item.name == "items":
+            value = item_lines(details.items, len(record.items))
+        elif item.name == "for_supervision" and value == "Yes":
+            when = details.discussed_on
+            value += f" · discussed on {friendly_when(when)}" if when else " · not yet discussed"
+        rows.append((label, value))
         if item.name == record.TIME_FIELD:
             if hasattr(record, "alias_id") or hasattr(record, "session_id"):
                 rows.append((FIELD_LABELS["alias"], details.alias or ""))
             if hasattr(record, "session_id"):
                 rows.append((FIELD_LABELS["session"], details.session or ""))
+    if isinstance(record, Supervision):
+        lines = [follow_up_line(item) for item in details.follow_ups]
+        rows.append(("Actions agreed (follow-ups)", "\n".join(lines)))
     if isinstance(record, Session):
-        lines = [
-            f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
-            f"{choice_label('status', item.status)}: {item.action}"
-            for item in details.follow_ups
-        ]
+        lines = [follow_up_line(item) for item in details.follow_ups]
         rows.append(("Follow-ups", "\n".join(lines)))
         events = "\n".join(event_line(event) for event in details.events)
         rows.append(

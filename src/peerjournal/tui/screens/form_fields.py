@@ -66,6 +66,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
     },
     "template": {key: name for key, (name, _) in REFLECTION_TEMPLATES.items()},
     "occasion": {"limits_reached": "Limits reached", "concern": "Concern"},
+    "format": {"individual": "Individual", "group": "Group", "peer": "Peer"},
     "person_involvement": {
         "": "Not recorded",
         "told_before": "Told before it was shared",
@@ -130,6 +131,10 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": "Outcome",
     "how_it_landed": "How this landed on me",
     "also_known_as": "Also known as",
+    "supervisor_role": "Supervisor's role",
+    "format": "Format",
+    "items": "Items brought",
+    "next_on": "Next supervision",
 }
 
 

@@ -13,6 +13,7 @@ from peerjournal.tui.screens.confidentiality_form import ConfidentialityEventFor
 from peerjournal.tui.screens.follow_up_form import FollowUpForm
 from peerjournal.tui.screens.reflection_form import ReflectionForm
 from peerjournal.tui.screens.session_form import SessionForm
+from peerjournal.tui.screens.supervision_form import SupervisionForm
 
 FORMS: dict[str, type[FormScreen]] = {
     "session": SessionForm,
@@ -21,6 +22,7 @@ FORMS: dict[str, type[FormScreen]] = {
     "confidentiality_event": ConfidentialityEventForm,
     "alias": AliasForm,
     "follow_up": FollowUpForm,
+    "supervision": SupervisionForm,
 }
 
 __all__ = ["FORMS"]

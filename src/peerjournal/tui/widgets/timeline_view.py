@@ -34,6 +34,7 @@ KIND_LABELS = {
     "checkin": "Check-in",
     "follow_up": "Follow-up",
     "confidentiality_event": "Confidentiality",
+    "supervision": "Supervision",
 }
 # What the kind column shows for a confidentiality event (it is 11 wide), by its title's start.
 EVENT_COLUMN = {"Confidentiality": "Limits", "Concern": "Concern"}
@@ -240,7 +241,7 @@ class TimelineView(ScrollView, can_focus=True):
             prefix = start + " · "
         else:
             prefix = label + " · "
-        line.append(f"{label:<11}", style="bold")
+        line.append(f"{label:<10} ", style="bold")  # "Supervision" fills the column: a space
         title = title[len(prefix) :] if title.startswith(prefix) else title
         alias = sanitize_line(item.alias or "")
         if alias:
