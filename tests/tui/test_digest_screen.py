@@ -81,7 +81,7 @@ async def test_the_digest_is_de_identified_literal_and_read_only(
         assert text_of(app, "digest-notice") == NOTICE
         # No supervision recorded: from the start of the journal.
         assert app.screen.query_one("#digest-since", Input).value == ""
-        assert "No supervision recorded yet" in text_of(app, "digest-since-note")
+        assert text_of(app, "digest-since-note") == "No supervision yet: the whole journal."
         assert app.screen.query_one("#digest-until", Input).value == TODAY.isoformat()
         shown = text_of(app, "digest-text")
         assert "[name 1]" in shown

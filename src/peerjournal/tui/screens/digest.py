@@ -91,7 +91,7 @@ def digest_content(text: str) -> Content:
 def since_note(since: date | None) -> str:
     """What the default range is, in words."""
     if since is None:
-        return "No supervision recorded yet: the whole journal."
+        return "No supervision yet: the whole journal."
     last = since - timedelta(days=1)
     return f"Since the last supervision ({last.strftime('%a %d %b %Y')})."
 
@@ -110,11 +110,12 @@ def summary_text(digest: SupervisionDigest) -> str:
 
 
 def left_out_text(options: DigestOptions) -> str:
-    """What the digest leaves out now, and why, one line each."""
+    """What the digest leaves out now, and why, one line each (mood and stress are not said:
+    the switch that adds them is right there, and they are out unless it is on)."""
     lines = [
         f"Left out: {what}: {why}."
         for name, (what, why, _) in LEFT_OUT.items()
-        if not getattr(options, name)
+        if not getattr(options, name) and name not in _WELLBEING_SWITCH
     ]
     return "\n".join(lines) if lines else "Nothing is left out: read it through carefully."
 
@@ -234,9 +235,12 @@ class DigestScreen(Screen[None]):
     }
     DigestScreen #digest-since-row {
         height: auto;
+        padding: 0 1;
     }
     DigestScreen #digest-since-row #digest-since-note {
-        width: 1fr;
+        width: auto;
+        margin-right: 2;
+        padding: 0;
     }
     DigestScreen #digest-range Checkbox, DigestScreen #digest-since-row Checkbox {
         width: auto;
@@ -298,6 +302,7 @@ class DigestScreen(Screen[None]):
         self.redact: dict[tuple[str, str], bool] = {}  # the review's decisions
         self.listed: list[Candidate] = []  # what the review shows, in order
         self.reviewed = False
+        self._default_since: str | None = None  # the From date it started with
 
     def compose(self) -> ComposeResult:
         today = today_for(self)
@@ -343,8 +348,8 @@ class DigestScreen(Screen[None]):
         except JournalError as error:
             self._say(error.message, error=True)
             return
-        self.query_one("#digest-since", Input).value = since.isoformat() if since else ""
-        self.query_one("#digest-since-note", Static).update(since_note(since))
+        self._default_since = since.isoformat() if since else ""
+        self.query_one("#digest-since", Input).value = self._default_since
         self.show_digest()
 
     # ---- preparing
@@ -373,8 +378,14 @@ class DigestScreen(Screen[None]):
     @work(exclusive=True, group="digest")
     async def show_digest(self) -> None:
         """Build the digest for the range and choices on screen (in memory) and show it."""
+        typed = self.query_one("#digest-since", Input).value
+        # The note says what the default range is, while the range is the default.
+        note = since_note(parse_day(typed, "From")) if typed == self._default_since else ""
+        shown = self.query_one("#digest-since-note", Static)
+        shown.update(note)
+        shown.display = bool(note)
         try:
-            since = parse_day(self.query_one("#digest-since", Input).value, "From")
+            since = parse_day(typed, "From")
             until = parse_day(self.query_one("#digest-until", Input).value, "To")
         except DateProblem as problem:
             self._say(str(problem), error=True)
