@@ -344,3 +344,21 @@ async def test_mood_and_stress_join_the_digest_only_when_asked(home: Path) -> No
         again = await wait_for_screen(pilot, DigestScreen)
         await settle(app, pilot)
         assert not again.query_one("#with-wellbeing", Checkbox).value
+
+
+async def test_a_supervision_today_starts_the_next_digest_today(home: Path) -> None:
+    """The day after a supervision recorded today is tomorrow: the range starts today instead
+    of after its end."""
+    _marked_journal(home)
+    with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
+        journal.save(Supervision(id=new_id(), occurred_on=TODAY.isoformat()))
+    app = make_app(home, today=lambda: TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await unlock(app, pilot)
+        await app.run_action("digest")
+        digest = await wait_for_screen(pilot, DigestScreen)
+        await settle(app, pilot)
+        assert digest.query_one("#digest-since", Input).value == TODAY.isoformat()
+        shown = shown_text(digest)
+        assert "Since the last supervision (Thu 03 Dec 2026)." in shown
+        assert "is after" not in shown

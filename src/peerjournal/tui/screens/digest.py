@@ -89,7 +89,7 @@ def digest_content(text: str) -> Content:
 
 
 def since_note(since: date | None) -> str:
-    """What the default range is, in words."""
+    """What the default range is, in words (`since`: the day after the last supervision)."""
     if since is None:
         return "No supervision yet: the whole journal."
     last = since - timedelta(days=1)
@@ -303,6 +303,7 @@ class DigestScreen(Screen[None]):
         self.listed: list[Candidate] = []  # what the review shows, in order
         self.reviewed = False
         self._default_since: str | None = None  # the From date it started with
+        self._default_note = ""  # ... and what it is, in words
 
     def compose(self) -> ComposeResult:
         today = today_for(self)
@@ -348,6 +349,11 @@ class DigestScreen(Screen[None]):
         except JournalError as error:
             self._say(error.message, error=True)
             return
+        self._default_note = since_note(since)
+        if since is not None:
+            # A supervision recorded today: its day after is tomorrow, and a range cannot
+            # start after it ends. Today is the nearest there is.
+            since = min(since, today_for(self))
         self._default_since = since.isoformat() if since else ""
         self.query_one("#digest-since", Input).value = self._default_since
         self.show_digest()
@@ -380,7 +386,7 @@ class DigestScreen(Screen[None]):
         """Build the digest for the range and choices on screen (in memory) and show it."""
         typed = self.query_one("#digest-since", Input).value
         # The note says what the default range is, while the range is the default.
-        note = since_note(parse_day(typed, "From")) if typed == self._default_since else ""
+        note = self._default_note if typed == self._default_since else ""
         shown = self.query_one("#digest-since-note", Static)
         shown.update(note)
         shown.display = bool(note)

@@ -163,7 +163,7 @@ class PrepareSupervisionScreen(EntryListScreen):
         if self.items:
             listing.highlighted = min(highlighted or 0, len(self.items) - 1)
         count = len(self.brought)
-        listing.border_title = f"To bring: {count} of {len(self.items)}"
+        listing.border_title = f"To bring: {count} of {len(self.items)}" if self.items else ""
         status = self.query_one("#prepare-status", Static)
         if not self.items:
             status.update(Content(NOTHING_YET))

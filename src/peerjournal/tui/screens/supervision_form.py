@@ -82,7 +82,6 @@ class SupervisionForm(RecordForm):
     }
     SupervisionForm #items-brought {
         height: auto;
-        max-height: 8;
         padding: 0 1;
         background: $boost;
         text-wrap: nowrap;
@@ -212,7 +211,8 @@ class SupervisionForm(RecordForm):
     def after_save(self, record: Record) -> None:
         if self.follow_ups_made:
             made = words_for("follow_up").count(self.follow_ups_made)
-            self.app.notify(f"{made} added for you (f shows them).", markup=False, timeout=5)
+            them = "it" if self.follow_ups_made == 1 else "them"
+            self.app.notify(f"{made} added for you (f shows {them}).", markup=False, timeout=5)
 
 
 __all__ = ["SupervisionForm", "action_lines", "item_line", "item_lines"]

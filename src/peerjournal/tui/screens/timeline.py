@@ -38,7 +38,7 @@ KIND_CHOICES = [
     ("Confidentiality", "confidentiality_event"),  # events; the longer name wraps
     ("Supervisions", "supervision"),
     ("For supervision", "for_supervision"),  # anything marked for supervision
-    ("Not yet discussed", "not_discussed"),  # ... and in no supervision's items yet
+    ("Not discussed", "not_discussed"),  # marked, and in no supervision's items yet
 ]
 
 
