@@ -54,6 +54,7 @@ class _Worker:
         self.deep_cursor: Any = None
         self.edit_ids: list[str] = []
         self.delete_ids: list[str] = []
+        self.supervision_ids: list[str] = []
 
     # ---- building and opening
 
@@ -215,6 +216,51 @@ class _Worker:
                 week.checkins
                 for week in wellbeing_summary(self.journal, weeks=weeks, today=today).weeks
             )
+        )
+
+    def supervision_items(self) -> dict[str, Any]:
+        """The Prepare-for-supervision list (core/supervision.py): every record marked for
+        supervision and not yet discussed. Measured as `supervision_cycle` leaves the journal
+        (one month waiting), or without it: nothing discussed, every marked record listed (a
+        journal that marked things for years before supervisions were recorded)."""
+        from peerjournal.core.supervision import items_for_supervision
+
+        return self._timed(lambda: len(items_for_supervision(self.journal)))
+
+    def supervision_cycle(self, add: bool) -> dict[str, Any]:
+        """Add (or remove again) supervisions held on 2026-06-01 that discussed everything
+        marked before them, as a supporter who records a monthly supervision would have."""
+        from peerjournal.core.models import Supervision, new_id
+        from peerjournal.core.supervision import items_for_supervision
+
+        with self.journal.transaction():
+            if add:
+                ids = [
+                    item.id
+                    for item in items_for_supervision(self.journal)
+                    if item.when[:10] < "2026-06-01"
+                ]
+                for start in range(0, len(ids), 500):  # models.MAX_SUPERVISION_ITEMS
+                    record = Supervision(
+                        id=new_id(), occurred_on="2026-06-01", items=ids[start : start + 500]
+                    )
+                    self.supervision_ids.append(self.journal.save(record).id)
+            else:
+                for record_id in self.supervision_ids:
+                    self.journal.delete(Supervision, record_id)
+                self.supervision_ids.clear()
+        return {"value": 0.0, "result": len(self.supervision_ids)}
+
+    def period_summary(self) -> dict[str, Any]:
+        """The digest's opening figures for the whole journal (no supervision yet: the digest's
+        default), weekly mood and stress included: the most a digest asks for."""
+        from datetime import date
+
+        from peerjournal.core.supervision import period_summary
+
+        today = date(2026, 6, 30)  # bench_corpus.build_corpus: the corpus ends on this day
+        return self._timed(
+            lambda: period_summary(self.journal, None, today, wellbeing=True).sessions
         )
 
     def save(self, record: dict[str, Any]) -> dict[str, Any]:

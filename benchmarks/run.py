@@ -219,6 +219,7 @@ def make_figures() -> dict[str, Figure]:
         Figure("tui_peak_rss", "TUI: peak RSS up to the first page", "MiB", ratio_target=False),
     ]
     figures.append(wellbeing_figure())
+    figures.extend(supervision_figures())
     return {figure.key: figure for figure in figures}
 
 
@@ -538,6 +539,7 @@ def measure(
         figures[key].extra["results"] = results["sqlcipher"][0].get("result")
 
     measure_wellbeing(workers, figures, repeat)
+    measure_supervision(workers, figures, repeat)
 
     say("save, edit, delete")
     new_sessions = extra_records(corpus, repeat, seed=args.seed + 1)["sessions"]
@@ -592,6 +594,47 @@ def measure_wellbeing(workers: Workers, figures: dict[str, Figure], repeat: int)
     results = workers.interleaved(repeat, "wellbeing", _same((WELLBEING_WEEKS,)))
     _record(figure, results)
     figure.extra["checkins_counted"] = results["sqlcipher"][0].get("result")
+
+
+# Supervision (issue 18): the Prepare list and the digest's opening figures, from indexes.
+def supervision_figures() -> list[Figure]:
+    return [
+        Figure(
+            "supervision_items",
+            "Supervision: not yet discussed (a month)",
+            "ms",
+            target=100,
+            target_text="< 100 ms",
+        ),
+        Figure("supervision_items_all", "Supervision: not yet discussed (all, none ever)", "ms"),
+        Figure(
+            "period_summary",
+            "Supervision: period summary, whole journal",
+            "ms",
+            target=100,
+            target_text="< 100 ms",
+        ),
+    ]
+
+
+def measure_supervision(workers: Workers, figures: dict[str, Figure], repeat: int) -> None:
+    """`items_for_supervision` with monthly supervisions recorded (then removed again) and
+    without any, and `period_summary` of the whole journal; each after one warm-up."""
+
+    def one(key: str, command: str) -> None:
+        say(figures[key].label)
+        workers.interleaved(1, command)
+        results = workers.interleaved(repeat, command)
+        _record(figures[key], results)
+        figures[key].extra["result"] = results["sqlcipher"][0].get("result")
+
+    for side in workers.sides:
+        workers.call(side, "supervision_cycle", True)
+    one("supervision_items", "supervision_items")
+    for side in workers.sides:
+        workers.call(side, "supervision_cycle", False)
+    one("supervision_items_all", "supervision_items")
+    one("period_summary", "period_summary")
 
 
 def query_plans(workers: Workers) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from peerjournal.core.models import (
     Record,
     Reflection,
     Session,
+    Supervision,
 )
 from peerjournal.core.privacy import find_identifiers
 from tests.conftest import PASSPHRASE, TEST_PARAMS, TEST_POLICY
@@ -28,10 +29,10 @@ EXPECTED_COUNTS = {
     "alias": 6,
     "session": 44,
     "reflection": 10,
-    "follow_up": 14,
+    "follow_up": 16,
     "checkin": 38,
     "confidentiality_event": 2,
-    "supervision": 0,
+    "supervision": 1,
 }
 KINDS: tuple[type[Record], ...] = (
     Alias,
@@ -40,6 +41,7 @@ KINDS: tuple[type[Record], ...] = (
     FollowUp,
     CheckIn,
     ConfidentialityEvent,
+    Supervision,
 )
 
 
@@ -152,7 +154,7 @@ def test_follow_ups_are_overdue_due_this_week_later_and_done(demo: Journal) -> N
     assert any(_day(f.due_on) >= TODAY + timedelta(days=7) for f in open_)
     assert any(f.status == "done" and f.done_at for f in follow_ups)
     assert any(f.status == "dropped" for f in follow_ups)
-    assert all(f.alias_id for f in follow_ups)
+    assert all(f.alias_id for f in follow_ups if not f.supervision_id)
 
 
 def test_checkins_are_in_range(demo: Journal) -> None:
@@ -203,6 +205,8 @@ def test_other_demo_text_holds_no_identifiers(demo: Journal) -> None:
     texts += [c.self_care for c in demo.all_records(CheckIn)]
     for event in demo.all_records(ConfidentialityEvent):
         texts += [event.consulted_role, event.disclosed_minimum, event.notes]
+    for supervision in demo.all_records(Supervision):
+        texts += [supervision.supervisor_role, supervision.notes]
     for text in texts:
         hints = find_identifiers(text, DEMO_PSEUDONYMS, current_year=TODAY.year)
         assert hints == [], [(h.kind, h.text) for h in hints]
@@ -212,3 +216,33 @@ def test_demo_is_searchable(demo: Journal) -> None:
     hits = demo.search("recovery cafe")
     assert hits
     assert any(matched for hit in hits for _, matched in hit.snippet)
+
+
+def test_the_demo_holds_a_plausible_supervision_cycle(demo: Journal) -> None:
+    from peerjournal.core.supervision import (
+        agreed_actions,
+        brought_items,
+        items_for_supervision,
+        last_supervision,
+        next_supervision_on,
+    )
+
+    supervision = last_supervision(demo)
+    assert supervision is not None and supervision.notes and supervision.supervisor_role
+    held = _day(supervision.occurred_on)
+    assert TODAY - timedelta(days=35) < held < TODAY - timedelta(days=7)
+    # Two items brought, each from an earlier week.
+    brought = brought_items(demo, supervision)
+    assert len(brought) == 2 and {item.kind for item in brought} == {"reflection"}
+    assert all(_day(item.when) <= held - timedelta(days=7) for item in brought)
+    assert all(item.discussed_on == supervision.occurred_on for item in brought)
+    # Two actions owned by me; the next one within the coming week.
+    actions = agreed_actions(demo, supervision.id)
+    assert len(actions) == 2 and {a.owner for a in actions} == {"me"}
+    assert {a.status for a in actions} == {"open", "done"}
+    next_on = next_supervision_on(demo)
+    assert next_on is not None and TODAY < next_on <= TODAY + timedelta(days=7)
+    # Waiting for the next one: at least one reflection, marked and not yet discussed.
+    waiting = items_for_supervision(demo)
+    assert any(item.kind == "reflection" for item in waiting)
+    assert all(item.discussed_on is None for item in waiting)

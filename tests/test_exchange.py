@@ -487,3 +487,11 @@ def test_supervisions_import_with_their_actions_and_bring_records_imported_later
     other = Journal.create(journal.home.parent / "other", PASSPHRASE, policy=TEST_POLICY)
     with other, pytest.raises(ImportFailed, match="session or supervision that does not exist"):
         import_records(other, parse_export(json.dumps(dangling).encode()))
+
+
+def test_the_documented_example_imports(journal: Journal) -> None:
+    """docs/export-format.md's example is a complete, valid document."""
+    text = (Path(__file__).parent.parent / "docs" / "export-format.md").read_text()
+    example = text.split("## Example", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    summary = import_records(journal, parse_export(example.encode()))
+    assert summary.added["supervision"] == 1 and summary.added["follow_up"] == 2

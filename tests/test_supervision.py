@@ -389,3 +389,20 @@ def test_an_empty_period(journal: Journal) -> None:
     assert (summary.sessions, summary.hours, summary.weeks) == (0, 0.0, ())
     assert summary_lines(summary)[-1] == "- Mood and stress: no check-ins in this period"
     assert needing_plan_count(journal, date(2026, 11, 1)) == 0
+
+
+def test_the_timeline_filters_marked_and_not_yet_discussed(journal: Journal, cycle: Cycle) -> None:
+    kinds = ("reflection", "confidentiality_event")
+    marked = journal.timeline(kinds=kinds, for_supervision=True).items
+    assert [item.id for item in marked] == [
+        cycle.after_both,
+        cycle.second_event,
+        cycle.second_reflection,
+        cycle.first_event,
+        cycle.first_reflection,
+    ]
+    waiting = journal.timeline(kinds=kinds, not_discussed=True).items
+    assert [item.id for item in waiting] == [cycle.after_both, cycle.second_event]
+    # Only reflections in the kinds asked for: the filter narrows, never widens.
+    only = journal.timeline(kinds=("reflection",), not_discussed=True, for_supervision=True)
+    assert [item.id for item in only.items] == [cycle.after_both]

@@ -36,11 +36,11 @@ from peerjournal.core import kdf, vault
 from peerjournal.core.backup import create_backup, prepare_restore, verify_backup
 from peerjournal.core.errors import ImportFailed, JournalDamaged, JournalError
 from peerjournal.core.exchange import export_json_bytes, import_records, parse_export
+from peerjournal.core.export_versions import sections_in
 from peerjournal.core.journal import Journal, SearchHit
 from peerjournal.core.jrnl import parse_jrnl
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy
 from peerjournal.core.models import (
-    RECORD_TYPES,
     Alias,
     Reflection,
     Session,
@@ -445,13 +445,8 @@ def record_dicts(cls: type[Any]) -> st.SearchStrategy[dict[str, Any]]:
     return st.tuples(base, extra).map(lambda pair: {**pair[0], **pair[1]})
 
 
-SECTIONS = dict(
-    zip(
-        ["aliases", "sessions", "reflections", "follow_ups", "checkins", "confidentiality_events"],
-        RECORD_TYPES,
-        strict=True,
-    )
-)
+# The documents are version 1 files: that version's sections (kinds added later have none).
+SECTIONS = dict(sections_in(1))
 SECTION_NAMES = list(SECTIONS)
 EXPORT_DOCUMENTS = st.fixed_dictionaries(
     {"format": st.just("peerjournal-export"), "version": st.just(1)},

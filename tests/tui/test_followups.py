@@ -322,3 +322,28 @@ async def test_new_edit_and_snooze_on_the_follow_ups_screen(journal: Journal, ri
         await pilot.press("u")
         await settle(app, pilot)
         assert journal.get(FollowUp, made.id).due_on == edited.due_on
+
+
+async def test_editing_an_action_agreed_in_supervision_keeps_its_link(journal: Journal) -> None:
+    from peerjournal.core.models import Supervision
+    from peerjournal.core.supervision import agreed_actions, record_supervision
+    from peerjournal.tui.screens.follow_up_form import FollowUpForm
+
+    supervision = record_supervision(
+        journal, Supervision(id=new_id(), occurred_on="2026-11-20"), ["Read the policy"], TODAY
+    )
+    (action,) = agreed_actions(journal, supervision.id)
+    app = OpenFormApp(journal, lambda: FollowUpsScreen(journal))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        highlight(the_list(app), action)
+        await pilot.press("e")
+        form = await wait_for_screen(pilot, FollowUpForm)
+        await settle(app, pilot)
+        set_field(form, "action", "Read the lone-working policy")
+        await save_form(pilot, through_nudge=False)
+        await wait_until(pilot, lambda: app.screen.id == "follow-ups", "the list")
+        await settle(app, pilot)
+    assert [a.action for a in agreed_actions(journal, supervision.id)] == [
+        "Read the lone-working policy"
+    ]

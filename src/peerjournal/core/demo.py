@@ -29,6 +29,7 @@ from peerjournal.core.models import (
     FollowUp,
     Reflection,
     Session,
+    Supervision,
 )
 
 __all__ = ["DEMO_DAYS", "DEMO_PSEUDONYMS", "fill_demo_journal"]
@@ -718,6 +719,28 @@ _SUPERVISION_REFLECTIONS: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
+# The last supervision: after the stretch of rising stress ("Asked my supervisor for time"),
+# bringing two reflections of the weeks before it. The crisis-call event and the reflections
+# marked after it wait for the next one, due within the coming week.
+_SUPERVISION_DAYS_AGO = 24
+_NEXT_SUPERVISION_IN_DAYS = 4
+_SUPERVISION_BROUGHT = ("The missed appointment", "Supervision prep: dual relationships")
+_SUPERVISION_NOTES = (
+    "The missed appointment: the irritation was about my own time and feeling useless, not "
+    "about them. Noticing it is part of the work, not a failing.\n\n"
+    "The community garden: we agreed a short, kind script for saying hello there, and for "
+    "bringing any talk about their situation back to our sessions. Nothing to log elsewhere; "
+    "the arrangement is noted on the alias.\n\n"
+    "How I am: stretched these last weeks. Agreed to say no to extra shifts for a month and "
+    "to keep my own group as a fixed point."
+)
+# (action, done how many days ago; None: still open)
+_SUPERVISION_ACTIONS: tuple[tuple[str, int | None], ...] = (
+    ("Write the garden script on a card and keep it in my bag", 20),
+    ("At each first session, agree how we let each other know about changes", None),
+)
+
+
 # The wellbeing story of the twelve weeks (days ago, mood, energy, stress, self-care): steady
 # weeks, then a busier stretch covering a colleague's drop-in with stress rising to the crisis
 # call, a talk with the supervisor, and a gradual recovery. "My wellbeing" shows it.
@@ -865,6 +888,9 @@ class _DemoBuilder:
         follow_ups = self.follow_ups(aliases, by_alias, themes_of)
         checkins = self.checkins()
         cover = self.cover_sessions()
+        asking = self.asking_for_help()
+        # Last, so the random draws (and ids) of everything above stay as they were.
+        cycle = self.supervision_cycle(reflections)
         return [
             *aliases,
             *sessions,
@@ -873,7 +899,8 @@ class _DemoBuilder:
             *follow_ups,
             *checkins,
             *cover,
-            self.asking_for_help(),
+            asking,
+            *cycle,
         ]
 
     def person(
@@ -1172,6 +1199,46 @@ class _DemoBuilder:
         reflection.created_at = self.moment(on, 21, 30)
         reflection.updated_at = reflection.created_at
         return reflection
+
+    def supervision_cycle(self, reflections: list[Reflection]) -> list[Any]:
+        """The last supervision (_SUPERVISION_DAYS_AGO): two reflections brought from earlier
+        weeks, notes, two actions owned by me (due at the next one; one done already) and the
+        next date within the coming week. What was marked after it waits for the next one."""
+        on = self.day(_SUPERVISION_DAYS_AGO)
+        brought = [
+            r.id
+            for r in reflections
+            if r.title in _SUPERVISION_BROUGHT and date.fromisoformat(r.occurred_on) < on
+        ]
+        next_on = self.today + timedelta(days=_NEXT_SUPERVISION_IN_DAYS)
+        supervision = Supervision(
+            id=self.new_id(),
+            occurred_on=on.isoformat(),
+            supervisor_role="Peer support lead",
+            format="individual",
+            items=brought,
+            notes=_SUPERVISION_NOTES,
+            next_on=next_on.isoformat(),
+        )
+        supervision.created_at = self.moment(on, 16, 0)
+        supervision.updated_at = supervision.created_at
+        actions = [
+            FollowUp(
+                id=self.new_id(),
+                due_on=next_on.isoformat(),
+                action=action,
+                owner="me",
+                status="done" if done_days_ago is not None else "open",
+                done_at=(
+                    self.moment(self.day(done_days_ago), 18, 0)
+                    if done_days_ago is not None
+                    else None
+                ),
+                supervision_id=supervision.id,
+            )
+            for action, done_days_ago in _SUPERVISION_ACTIONS
+        ]
+        return [supervision, *actions]
 
 
 def _template_text(template: str, sections: dict[str, str]) -> str:

@@ -34,7 +34,7 @@ from peerjournal.core.errors import (
 from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy, derive_keys
 from peerjournal.core.models import (
     BY_KIND,
-    RECORD_TYPES,
+    MARKED_KINDS,
     REFLECTION_TEMPLATES,
     TIMELINE_KINDS,
     Alias,
@@ -66,6 +66,13 @@ MAX_SEARCH_CHARS = 1000
 # A running search checks every this many SQLite virtual-machine steps whether the journal is
 # being locked, and stops if so: locking must never wait for a long search.
 SEARCH_PROGRESS_STEPS = 1000
+
+
+# The ids of every record marked for supervision: each kind whose model has the field.
+_MARKED_IDS = " UNION ALL ".join(
+    f"SELECT id FROM {cls.TABLE} WHERE for_supervision = 1"  # noqa: S608 - names are ours
+    for cls in MARKED_KINDS
+)
 
 
 def _serialised(method: Callable[P, T]) -> Callable[P, T]:
@@ -659,12 +666,13 @@ class Journal:
         since: date | None = None,
         until: date | None = None,
         for_supervision: bool = False,
-        discussed: bool | None = None,
+        not_discussed: bool = False,
     ) -> TimelinePage:
         """One page of entries, newest first, starting after `before`.
 
-        `for_supervision` keeps only the entries marked for supervision (of every kind that
-        can be); `discussed` keeps only those a supervision named (True) or did not (False)."""
+        `for_supervision` keeps only the records marked for supervision (of every kind that
+        can be marked: reflections, confidentiality events ...); `not_discussed` keeps those
+        of them that no supervision has named yet (`core.supervision`)."""
         kinds = [kind for kind in kinds if kind in BY_KIND]
         if not kinds:
             return TimelinePage([], None)
@@ -692,11 +700,10 @@ class Journal:
         if tag:
             clauses.append("t.tag = ?")
             params.append(tag.lstrip("#").lower())
-        if for_supervision:
-            clauses.append(f"e.id IN ({_marked_for_supervision()})")
-        if discussed is not None:
-            negation = "" if discussed else "NOT "
-            clauses.append(f"e.id {negation}IN (SELECT record_id FROM supervision_items)")
+        if for_supervision or not_discussed:
+            clauses.append(f"e.id IN ({_MARKED_IDS})")
+        if not_discussed:
+            clauses.append("e.id NOT IN (SELECT record_id FROM supervision_items)")
         if since:
             clauses.append(f"{time_col} >= ?")
             params.append(_day_start_micros(since))
@@ -1086,16 +1093,6 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
     if occasion == "concern":
         return when, "Concern · consultation, " + category.replace("_", " "), _one_line(text)
     return when, "Confidentiality · " + category.replace("_", " "), _one_line(text)
-
-
-def _marked_for_supervision() -> str:
-    """SQL for the ids of every entry marked for supervision, whatever its kind: each kind whose
-    model has a `for_supervision` field takes part (so a new kind joins by itself)."""
-    return " UNION ALL ".join(
-        f"SELECT id FROM {cls.TABLE} WHERE for_supervision = 1"  # noqa: S608
-        for cls in RECORD_TYPES
-        if any(f.name == "for_supervision" for f in dataclasses.fields(cls))
-    )
 
 
 def _day_start_micros(day: date, *, next_day: bool = False) -> int:

@@ -355,6 +355,11 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Supervision,
 )
 BY_KIND: dict[str, type[Record]] = {cls.KIND: cls for cls in RECORD_TYPES}
+# Every kind that can be marked "for supervision" (has the field): the Prepare list and the
+# timeline's filters are built from this, so a new kind with the field joins by itself.
+MARKED_KINDS: tuple[type[Record], ...] = tuple(
+    cls for cls in RECORD_TYPES if any(f.name == "for_supervision" for f in dataclasses.fields(cls))
+)
 TIMELINE_KINDS = ("session", "reflection", "checkin")
 # Every kind the timeline can show (its filter offers them); TIMELINE_KINDS is the default view.
 TIMELINE_FILTER_KINDS = (*TIMELINE_KINDS, "confidentiality_event", "supervision")

@@ -13,7 +13,9 @@ Version 3 copies each entry's time and rowid into `tags`, so a tag filter pages 
 index in time order, and rewrites the FTS row of an updated record only when its text changed.
 Version 4 sizes the search index's leaves to fit SQLCipher's pages. Version 5 gives each entry
 a summary (what the timeline shows of it), held in the time index too. The wellbeing
-indexes cover the weekly sums of check-ins and sessions.
+indexes cover the weekly sums of check-ins and sessions. Supervision (issue 18) adds its table,
+`supervision_items` (which records each supervision brought, kept by triggers) and partial
+indexes of the records marked for supervision.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ the figures of the period since the last one.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from peerjournal.core.journal import Journal, _one_line, _summarise
-from peerjournal.core.models import RECORD_TYPES, FollowUp, Record, Supervision, new_id
+from peerjournal.core.models import MARKED_KINDS, FollowUp, Record, Supervision, new_id
 from peerjournal.core.wellbeing import (
     MAX_WEEKS,
     _hours,
@@ -78,11 +77,7 @@ class PeriodSummary:
 
 def marked_kinds() -> tuple[type[Record], ...]:
     """Every record kind that can be marked for supervision (has a `for_supervision` field)."""
-    return tuple(
-        cls
-        for cls in RECORD_TYPES
-        if any(f.name == "for_supervision" for f in dataclasses.fields(cls))
-    )
+    return MARKED_KINDS
 
 
 def _marked_sql() -> str:

@@ -110,6 +110,8 @@ class FollowUpForm(RecordForm):
             owner=values["owner"] or "me",
             status=editing.status if editing else "open",
             done_at=editing.done_at if editing else None,
+            # An action agreed in a supervision stays linked to it (not shown on the form).
+            supervision_id=editing.supervision_id if editing else None,
         )
 
     def persist(self, record: Record) -> Record:

@@ -258,7 +258,7 @@ class TimelineScreen(Screen[None]):
         if kind in ("for_supervision", "not_discussed"):
             filters = {"kinds": TIMELINE_FILTER_KINDS, "for_supervision": True}
             if kind == "not_discussed":
-                filters["discussed"] = False
+                filters["not_discussed"] = True
         if isinstance(alias, str):
             filters["alias_id"] = alias
         if tag:
