@@ -15,7 +15,6 @@ from peerjournal.core.models import Alias, BoundaryEvent, new_id
 from peerjournal.tui.screens.aliases import alias_details
 from peerjournal.tui.screens.boundary_form import BoundaryEventForm
 from tests.tui.conftest import make_app, unlock
-from tests.tui.conftest import settle as app_settle
 from tests.tui.form_helpers import (
     HOSTILE,
     HOSTILE_STORED,
@@ -23,11 +22,8 @@ from tests.tui.form_helpers import (
     get_field,
     save_form,
     set_field,
-    settle,
-    wait_for_notice,
-    wait_for_screen,
-    wait_until,
 )
+from tests.tui.pilot import settle, wait_for_notice, wait_for_screen, wait_until
 
 SIZE = (100, 32)
 TODAY = date.today()
@@ -44,7 +40,7 @@ async def test_a_boundary_event_is_saved_with_its_alias_and_for_supervision(
     jules = journal.save(Alias(id=new_id(), pseudonym="Jules"))
     app = form_app(journal, "boundary_event", known_aliases=["Jules"])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         assert isinstance(form, BoundaryEventForm)
         assert app.focused is form.query_one("#what")
@@ -69,7 +65,7 @@ async def test_what_happened_is_asked_for_and_an_unknown_alias_is_refused(
 ) -> None:
     app = form_app(journal, "boundary_event")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         set_field(form, "response", "Said no thank you")
         await pilot.press("ctrl+s")
@@ -99,7 +95,7 @@ async def test_editing_a_boundary_event_fills_the_form(journal: Journal) -> None
     )
     app = form_app(journal, "boundary_event", record=event)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         assert get_field(form, "alias") == "Sky"
         assert get_field(form, "what") == "social_media_request"
@@ -115,7 +111,7 @@ async def test_the_alias_form_keeps_the_kinds_the_plan_and_its_dates(journal: Jo
     river = journal.save(Alias(id=new_id(), pseudonym="River", knows_me_outside_work=True))
     app = form_app(journal, "alias", record=river)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         assert get_field(form, "knows_me_outside_work") is True
         assert "needs an agreed plan" in _text(form, "#dual_status")
@@ -144,7 +140,7 @@ async def test_ticking_a_kind_ticks_knows_me_and_unticking_it_clears_the_kinds(
 ) -> None:
     app = form_app(journal, "alias")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         assert _text(form, "#dual_status") == ""
         set_field(form, "dual_neighbour", True)
@@ -173,7 +169,7 @@ async def test_the_session_form_says_calmly_when_a_plan_is_needed(journal: Journ
     journal.save(Alias(id=new_id(), pseudonym="Dale"))
     app = form_app(journal, "session", known_aliases=["Ash", "Birch", "Cedar", "Dale"])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         form = app.screen
         expected = {
             "Ash": "needs an agreed plan",
@@ -219,7 +215,7 @@ async def test_b_on_the_timeline_and_the_palette_open_the_form(existing_home: Pa
         assert "New boundary event" in titles
         await pilot.press("b")
         form = await wait_for_screen(pilot, BoundaryEventForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         set_field(form, "what", "out_of_hours_contact")
         set_field(form, "response", "Replied next morning, in work hours")
         await save_form(pilot)
@@ -242,10 +238,10 @@ async def test_b_on_the_aliases_screen_notes_an_event_about_that_alias(
         assert journal is not None
         wren = journal.save(Alias(id=new_id(), pseudonym="Wren"))
         await pilot.press("a")
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("b")
         form = await wait_for_screen(pilot, BoundaryEventForm)
-        await app_settle(app, pilot)
+        await settle(app, pilot)
         assert get_field(form, "alias") == "Wren"
         set_field(form, "what", "physical_contact")
         await save_form(pilot)

@@ -79,9 +79,9 @@ async def test_the_digest_is_de_identified_literal_and_read_only(
         await settle(app, pilot)
         assert app.screen.id == "digest"
         assert text_of(app, "digest-notice") == NOTICE
-        assert app.screen.query_one("#digest-since", Input).value == (
-            (TODAY - timedelta(days=30)).isoformat()
-        )
+        # No supervision recorded: from the start of the journal.
+        assert app.screen.query_one("#digest-since", Input).value == ""
+        assert text_of(app, "digest-since-note") == "No supervision yet: the whole journal."
         assert app.screen.query_one("#digest-until", Input).value == TODAY.isoformat()
         shown = text_of(app, "digest-text")
         assert "[name 1]" in shown

@@ -136,6 +136,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "follow_up",
         "debrief",
         "boundary_event",
+        "supervision",
     }
     for kind, form in FORMS.items():
         assert kind == form.DRAFT_KIND
@@ -148,6 +149,7 @@ def test_every_kind_with_a_form_is_registered() -> None:
         "follow-up-form",
         "debrief-form",
         "boundary-form",
+        "supervision-form",
     ]
 
 
@@ -807,6 +809,12 @@ DRAFT_VALUES: dict[str, dict[str, Any]] = {
         "at_date": "2026-01-02",
         "at_time": "23:59",
     },
+    "supervision": {
+        "format": "peer",
+        "occurred_on": "2026-01-02",
+        "actions_due": "2026-02-03",
+        "next_date": "2026-03-04",
+    },
 }
 
 
@@ -867,6 +875,7 @@ async def test_lock_saves_an_edit_as_a_draft(journal: Journal) -> None:
         ("alias", "pseudonym"),
         ("debrief", "activation"),
         ("boundary_event", "what"),
+        ("supervision", "supervisor_role"),
     ],
 )
 async def test_forms_fit_80x24_with_the_cursor_in_a_visible_field(

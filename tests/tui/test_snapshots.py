@@ -456,6 +456,29 @@ def test_debrief_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> 
         await _settled(pilot)
         app.screen.query_one("#at_date", Input).value = "2026-11-27"
         app.screen.query_one("#at_time", Input).value = "16:30"
+
+
+def test_prepare_for_supervision(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    """What is waiting for supervision in the demo journal, one of it left for next time."""
+    _demo_journal(fixed_home)
+    keys = ("p", "down", "space")
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=_after_keys(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_supervision_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
+    """The record of a supervision, filled in with the items brought."""
+    _demo_journal(fixed_home)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _after_keys("p", "down", "space", "r")(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#supervisor_role", Input).value = "peer supervisor"
+        screen.query_one("#actions", TextArea).load_text(
+            "read the lone working policy\nask about a debrief rota"
+        )
+        screen.query_one("#next_date", Input).value = "2026-12-03"
+        screen.query_one("#notes", TextArea).focus()
         await _settled(pilot)
 
     assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)

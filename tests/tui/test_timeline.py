@@ -284,7 +284,7 @@ async def test_a_for_supervision_filter_and_x_clears_every_filter(home: Path) ->
     async with app.run_test(size=(120, 36)) as pilot:
         await unlock(app, pilot)
         view = app.screen.query_one(TimelineView)
-        app.screen.query_one("#kind-filter", Select).value = "supervision"
+        app.screen.query_one("#kind-filter", Select).value = "for_supervision"
         await settle(app, pilot)
         assert [item.id for item in view.items] == [marked.id]
         app.screen.query_one("#tag-filter", Input).value = "nothing"

@@ -36,6 +36,7 @@ from peerjournal.core.kdf import DEFAULT_POLICY, FLOOR, KdfParams, KdfPolicy, de
 from peerjournal.core.models import (
     BY_KIND,
     DELETED_ALIAS_NAME,
+    MARKED_KINDS,
     REFLECTION_TEMPLATES,
     TIMELINE_KINDS,
     Alias,
@@ -69,6 +70,13 @@ MAX_SEARCH_CHARS = 1000
 # A running search checks every this many SQLite virtual-machine steps whether the journal is
 # being locked, and stops if so: locking must never wait for a long search.
 SEARCH_PROGRESS_STEPS = 1000
+
+
+# The ids of every record marked for supervision: each kind whose model has the field.
+_MARKED_IDS = " UNION ALL ".join(
+    f"SELECT id FROM {cls.TABLE} WHERE for_supervision = 1"  # noqa: S608 - names are ours
+    for cls in MARKED_KINDS
+)
 
 
 def _serialised(method: Callable[P, T]) -> Callable[P, T]:
@@ -738,10 +746,13 @@ class Journal:
         since: date | None = None,
         until: date | None = None,
         for_supervision: bool = False,
+        not_discussed: bool = False,
     ) -> TimelinePage:
         """One page of entries, newest first, starting after `before`.
 
-        `for_supervision` keeps only the reflections marked for supervision."""
+        `for_supervision` keeps only the records marked for supervision (of every kind that
+        can be marked: reflections, confidentiality events, boundary events); `not_discussed`
+        keeps those of them that no supervision has named yet (`core.supervision`)."""
         kinds = [kind for kind in kinds if kind in BY_KIND]
         if not kinds:
             return TimelinePage([], None)
@@ -769,8 +780,10 @@ class Journal:
         if tag:
             clauses.append("t.tag = ?")
             params.append(tag.lstrip("#").lower())
-        if for_supervision:
-            clauses.append("e.id IN (SELECT id FROM reflections WHERE for_supervision = 1)")
+        if for_supervision or not_discussed:
+            clauses.append(f"e.id IN ({_MARKED_IDS})")
+        if not_discussed:
+            clauses.append("e.id NOT IN (SELECT record_id FROM supervision_items)")
         if since:
             clauses.append(f"{time_col} >= ?")
             params.append(_day_start_micros(since))

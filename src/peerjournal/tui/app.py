@@ -73,6 +73,8 @@ STYLESHEETS = (
     "retention",
     "session_form",
     "settings",
+    "supervision",  # PrepareSupervisionScreen, after search (EntryListScreen)
+    "supervision_form",
     "timeline",
     "wellbeing",
 )

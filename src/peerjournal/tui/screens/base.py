@@ -48,6 +48,7 @@ SAVED_TEXTS = {
     "follow_up": "Follow-up saved.",
     "debrief": "Debrief saved.",
     "boundary_event": "Boundary event saved.",
+    "supervision": "Supervision recorded.",
 }
 
 # A record's own dates that are about the past: one in the future is asked about once.

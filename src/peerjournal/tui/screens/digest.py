@@ -1,8 +1,10 @@
 """DigestScreen: prepare the de-identified supervision digest, review it, then present or save.
 
-1. **Prepare**: a date range (the last 30 days by default; Enter in either field rebuilds it)
-   and three switches for what is left out by default (their words, the setting, exact dates),
-   with the one-line reason each is off (`core.digest.LEFT_OUT`).
+1. **Prepare**: a date range (since the last supervision by default: the day after it, or the
+   whole journal when none is recorded; Enter in either field rebuilds it), three switches for
+   what is left out by default (their words, the setting, exact dates), with the one-line
+   reason each is off (`core.digest.LEFT_OUT`), and the opt-in for weekly mood and stress in
+   the summary that opens the digest (off every time the screen opens).
 2. **Review**: every candidate the core lists (a capitalised word that stayed, a number, a
    quoted phrase) with its context. Space or Enter marks one keep or redact; the digest below
    is rebuilt at once, so the supporter sees the result. ctrl+r says the review is done.
@@ -38,6 +40,7 @@ from peerjournal.core.exchange import leftovers_message, write_private_file
 from peerjournal.core.journal import Journal
 from peerjournal.core.printable import printable
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
+from peerjournal.core.supervision import digest_default_since
 from peerjournal.tui.calls import call
 from peerjournal.tui.files import TargetProblem, check_target, target_path
 from peerjournal.tui.host import today_for
@@ -45,10 +48,11 @@ from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.dialogs import plaintext_consent
 from peerjournal.tui.widgets.result_line import ResultLine
 
-DEFAULT_DAYS = 30
 NOTICE = "People, places, contacts and numbers are removed. Review before it leaves."
 REVIEW_FIRST = "Review the candidates first, then press ctrl+r (done reviewing)."
 _SWITCHES = {"their_words": "Their words", "setting": "Setting", "exact_dates": "Exact dates"}
+# The opt-in for this digest only (off each time the screen opens), on a line of its own.
+_WELLBEING_SWITCH = {"wellbeing": "Add my weekly mood & stress"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _HEADING_STYLES = {1: "bold underline $text-accent", 2: "bold $text-accent", 3: "bold"}
 
@@ -82,6 +86,14 @@ def digest_content(text: str) -> Content:
     return Content.assemble(*parts[:-1])
 
 
+def since_note(since: date | None) -> str:
+    """What the default range is, in words (`since`: the day after the last supervision)."""
+    if since is None:
+        return "No supervision yet: the whole journal."
+    last = since - timedelta(days=1)
+    return f"Since the last supervision ({last.strftime('%a %d %b %Y')})."
+
+
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
@@ -96,11 +108,12 @@ def summary_text(digest: SupervisionDigest) -> str:
 
 
 def left_out_text(options: DigestOptions) -> str:
-    """What the digest leaves out now, and why, one line each."""
+    """What the digest leaves out now, and why, one line each (mood and stress are not said:
+    the switch that adds them is right there, and they are out unless it is on)."""
     lines = [
         f"Left out: {what}: {why}."
         for name, (what, why, _) in LEFT_OUT.items()
-        if not getattr(options, name)
+        if not getattr(options, name) and name not in _WELLBEING_SWITCH
     ]
     return "\n".join(lines) if lines else "Nothing is left out: read it through carefully."
 
@@ -216,6 +229,8 @@ class DigestScreen(_PagedScreen):
         self.redact: dict[tuple[str, str], bool] = {}  # the review's decisions
         self.listed: list[Candidate] = []  # what the review shows, in order
         self.reviewed = False
+        self._default_since: str | None = None  # the From date it started with
+        self._default_note = ""  # ... and what it is, in words
 
     def compose(self) -> ComposeResult:
         today = today_for(self)
@@ -223,10 +238,8 @@ class DigestScreen(_PagedScreen):
         yield Static(NOTICE, id="digest-notice", markup=False)
         with Horizontal(id="digest-range"):
             yield Static("From")
-            since = (today - timedelta(days=DEFAULT_DAYS)).isoformat()
-            yield Input(
-                since, id="digest-since", placeholder="any date", max_length=10, compact=True
-            )
+            # Filled in on mount: the day after the last supervision (or blank: any date).
+            yield Input(id="digest-since", placeholder="any date", max_length=10, compact=True)
             yield Static("to")
             yield Input(
                 today.isoformat(),
@@ -236,6 +249,10 @@ class DigestScreen(_PagedScreen):
                 compact=True,
             )
             for name, label in _SWITCHES.items():
+                yield Checkbox(label, id=f"with-{name}", compact=True)
+        with Horizontal(id="digest-since-row"):
+            yield Static("", id="digest-since-note", markup=False)
+            for name, label in _WELLBEING_SWITCH.items():
                 yield Checkbox(label, id=f"with-{name}", compact=True)
         yield Static(left_out_text(self.options), id="digest-left-out", markup=False)
         yield ResultLine(id="digest-summary")
@@ -248,6 +265,24 @@ class DigestScreen(_PagedScreen):
         self.query_one("#digest-candidates", OptionList).border_title = "Review"
         self.query_one("#digest-body", VerticalScroll).border_title = "The digest"
         self.query_one("#digest-since", Input).focus()
+        self.start_range()
+
+    @work(exclusive=True, group="digest-range")
+    async def start_range(self) -> None:
+        """Start from the day after the last supervision (the whole journal when none), then
+        build the digest."""
+        try:
+            since = await call(self, digest_default_since, self.journal)
+        except JournalError as error:
+            self._say(error.message, error=True)
+            return
+        self._default_note = since_note(since)
+        if since is not None:
+            # A supervision recorded today: its day after is tomorrow, and a range cannot
+            # start after it ends. Today is the nearest there is.
+            since = min(since, today_for(self))
+        self._default_since = since.isoformat() if since else ""
+        self.query_one("#digest-since", Input).value = self._default_since
         self.show_digest()
 
     # ---- preparing
@@ -261,7 +296,7 @@ class DigestScreen(_PagedScreen):
     @on(Checkbox.Changed)
     def _switch_changed(self, event: Checkbox.Changed) -> None:
         name = (event.checkbox.id or "").removeprefix("with-")
-        if name in _SWITCHES:
+        if name in _SWITCHES or name in _WELLBEING_SWITCH:
             changes: dict[str, Any] = {name: event.value}
             self.options = replace(self.options, **changes)
             self.query_one("#digest-left-out", Static).update(left_out_text(self.options))
@@ -274,8 +309,14 @@ class DigestScreen(_PagedScreen):
     @work(exclusive=True, group="digest")
     async def show_digest(self) -> None:
         """Build the digest for the range and choices on screen (in memory) and show it."""
+        typed = self.query_one("#digest-since", Input).value
+        # The note says what the default range is, while the range is the default.
+        note = self._default_note if typed == self._default_since else ""
+        shown = self.query_one("#digest-since-note", Static)
+        shown.update(note)
+        shown.display = bool(note)
         try:
-            since = parse_day(self.query_one("#digest-since", Input).value, "From")
+            since = parse_day(typed, "From")
             until = parse_day(self.query_one("#digest-until", Input).value, "To")
         except DateProblem as problem:
             self._say(str(problem), error=True)
@@ -286,7 +327,15 @@ class DigestScreen(_PagedScreen):
         redact = tuple(word for (kind, word), yes in self.redact.items() if yes)
         options = replace(self.options, redact=redact)
         try:
-            digest = await call(self, supervision_digest, self.journal, since, until, options)
+            digest = await call(
+                self,
+                supervision_digest,
+                self.journal,
+                since,
+                until,
+                options,
+                today=today_for(self),
+            )
         except JournalError as error:
             self._say(error.message, error=True)
             return

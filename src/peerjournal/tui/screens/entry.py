@@ -3,6 +3,8 @@
 Every field is shown with its label, user text always as plain content (markup stays words,
 control characters never reach the terminal). A session also shows its alias and the
 follow-ups made from it; a reflection, follow-up or confidentiality event shows its session.
+A supervision lists the items brought (with their summaries) and the follow-ups agreed; an
+entry marked for supervision says whether, and when, it was discussed.
 `e` opens the record's form and the view reloads when the form closes; `d` deletes after an
 explicit confirmation, and the app offers to undo it for a few seconds.
 """
@@ -33,8 +35,15 @@ from peerjournal.core.models import (
     FollowUp,
     Record,
     Session,
+    Supervision,
 )
 from peerjournal.core.sanitize import sanitize_text
+from peerjournal.core.supervision import (
+    SupervisionItem,
+    agreed_actions,
+    brought_items,
+    discussed_on,
+)
 from peerjournal.core.words import KIND_WORDS
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import watch_journal
@@ -52,6 +61,8 @@ from peerjournal.tui.screens.form_fields import (
 )
 from peerjournal.tui.screens.forms import FORMS
 from peerjournal.tui.screens.reflection_form import session_label
+from peerjournal.tui.screens.supervision_form import item_lines
+from peerjournal.tui.widgets.timeline_view import friendly_when
 
 KIND_LABELS = {kind: words.singular for kind, words in KIND_WORDS.items() if kind != "alias"}
 _LINK_FIELDS = {
@@ -78,6 +89,8 @@ class EntryDetails:
     follow_ups: list[FollowUp] = field(default_factory=list)
     events: list[ConfidentialityEvent] = field(default_factory=list)  # of a session
     debriefs: list[Debrief] = field(default_factory=list)  # after a session or an event
+    items: list[SupervisionItem] = field(default_factory=list)  # a supervision's, still there
+    discussed_on: str | None = None  # an item for supervision: the date it was discussed
 
 
 def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
@@ -110,8 +123,15 @@ def load_entry(journal: Journal, entry_id: str) -> EntryDetails:
         and journal.exists(FollowUp, record.follow_up_id)
     ):
         follow_ups = [journal.get(FollowUp, record.follow_up_id)]
+    items: list[SupervisionItem] = []
+    if isinstance(record, Supervision):
+        items = brought_items(journal, record)
+        follow_ups = agreed_actions(journal, record.id)
+    discussed = None
+    if getattr(record, "for_supervision", False):
+        discussed = discussed_on(journal, [record.id]).get(record.id)
     alias = names.get(alias_id) if alias_id else None
-    return EntryDetails(record, alias, label, follow_ups, events, debriefs)
+    return EntryDetails(record, alias, label, follow_ups, events, debriefs, items, discussed)
 
 
 def event_line(event: ConfidentialityEvent) -> str:
@@ -127,6 +147,14 @@ def debrief_line(debrief: Debrief) -> str:
     activation = "" if debrief.activation is None else f" · activation {debrief.activation}/10"
     talk = f" · talk to {debrief.talk_to}" if debrief.talk_to else ""
     return f"• {describe_moment(debrief.at)}{activation}{talk}"
+
+
+def follow_up_line(item: FollowUp) -> str:
+    """One follow-up, for the record it was made from."""
+    return (
+        f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
+        f"{choice_label('status', item.status)}: {item.action}"
+    )
 
 
 def display_value(name: str, value: Any) -> str:
@@ -164,19 +192,23 @@ def entry_rows(details: EntryDetails) -> list[tuple[str, str]]:
                 label = "What we decided"
         if isinstance(record, BoundaryEvent):
             label = BOUNDARY_FIELD_LABELS.get(item.name, label)
-        rows.append((label, display_value(item.name, getattr(record, item.name))))
+        value = display_value(item.name, getattr(record, item.name))
+        if isinstance(record, Supervision) and item.name == "items":
+            value = item_lines(details.items, len(record.items))
+        elif item.name == "for_supervision" and value == "Yes":
+            when = details.discussed_on
+            value += f" · discussed on {friendly_when(when)}" if when else " · not yet discussed"
+        rows.append((label, value))
         if item.name == record.TIME_FIELD:
             if hasattr(record, "alias_id") or hasattr(record, "session_id"):
                 rows.append((FIELD_LABELS["alias"], details.alias or ""))
             if hasattr(record, "session_id"):
                 rows.append((FIELD_LABELS["session"], details.session or ""))
-    lines = [
-        f"• due {item.due_on} · {choice_label('owner', item.owner)} · "
-        f"{choice_label('status', item.status)}: {item.action}"
-        for item in details.follow_ups
-    ]
+    lines = [follow_up_line(item) for item in details.follow_ups]
     if isinstance(record, Debrief):
         rows.append(("Its follow-up", "\n".join(lines)))
+    if isinstance(record, Supervision):
+        rows.append(("Actions agreed (follow-ups)", "\n".join(lines)))
     if isinstance(record, (Session, ConfidentialityEvent)) and details.debriefs:
         rows.append(("Debriefs after it", "\n".join(debrief_line(d) for d in details.debriefs)))
     if isinstance(record, Session):

@@ -150,6 +150,10 @@ FIELD_LABELS: dict[str, str] = {
     "dual_plan": "The plan we agreed",
     "dual_discussed_on": "Discussed in supervision on",
     "dual_review_on": "Review the plan on",
+    "supervisor_role": "Supervisor's role",
+    "format": "Format",
+    "items": "Items brought",
+    "next_on": "Next supervision",
 }
 # A boundary event's `response` is what I did, not the person's response to a session.
 BOUNDARY_FIELD_LABELS: dict[str, str] = {

@@ -15,6 +15,7 @@ from peerjournal.tui.screens.debrief_form import DebriefForm
 from peerjournal.tui.screens.follow_up_form import FollowUpForm
 from peerjournal.tui.screens.reflection_form import ReflectionForm
 from peerjournal.tui.screens.session_form import SessionForm
+from peerjournal.tui.screens.supervision_form import SupervisionForm
 
 FORMS: dict[str, type[FormScreen]] = {
     "session": SessionForm,
@@ -25,6 +26,7 @@ FORMS: dict[str, type[FormScreen]] = {
     "follow_up": FollowUpForm,
     "debrief": DebriefForm,
     "boundary_event": BoundaryEventForm,
+    "supervision": SupervisionForm,
 }
 
 __all__ = ["FORMS"]

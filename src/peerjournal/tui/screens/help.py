@@ -61,6 +61,12 @@ def _follow_ups() -> list[type[Any]]:
     return [FollowUpsScreen]
 
 
+def _prepare() -> list[type[Any]]:
+    from peerjournal.tui.screens.supervision import PrepareSupervisionScreen
+
+    return [PrepareSupervisionScreen]
+
+
 def _aliases() -> list[type[Any]]:
     from peerjournal.tui.screens.aliases import AliasesScreen
 
@@ -105,7 +111,8 @@ SECTIONS: tuple[Section, ...] = (
             "app.open_screen('search')": "Search everything",
             "app.open_screen('aliases')": "Aliases: the people you support",
             "app.open_screen('follow_ups')": "Follow-ups due",
-            "focus_filters": "Filter by kind, alias, tag or for supervision",
+            "app.open_screen('supervision')": "Prepare for supervision: bring, digest, record it",
+            "focus_filters": "Filter by kind, alias, tag or supervision",
             "clear_filters": "Clear every filter",
             "focus_timeline": "From the filters back to the entries",
             "move(-1)": MOVE,
@@ -152,6 +159,16 @@ SECTIONS: tuple[Section, ...] = (
             "undo": "Undo the last done, drop or snooze",
         },
         extra=(("enter", "Open the session it came from"),),
+    ),
+    Section(
+        "Prepare for supervision (p)",
+        _prepare,
+        {
+            "bring": "Bring this / not this time",
+            "digest": "Make the digest (from the day after the last supervision; review it first)",
+            "record": "Record the supervision, with the items brought",
+        },
+        extra=(("enter", "Open the item"),),
     ),
     Section(
         "Aliases (a)",
@@ -231,7 +248,7 @@ def palette_rows() -> list[tuple[str, str]]:
     names them."""
     from peerjournal.tui.screens.registry import PALETTE_FORMS, SCREENS
 
-    keyed = {"wellbeing", "search", "aliases", "follow_ups"}  # on the timeline's keys
+    keyed = {"wellbeing", "search", "aliases", "follow_ups", "supervision"}  # timeline keys
     screens = [(entry.title, entry.help) for entry in SCREENS.values() if entry.name not in keyed]
     return screens + list(PALETTE_FORMS.values())
 

@@ -75,6 +75,12 @@ def _retention() -> JournalScreenClass:
     return RetentionScreen
 
 
+def _supervision() -> JournalScreenClass:
+    from peerjournal.tui.screens.supervision import PrepareSupervisionScreen
+
+    return PrepareSupervisionScreen
+
+
 def _digest() -> JournalScreenClass:
     from peerjournal.tui.screens.digest import DigestScreen
 
@@ -106,6 +112,12 @@ SCREENS: dict[str, ScreenEntry] = {
             "Retention & purge",
             "See what is older than you keep; purge it",
             _retention,
+        ),
+        ScreenEntry(
+            "supervision",
+            "Prepare for supervision",
+            "What to bring, the digest, then record the supervision (p)",
+            _supervision,
         ),
         ScreenEntry(
             "digest", "Supervision digest", "De-identified reflections to present", _digest

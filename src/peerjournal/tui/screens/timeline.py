@@ -1,8 +1,9 @@
 """The timeline: the supporter's home screen.
 
 Sessions, reflections and check-ins, newest first, paged from the database as the person
-scrolls (TimelineView), filterable by kind, alias and tag, with the follow-ups that are due
-beside them. Every key that matters is in the footer.
+scrolls (TimelineView), filterable by kind, alias and tag (and by what is for supervision, or
+not yet discussed in one), with the follow-ups that are due beside them. The title bar says when
+the next supervision is within a week. Every key that matters is in the footer.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from peerjournal.core.changes import JournalChange
 from peerjournal.core.errors import JournalError
 from peerjournal.core.journal import Cursor, Journal, TimelinePage
 from peerjournal.core.models import TIMELINE_FILTER_KINDS
+from peerjournal.core.supervision import next_supervision_on
 from peerjournal.core.wellbeing import LAST_CHECKIN_NOTICE_DAYS, last_checkin_days
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import today_for, watch_journal
 from peerjournal.tui.messages import OpenEntry
 from peerjournal.tui.safety import notify_error, plain_line
 from peerjournal.tui.screens.followups import FollowUpsDue
+from peerjournal.tui.screens.supervision import next_supervision_text
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
 PAGE_SIZE = 60
@@ -38,7 +41,9 @@ KIND_CHOICES = [
     ("Confidentiality", "confidentiality_event"),  # events; the longer name wraps
     ("Debriefs", "debrief"),
     ("Boundaries", "boundary_event"),
-    ("For supervision", "supervision"),  # reflections marked for supervision
+    ("Supervisions", "supervision"),
+    ("For supervision", "for_supervision"),  # anything marked for supervision
+    ("Not discussed", "not_discussed"),  # marked, and in no supervision's items yet
 ]
 
 
@@ -62,6 +67,7 @@ class TimelineScreen(Screen[None]):
         Binding("a", "app.open_screen('aliases')", "Aliases"),
         Binding("f", "app.open_screen('follow_ups')", "Follow-ups"),
         Binding("w", "app.open_screen('wellbeing')", "Wellbeing"),
+        Binding("p", "app.open_screen('supervision')", "Supervision"),
         Binding("t", "focus_filters", "Filter", show=False),
         Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("escape", "focus_timeline", "Timeline", show=False),
@@ -77,6 +83,7 @@ class TimelineScreen(Screen[None]):
         self._first_page = first_page
         self._due = (0, 0)  # follow-ups due soon, and overdue among them
         self._last_checkin: str = ""  # "Last check-in: N days ago", or nothing
+        self._next_supervision: str = ""  # "Supervision on Thu 10 Dec" within a week
 
     def compose(self) -> ComposeResult:
         yield Static(TITLE, id="title-bar", markup=False)
@@ -100,12 +107,14 @@ class TimelineScreen(Screen[None]):
         # itself after its first refresh): hundreds of them take a while to lay out.
         self.call_after_refresh(self.load_aliases)
         self.call_after_refresh(self.load_last_checkin)
+        self.call_after_refresh(self.load_next_supervision)
         watch_journal(self, self._journal_changed)
 
     def _journal_changed(self, change: JournalChange) -> None:
         # Anything may show here (an entry, an alias's name, what is due, a setting of the
         # title bar): read it all again, from the newest entry.
         self.refresh_entries()
+        self.load_next_supervision()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "narrow")
@@ -125,8 +134,12 @@ class TimelineScreen(Screen[None]):
         due, overdue = self._due
         if self.has_class("narrow") and due:
             text += f" · due soon: {due}" + (f", {overdue} overdue" if overdue else "") + " (f)"
+        if self._next_supervision:
+            text += f" · {self._next_supervision}"
         if self._last_checkin:
             text += f" · {self._last_checkin}"
+        if self.has_class("narrow") and len(text) > self.size.width - 2:
+            text = text.removeprefix("peerjournal · ")  # the rest says more than the name
         self.query_one("#title-bar", Static).update(text)
 
     # ---- loading
@@ -198,6 +211,16 @@ class TimelineScreen(Screen[None]):
             self._last_checkin = f"Last check-in: {days} days ago"
         self._show_title()
 
+    @work(exclusive=True, group="timeline-next-supervision")
+    async def load_next_supervision(self) -> None:
+        """'Supervision on Thu 10 Dec' in the title bar, when it is within a week."""
+        try:
+            day = await call(self, next_supervision_on, self.journal)
+        except JournalError:
+            return  # a title-bar nicety, as above
+        self._next_supervision = next_supervision_text(day, today_for(self))
+        self._show_title()
+
     # ---- filters
 
     @on(Select.Changed, "#kind-filter")
@@ -210,8 +233,10 @@ class TimelineScreen(Screen[None]):
         filters: dict[str, Any] = {
             "kinds": TIMELINE_FILTER_KINDS if kind in (None, "all", Select.BLANK) else [kind]
         }
-        if kind == "supervision":
-            filters = {"kinds": ["reflection"], "for_supervision": True}
+        if kind in ("for_supervision", "not_discussed"):
+            filters = {"kinds": TIMELINE_FILTER_KINDS, "for_supervision": True}
+            if kind == "not_discussed":
+                filters["not_discussed"] = True
         if isinstance(alias, str):
             filters["alias_id"] = alias
         if tag:

@@ -234,7 +234,7 @@ class TimelineView(ScrollView, can_focus=True):
             prefix = start + " · "
         else:
             prefix = label + " · "
-        line.append(f"{label:<11}", style="bold")
+        line.append(f"{label:<10} ", style="bold")  # "Supervision" fills the column: a space
         title = title[len(prefix) :] if title.startswith(prefix) else title
         alias = sanitize_line(item.alias or "")
         if alias:
