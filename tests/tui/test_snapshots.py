@@ -456,8 +456,12 @@ def test_debrief_form(snap_compare, fixed_home: Path, size: tuple[int, int]) -> 
         await _settled(pilot)
         app.screen.query_one("#at_date", Input).value = "2026-11-27"
         app.screen.query_one("#at_time", Input).value = "16:30"
+        await _settled(pilot)
+
+    assert snap_compare(make(fixed_home), terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.parametrize("size", SIZES)
 def test_prepare_for_supervision(snap_compare, fixed_home: Path, size: tuple[int, int]) -> None:
     """What is waiting for supervision in the demo journal, one of it left for next time."""
     _demo_journal(fixed_home)
