@@ -40,8 +40,8 @@ BRING = ("✓ bring this   ", "bold $text-success")
 NOT_THIS_TIME = ("· not this time", "dim")
 LISTED = "Marked for supervision and not yet discussed, oldest first. Enter opens one."
 NOTHING_YET = (
-    "Nothing is waiting for supervision. Mark a reflection or a confidentiality event "
-    '"for supervision" and it shows here until it has been discussed.'
+    "Nothing is waiting for supervision. Mark a reflection, a confidentiality event or a "
+    'boundary event "for supervision" and it shows here until it has been discussed.'
 )
 
 
