@@ -23,10 +23,9 @@ from peerjournal.tui.screens.digest import DigestScreen
 from peerjournal.tui.screens.entry import EntryScreen
 from peerjournal.tui.screens.supervision import (
     PrepareSupervisionScreen,
-    next_supervision_text,
 )
 from peerjournal.tui.screens.supervision_form import SupervisionForm, action_lines
-from peerjournal.tui.screens.timeline import TimelineScreen
+from peerjournal.tui.screens.timeline import TimelineScreen, next_supervision_text
 from peerjournal.tui.widgets.timeline_view import TimelineView
 from tests.conftest import PASSPHRASE, TEST_POLICY
 from tests.tui.conftest import make_app, unlock

@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select
 
-from peerjournal.core.errors import InvalidRecord
 from peerjournal.core.models import FollowUp, Record
 from peerjournal.core.sanitize import sanitize_line
 from peerjournal.tui.calls import call
@@ -110,15 +109,7 @@ class FollowUpForm(RecordForm):
     def persist(self, record: Record) -> Record:
         """Resolve the alias by pseudonym, then save. Worker thread."""
         assert isinstance(record, FollowUp)
-        record.alias_id = None
-        if self._pseudonym:
-            alias = self.journal.alias_by_pseudonym(self._pseudonym)
-            if alias is None:
-                raise InvalidRecord(
-                    f"No alias is called “{self._pseudonym}”. Pick one of yours (create it "
-                    "with a), or leave the alias empty."
-                )
-            record.alias_id = alias.id
+        record.alias_id = self.alias_id_named(self._pseudonym)
         return self.journal.save(record)
 
 

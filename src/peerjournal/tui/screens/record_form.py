@@ -11,6 +11,7 @@ from textual import events, on
 from textual.widget import Widget
 from textual.widgets import Static
 
+from peerjournal.core.errors import InvalidRecord
 from peerjournal.core.journal import Journal
 from peerjournal.tui.safety import plain_line
 from peerjournal.tui.screens.base import FormScreen
@@ -53,6 +54,19 @@ class RecordForm(FormScreen):
     async def prepare(self) -> None:
         """Fill the fields from the record being edited, and anything else the form needs
         from the journal before it is shown (runs once, on mount)."""
+
+    def alias_id_named(self, pseudonym: str) -> str | None:
+        """The id of the alias called `pseudonym` (None for an empty name); a name no alias has
+        is refused in words the form shows. Worker thread (it reads the journal)."""
+        if not pseudonym:
+            return None
+        alias = self.journal.alias_by_pseudonym(pseudonym)
+        if alias is None:
+            raise InvalidRecord(
+                f"No alias is called “{pseudonym}”. Pick one of yours (create it with a), or "
+                "leave the alias empty."
+            )
+        return alias.id
 
     def focus_first_field(self) -> None:
         """Put the cursor in the first field without scrolling it to the top."""

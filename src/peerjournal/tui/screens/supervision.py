@@ -13,8 +13,6 @@ supervision is recorded.
 
 from __future__ import annotations
 
-from datetime import date
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -178,26 +176,8 @@ class PrepareSupervisionScreen(EntryListScreen):
         self.dismiss(None)
 
 
-def today_is_near(day: date | None, today: date, days: int = 7) -> bool:
-    """Whether `day` is between today and `days` days ahead (both included)."""
-    return day is not None and 0 <= (day - today).days <= days
-
-
-def next_supervision_text(day: date | None, today: date) -> str:
-    """'Supervision today', 'Supervision tomorrow', 'Supervision on Thu 10 Dec', or '' when
-    there is none in the next 7 days (for the timeline's title bar)."""
-    if day is None or not today_is_near(day, today):
-        return ""
-    if day == today:
-        return "Supervision today"
-    if (day - today).days == 1:
-        return "Supervision tomorrow"
-    return f"Supervision on {day.strftime('%a %d %b')}"
-
-
 __all__ = [
     "PrepareSupervisionScreen",
     "item_content",
     "last_text",
-    "next_supervision_text",
 ]

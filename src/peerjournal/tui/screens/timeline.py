@@ -8,6 +8,7 @@ the next supervision is within a week. Every key that matters is in the footer.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual import on, work
@@ -28,7 +29,6 @@ from peerjournal.tui.host import today_for, watch_journal
 from peerjournal.tui.messages import OpenEntry
 from peerjournal.tui.safety import notify_error, plain_line
 from peerjournal.tui.screens.followups import FollowUpsDue
-from peerjournal.tui.screens.supervision import next_supervision_text
 from peerjournal.tui.widgets.timeline_view import TimelineView
 
 PAGE_SIZE = 60
@@ -45,6 +45,23 @@ KIND_CHOICES = [
     ("For supervision", "for_supervision"),  # anything marked for supervision
     ("Not discussed", "not_discussed"),  # marked, and in no supervision's items yet
 ]
+
+
+def today_is_near(day: date | None, today: date, days: int = 7) -> bool:
+    """Whether `day` is between today and `days` days ahead (both included)."""
+    return day is not None and 0 <= (day - today).days <= days
+
+
+def next_supervision_text(day: date | None, today: date) -> str:
+    """'Supervision today', 'Supervision tomorrow', 'Supervision on Thu 10 Dec', or '' when
+    there is none in the next 7 days (for the timeline's title bar)."""
+    if day is None or not today_is_near(day, today):
+        return ""
+    if day == today:
+        return "Supervision today"
+    if (day - today).days == 1:
+        return "Supervision tomorrow"
+    return f"Supervision on {day.strftime('%a %d %b')}"
 
 
 class TimelineScreen(Screen[None]):
