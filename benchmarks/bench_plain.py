@@ -62,7 +62,7 @@ def _swap_driver(connect: Any) -> None:
 
     driver = types.SimpleNamespace(**{name: getattr(sqlcipher3, name) for name in dir(sqlcipher3)})
     driver.connect = connect
-    vault.sqlcipher3 = driver  # type: ignore[attr-defined]
+    vault._driver = lambda: driver  # type: ignore[attr-defined]
 
 
 def use_sqlcipher_with_memory_security() -> None:

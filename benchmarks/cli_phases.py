@@ -11,7 +11,11 @@ stdin) runs `peerjournal` in this process and prints one JSON line on stderr:
   than zero only when the overlapping work outlasted the derivation);
 - `after_cpu_ms` / `after_wall_ms`: from the end of Argon2id to the end of the command (opening
   the database, the query, printing, closing);
-- `modules_at_start` / `modules_at_end`: `len(sys.modules)` at those two moments.
+- `modules_at_start` / `modules_at_end`: `len(sys.modules)` at those two moments;
+- `derivation_wall_ms`: Argon2id's own time in this process, and `start_monotonic` /
+  `end_monotonic`, when it started and ended on the system-wide monotonic clock, so that the
+  process that started this one can place them against its own start and the exit
+  (`bench_cli.run_phased`).
 
 Main-thread CPU time moves far less with the load of a shared machine than the clock does
 (Argon2id's own time moved by seconds between two runs a minute apart), which is why it is
@@ -34,6 +38,7 @@ _init, _run, _keys = kdf.KeyDerivation.__init__, kdf.KeyDerivation._run, kdf.Key
 
 def _started(self: kdf.KeyDerivation, *args: object) -> None:
     marks.update(start_wall=time.perf_counter(), start_cpu=time.thread_time())
+    marks["start_monotonic"] = time.monotonic()
     marks["modules_at_start"] = len(sys.modules)
     _init(self, *args)  # type: ignore[arg-type]
 
@@ -41,6 +46,7 @@ def _started(self: kdf.KeyDerivation, *args: object) -> None:
 def _ran(self: kdf.KeyDerivation, *args: object) -> None:
     _run(self, *args)  # type: ignore[arg-type]
     marks["end_wall"] = time.perf_counter()
+    marks["end_monotonic"] = time.monotonic()
 
 
 def _asked(self: kdf.KeyDerivation) -> kdf.DerivedKeys:
@@ -74,6 +80,9 @@ def main() -> int:
         "after_wall_ms": (end_wall - marks["end_wall"]) * 1000,
         "modules_at_start": marks["modules_at_start"],
         "modules_at_end": len(sys.modules),
+        "derivation_wall_ms": (marks["end_wall"] - marks["start_wall"]) * 1000,
+        "start_monotonic": marks["start_monotonic"],
+        "end_monotonic": marks["end_monotonic"],
     }
     print(json.dumps(report), file=sys.stderr)
     return code

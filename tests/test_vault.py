@@ -221,7 +221,7 @@ def test_plain_sqlite_is_refused(home: Path, monkeypatch: pytest.MonkeyPatch) ->
     from peerjournal.core.errors import CipherUnavailable
 
     make_journal(home)
-    monkeypatch.setattr(vault_module, "sqlcipher3", sqlite3)
+    monkeypatch.setattr(vault_module, "_driver", lambda: sqlite3)
     with pytest.raises(CipherUnavailable):
         Journal.open(home, PASSPHRASE, policy=TEST_POLICY)
 

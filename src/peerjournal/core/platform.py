@@ -32,7 +32,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -300,6 +299,8 @@ def make_private_temp_folder(prefix: str, parent: Path | None = None) -> Path:
     `tempfile.mkdtemp` gives 0700 on POSIX but, on Windows, only the ACL inherited from the
     folder it is in; the owner-only ACL is set here before anything is written inside.
     """
+    import tempfile  # with random and shutil: not at the start of every command
+
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     try:
         restrict_to_owner(folder, folder=True)

@@ -18,8 +18,6 @@ import base64
 import binascii
 import contextlib
 import errno
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -30,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import sqlcipher3
 
 from peerjournal.core import platform
 from peerjournal.core.errors import (
@@ -66,6 +62,16 @@ MAX_HEADER_BYTES = 64 * 1024
 _GENERATION_FILE = re.compile(r"^journal-(\d+)\.db(-wal|-shm|-journal)?$")
 
 Connection = Any  # sqlcipher3.Connection; the driver ships no type information
+MAC_BYTES = 32  # HMAC-SHA256
+
+
+def _driver() -> Any:
+    """The SQLCipher driver. Imported when a database is first opened, not with this module:
+    locating a journal and reading its passphrase need none of it, so in the CLI its import
+    overlaps Argon2id instead of coming before it (docs/benchmarks.md, finding 14)."""
+    import sqlcipher3
+
+    return sqlcipher3
 
 
 def _crash_point(name: str) -> None:
@@ -108,6 +114,9 @@ class Header:
         return json.dumps(self.unsigned(), sort_keys=True, separators=(",", ":")).encode("ascii")
 
     def compute_mac(self, keys: DerivedKeys) -> bytes:
+        import hashlib  # loads OpenSSL: not before the passphrase is read (`_driver`)
+        import hmac
+
         return hmac.new(keys.mac_key, self.canonical_bytes(), hashlib.sha256).digest()
 
     def signed(self, keys: DerivedKeys) -> Header:
@@ -116,6 +125,8 @@ class Header:
         )
 
     def verifies(self, keys: DerivedKeys) -> bool:
+        import hmac
+
         return hmac.compare_digest(self.compute_mac(keys), self.mac)
 
     def to_bytes(self) -> bytes:
@@ -190,7 +201,7 @@ def parse_header(raw: bytes) -> Header:
     if not isinstance(created_at, str) or len(created_at) > 64:
         raise _damaged_header("its creation time is malformed")
     mac = _b64_field(document, "mac")
-    if len(mac) != hashlib.sha256().digest_size:
+    if len(mac) != MAC_BYTES:
         raise _damaged_header("its authentication code has the wrong length")
     return Header(generation, params, _b64_field(kdf, "salt"), created_at, mac)
 
@@ -307,6 +318,7 @@ PAGE_CACHE_KIB = 32 * 1024  # SQLite's page cache per connection (decrypted page
 
 def _connect(path: Path, keys: DerivedKeys) -> Connection:
     """Open an existing database file in the safe order of design.md section 4."""
+    sqlcipher3 = _driver()
     uri = f"file:{urllib.parse.quote(str(path))}?mode=rw"
     try:
         # cached_statements: the driver's default (100) is filled by the migrations' DDL on a
@@ -362,6 +374,7 @@ def _connect(path: Path, keys: DerivedKeys) -> Connection:
 
 def integrity_problems(conn: Connection) -> list[str]:
     """Run both integrity checks after a WAL checkpoint; return what they report (empty = ok)."""
+    sqlcipher3 = _driver()
     problems: list[str] = []
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -573,6 +586,7 @@ class Vault:
         passphrase) opens it. `settings` are written into the copy only (a backup records when
         it was made). The caller verifies the copy before relying on it.
         """
+        sqlcipher3 = _driver()
         create_private_file(target)
         try:
             _export_database(self.connection, target, self.keys, settings or {})
@@ -635,6 +649,7 @@ class Vault:
         g) or with the new one (header names g+1, whose database was verified first); the
         generation the header does not name is removed at the next open.
         """
+        sqlcipher3 = _driver()
         conn = self.connection
         old = self.header
         new_generation = old.generation + 1
@@ -689,6 +704,7 @@ class Vault:
     # ---- closing
 
     def _close_connection(self, *, checkpoint: bool) -> None:
+        sqlcipher3 = _driver()
         conn, self._conn = self._conn, None
         if conn is None:
             return
