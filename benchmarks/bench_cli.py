@@ -131,20 +131,33 @@ def run_command(arguments: list[str], passphrase: str | None) -> tuple[float, fl
 
 PHASES_SCRIPT = Path(__file__).resolve().with_name("cli_phases.py")
 
+#: What any command pays before its derivation can start, whatever peerjournal's own code
+#: does: Python's start, and Python importing only what reading arguments, the header and
+#: the passphrase, and Argon2id itself, cannot do without.
+FLOORS: dict[str, list[str]] = {
+    "python_ms": ["-c", "pass"],
+    "floor_ms": ["-c", "import argparse, getpass, json, pathlib, argon2.low_level"],
+}
 
-def run_phased(arguments: list[str], passphrase: str) -> dict[str, float]:
+
+def run_phased(
+    arguments: list[str], passphrase: str, cheap_kdf: tuple[int, int, int] | None = None
+) -> dict[str, float]:
     """One command through `cli_phases.py`, timed from outside and placed against its own
     Argon2id (both processes read the same monotonic clock): `total_ms`, `argon2_ms` (the
     derivation in that process), `beyond_own_argon2_ms`, `before_ms` (process start to the
     derivation's start: Python, the imports, the header, the passphrase), `after_ms` (the
     derivation's end to the exit: the query, the output, closing, Python's exit)."""
+    environment = child_environment()
+    if cheap_kdf is not None:  # smoke tests only (cli_phases.CHEAP_KDF_VARIABLE)
+        environment["PEERJOURNAL_BENCH_CHEAP_KDF"] = ",".join(map(str, cheap_kdf))
     started = time.monotonic()
     completed = subprocess.run(
         [sys.executable, str(PHASES_SCRIPT), *arguments],
         input=(passphrase + "\n").encode(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=child_environment(),
+        env=environment,
         timeout=600,
         check=False,
     )
@@ -236,6 +249,7 @@ def measure_cli(
     keys_ms: list[float] = []
     keys_cpu_ms: list[float] = []
     version_ms: list[float] = []
+    floors: dict[str, list[float]] = {key: [] for key in FLOORS}
     cpu_beyond: dict[str, list[float]] = {key: [] for key in commands}
     totals: dict[str, list[float]] = {key: [] for key in commands}
     beyond: dict[str, list[float]] = {key: [] for key in commands}
@@ -248,6 +262,8 @@ def measure_cli(
         say(f"  CLI round {index + 1} of {rounds}")
         order = keys[index % len(keys) :] + keys[: index % len(keys)]
         version_ms.append(run_command([*prefix, "--version"], None)[0])
+        for key, arguments in FLOORS.items():
+            floors[key].append(run_command([sys.executable, *arguments], None)[0])
         for key in order:
             # Argon2id right before each command: the pair sees the same machine.
             argon2, argon2_cpu, derived = work.argon2_ms()
@@ -257,9 +273,10 @@ def measure_cli(
             totals[key].append(total)
             beyond[key].append(total - argon2)
             cpu_beyond[key].append(cpu - argon2_cpu)
-            if key == "cli_search" and not cheap:  # cli_phases runs the real policy only
+            if key == "cli_search":
                 search = ["--home", str(home), *COMMANDS[key](search_term)]
-                phased.append(run_phased(search, passphrase))
+                cheap_kdf = (floor.memory_kib, floor.iterations, floor.parallelism)
+                phased.append(run_phased(search, passphrase, cheap_kdf if cheap else None))
         if in_process:
             for key, value in work.work_ms(derived).items():
                 if key in in_process:
@@ -272,6 +289,7 @@ def measure_cli(
         # this moves far less than the wall clock.
         "cpu_beyond_argon2_ms": cpu_beyond,
         "version_ms": version_ms,
+        **floors,
         "total_ms": totals,
         "beyond_argon2_ms": beyond,
         "work_ms": in_process,
@@ -390,6 +408,18 @@ def main(argv: list[str] | None = None) -> int:
     median = statistics.median
     print(f"Argon2id alone: {median(cli['argon2_ms']):,.0f} ms (median)")
     print(f"--version: {median(cli['version_ms']):.1f} ms")
+    print(
+        f"Python alone: {median(cli['python_ms']):.1f} ms; with the imports any command "
+        f"needs before Argon2id: {median(cli['floor_ms']):.1f} ms"
+    )
+    if cli["search_phases"]:
+        phases = cli["search_phases"]
+        print(
+            "search, in its own process: "
+            f"{median(p['beyond_own_argon2_ms'] for p in phases):.1f} ms beyond its Argon2id "
+            f"({median(p['before_ms'] for p in phases):.1f} ms before it, "
+            f"{median(p['after_ms'] for p in phases):.1f} ms after it)"
+        )
     for key in commands:
         line = (
             f"{key}: {median(cli['beyond_argon2_ms'][key]):.1f} ms beyond Argon2 "

@@ -161,6 +161,13 @@ def make_figures() -> dict[str, Figure]:
         Figure("db_size", "Database size on disk", "MiB", ratio_target=False),
         # The command line end to end (SQLCipher only: the plain side cannot be started as a
         # command). Each is its total minus Argon2id alone, timed just before it.
+        Figure("cli_python", "CLI: Python alone (start and exit)", "ms", ratio_target=False),
+        Figure(
+            "cli_floor",
+            "CLI: Python + the imports before Argon2",
+            "ms",
+            ratio_target=False,
+        ),
         Figure("cli_version", "CLI: --version (Python start, imports)", "ms", ratio_target=False),
         Figure("cli_search", "CLI: search, beyond Argon2", "ms", ratio_target=False),
         # The same command placed against its own Argon2id (cli_phases.py, in its process):
@@ -680,6 +687,8 @@ def cli(
         home, PASSPHRASE, rounds, term, _journal_policy(kdf, args), cheap=args.cheap_kdf, say=say
     )
     figures["cli_version"].samples["sqlcipher"] = result["version_ms"]
+    figures["cli_python"].samples["sqlcipher"] = result["python_ms"]
+    figures["cli_floor"].samples["sqlcipher"] = result["floor_ms"]
     for key, samples in result["beyond_argon2_ms"].items():
         figures[key].samples["sqlcipher"] = samples
         figures[key].extra["total_ms"] = result["total_ms"][key]

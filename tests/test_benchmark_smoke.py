@@ -52,8 +52,13 @@ FIGURES = {
 }
 # Timed end to end as commands, which only the SQLCipher side can be.
 CLI_FIGURES = {
+    "cli_python",
+    "cli_floor",
     "cli_version",
     "cli_search",
+    "cli_search_own",
+    "cli_search_before",
+    "cli_search_after",
     "cli_check",
     "cli_check_left",
     "cli_export",
