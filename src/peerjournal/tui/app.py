@@ -32,9 +32,7 @@ from textual.signal import Signal
 
 from peerjournal.core.changes import JournalChange
 from peerjournal.core.errors import JournalError
-from peerjournal.core.journal import Deleted, Draft, Journal, TimelinePage
 from peerjournal.core.kdf import DEFAULT_POLICY, KdfPolicy
-from peerjournal.core.models import BY_KIND, Record
 from peerjournal.core.recovery import recover
 from peerjournal.core.vault import Vault
 from peerjournal.tui.calls import call
@@ -45,6 +43,10 @@ from peerjournal.tui.safety import notify_error
 from peerjournal.tui.screens.registry import PALETTE_FORMS, SCREENS
 
 if TYPE_CHECKING:
+    # Not at launch: the journal and the models come while Argon2id runs
+    # (unlock._import_first_screen), after the unlock screen is drawn.
+    from peerjournal.core.journal import Deleted, Draft, Journal, TimelinePage
+    from peerjournal.core.models import Record
     from peerjournal.tui.files import AutoBackupOutcome
     from peerjournal.tui.host import JournalHost
 
@@ -248,6 +250,8 @@ class PeerJournalApp(App[int]):
             key = draft.key
             payload = draft.payload.get("values", {})
             record_id = draft.payload.get("record_id")
+            from peerjournal.core.models import BY_KIND
+
             cls = BY_KIND.get(kind)
             if (
                 record is None

@@ -11,12 +11,13 @@ What the journal *did* is not a message: it is the app's `journal_changed` signa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from peerjournal.core.journal import Deleted, Journal
-from peerjournal.core.models import Record
+if TYPE_CHECKING:  # the app imports this module at launch, before any journal is open
+    from peerjournal.core.journal import Deleted, Journal
+    from peerjournal.core.models import Record
 
 
 @dataclass

@@ -10,7 +10,7 @@ input), so typing never waits for it.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Button, LoadingIndicator, Static
 
 from peerjournal.core.errors import JournalError, WrongPassphrase
-from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
 from peerjournal.core.passphrase import (
     MIN_LENGTH,
@@ -33,6 +32,9 @@ from peerjournal.core.passphrase import (
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import host
 from peerjournal.tui.safety import PasswordInput, plain
+
+if TYPE_CHECKING:  # the unlock screen imports this module at launch
+    from peerjournal.core.journal import Journal
 
 # Said when a passphrase the meter has explained is submitted anyway (the meter says why).
 NOT_ACCEPTED = "Not accepted: choose a stronger passphrase (the words above say why)."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +17,6 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, LoadingIndicator, Static
 
 from peerjournal.core.errors import JournalError, WrongPassphrase
-from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
 from peerjournal.core.passphrase import LOSS_WARNING, assess, is_weak, weak_existing_message
 from peerjournal.core.printable import printable
@@ -26,6 +26,9 @@ from peerjournal.tui.host import host
 from peerjournal.tui.messages import JournalOpened
 from peerjournal.tui.safety import PasswordInput, plain_line
 from peerjournal.tui.screens.passphrase import NOT_ACCEPTED, GateScreen, StrengthMeter, rules_text
+
+if TYPE_CHECKING:  # imported while Argon2id runs (_import_first_screen), not at launch
+    from peerjournal.core.journal import Journal
 
 
 class _GateScreen(GateScreen[None]):
@@ -114,10 +117,13 @@ class UnlockScreen(_GateScreen):
 
 def _import_first_screen() -> None:
     """Import what the first screen after unlocking needs (see `UnlockScreen.unlock`)."""
+    import peerjournal.core.journal  # noqa: F401
     import peerjournal.tui.screens.timeline  # noqa: F401
 
 
 def _unlock_new(vault: Vault, passphrase: str) -> Journal:
+    from peerjournal.core.journal import Journal
+
     vault.unlock(passphrase)
     return Journal(vault)
 
@@ -199,6 +205,8 @@ class CreateScreen(_GateScreen):
     @work(exclusive=True, group="create")
     async def create(self, passphrase: str) -> None:
         self.set_busy(True, "Creating your journal… tuning the key derivation to this computer.")
+        from peerjournal.core.journal import Journal
+
         try:
             journal = await call(self, Journal.create, self.home, passphrase, policy=self.policy)
         except JournalError as error:
