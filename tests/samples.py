@@ -50,8 +50,7 @@ def day(days_ago: int = 0) -> str:
 def _saved(
     journal: Journal, kind: type[R], values: dict[str, Any], *, keep_times: bool = False
 ) -> R:
-    values.setdefault("id", new_id())
-    return journal.save(kind(**values), keep_times=keep_times)
+    return journal.save(kind(**{"id": new_id(), **values}), keep_times=keep_times)
 
 
 def alias(
@@ -62,43 +61,36 @@ def alias(
 
 
 def session(journal: Journal, *, days_ago: int | None = None, **fields: Any) -> Session:
-    fields.setdefault("occurred_at", now_iso() if days_ago is None else ago(days_ago))
-    return _saved(journal, Session, fields)
+    when = now_iso() if days_ago is None else ago(days_ago)
+    return _saved(journal, Session, {"occurred_at": when, **fields})
 
 
 def reflection(journal: Journal, *, days_ago: int = 0, **fields: Any) -> Reflection:
-    fields.setdefault("occurred_on", day(days_ago))
-    return _saved(journal, Reflection, fields)
+    return _saved(journal, Reflection, {"occurred_on": day(days_ago), **fields})
 
 
 def follow_up(journal: Journal, action: str = "call back", **fields: Any) -> FollowUp:
-    fields.setdefault("due_on", day())
-    return _saved(journal, FollowUp, {"action": action, **fields})
+    return _saved(journal, FollowUp, {"due_on": day(), "action": action, **fields})
 
 
 def checkin(journal: Journal, **fields: Any) -> CheckIn:
-    fields.setdefault("at", now_iso())
-    return _saved(journal, CheckIn, fields)
+    return _saved(journal, CheckIn, {"at": now_iso(), **fields})
 
 
 def event(journal: Journal, **fields: Any) -> ConfidentialityEvent:
-    fields.setdefault("at", now_iso())
-    return _saved(journal, ConfidentialityEvent, fields)
+    return _saved(journal, ConfidentialityEvent, {"at": now_iso(), **fields})
 
 
 def debrief(journal: Journal, **fields: Any) -> Debrief:
-    fields.setdefault("at", now_iso())
-    return _saved(journal, Debrief, fields)
+    return _saved(journal, Debrief, {"at": now_iso(), **fields})
 
 
 def supervision(journal: Journal, **fields: Any) -> Supervision:
-    fields.setdefault("occurred_on", day())
-    return _saved(journal, Supervision, fields)
+    return _saved(journal, Supervision, {"occurred_on": day(), **fields})
 
 
 def boundary(journal: Journal, **fields: Any) -> BoundaryEvent:
-    fields.setdefault("occurred_on", day())
-    return _saved(journal, BoundaryEvent, fields)
+    return _saved(journal, BoundaryEvent, {"occurred_on": day(), **fields})
 
 
 @dataclass(frozen=True)
