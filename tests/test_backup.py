@@ -35,16 +35,11 @@ from peerjournal.core.errors import (
 )
 from peerjournal.core.exchange import export_document
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import (
-    CheckIn,
-    Session,
-    new_id,
-    now_iso,
-)
+from peerjournal.core.models import Session
 from peerjournal.core.vault import Vault
+from tests import samples
 from tests.clirun import run_cli
 from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_POLICY, files_under
-from tests.samples import every_kind
 
 MARKER = "ZQXBACKUPMARKER"
 
@@ -52,10 +47,6 @@ MARKER = "ZQXBACKUPMARKER"
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]):
     return functools.partial(run_cli, capsys)
-
-
-def fill(journal: Journal) -> None:
-    every_kind(journal, MARKER, session={"notes": f"ünïcödé {MARKER}"})
 
 
 def comparable(document: dict) -> dict:
@@ -77,7 +68,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def filled(home: Path) -> Path:
     with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as journal:
-        fill(journal)
+        samples.every_kind(journal, MARKER, session={"notes": f"ünïcödé {MARKER}"})
     return home
 
 
@@ -132,7 +123,7 @@ def test_backup_refuses_to_overwrite_unless_asked(made: Path, filled: Path) -> N
         with pytest.raises(UsageError, match="inside the journal folder"):
             create_backup(journal, filled / "inside.pjbackup")
         assert made.read_bytes() == before
-        journal.save(CheckIn(id=new_id(), at=now_iso()))
+        samples.checkin(journal)
         create_backup(journal, made, overwrite=True)
     assert verify_backup(made, PASSPHRASE, policy=TEST_POLICY).counts["checkin"] == 2
 
@@ -395,7 +386,7 @@ def test_if_the_restored_journal_does_not_open_the_previous_one_is_put_back(
     made: Path, filled: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Journal.open(filled, PASSPHRASE, policy=TEST_POLICY) as journal:
-        journal.save(CheckIn(id=new_id(), at=now_iso(), self_care="only in the live journal"))
+        samples.checkin(journal, self_care="only in the live journal")
     prepared = prepare_restore(filled, made, PASSPHRASE, policy=TEST_POLICY)
 
     def refuse(self: Vault, keys: object) -> None:
@@ -430,7 +421,7 @@ def test_discarding_a_prepared_restore_changes_nothing(made: Path, filled: Path)
 
 def test_the_change_counter_counts_records_but_not_drafts_or_settings(journal: Journal) -> None:
     start = journal.change_count()
-    session = journal.save(Session(id=new_id(), occurred_at=now_iso()))
+    session = samples.session(journal)
     assert journal.change_count() == start + 1
     journal.save(session)
     journal.delete(Session, session.id)
@@ -456,7 +447,7 @@ def test_automatic_backups_are_off_by_default_and_only_run_after_a_change(
     assert run_auto_backup(journal) is None  # nothing changed since
     journal.save_draft("form", "session", {})
     assert run_auto_backup(journal) is None  # a draft is not a change worth a backup
-    journal.save(CheckIn(id=new_id(), at=now_iso()))
+    samples.checkin(journal)
     second = run_auto_backup(journal)
     assert second is not None and second.counts["checkin"] == 1
 
@@ -476,7 +467,7 @@ def test_rotation_keeps_the_last_n_of_this_journal_and_touches_nothing_else(
     )
     made = []
     for _ in range(4):
-        journal.save(CheckIn(id=new_id(), at=now_iso()))
+        samples.checkin(journal)
         made.append(auto_backup(journal, stick, keep=2).path)
         if len(made) == 1:
             # Same journal stamp, same naming, but not made by this journal's rotation: kept.
@@ -495,7 +486,7 @@ def test_a_missing_backup_folder_is_reported_and_the_journal_is_untouched(
     stick.mkdir()
     set_auto_backup(journal, stick)
     stick.rmdir()  # the stick was unplugged
-    journal.save(CheckIn(id=new_id(), at=now_iso()))
+    samples.checkin(journal)
     with pytest.raises(BackupFailed, match="not available"):
         run_auto_backup(journal)
     assert auto_backup_due(journal)

@@ -13,7 +13,7 @@ import pytest
 
 from peerjournal import cli
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Alias, Reflection, Session, new_id, now_iso
+from tests import samples
 from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, TEST_PARAMS, TEST_POLICY
 
 SECRET = "SECRET-NOTE-7f3a"
@@ -75,22 +75,17 @@ def test_home_from_the_environment(run, home: Path, monkeypatch: pytest.MonkeyPa
 @pytest.fixture
 def filled(home: Path) -> Path:
     with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
-        river = j.save(Alias(id=new_id(), pseudonym="River"))
-        j.save(
-            Session(
-                id=new_id(),
-                alias_id=river.id,
-                occurred_at=now_iso(),
-                notes=f"spoke about the eviction letter {SECRET}",
-            )
+        river = samples.alias(j)
+        samples.session(
+            j,
+            alias_id=river.id,
+            notes=f"spoke about the eviction letter {SECRET}",
         )
-        j.save(
-            Reflection(
-                id=new_id(),
-                occurred_on="2026-11-20",
-                title="Boundaries",
-                body="eviction again; [@click=app.quit]x[/]",
-            )
+        samples.reflection(
+            j,
+            occurred_on="2026-11-20",
+            title="Boundaries",
+            body="eviction again; [@click=app.quit]x[/]",
         )
     return home
 
@@ -327,7 +322,7 @@ def test_passwd_repairs_a_journal_below_the_floor(run, home: Path) -> None:
 def test_check_names_damage_in_a_later_page(run, home: Path) -> None:
     with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
         for i in range(40):
-            j.save(Session(id=new_id(), occurred_at=now_iso(), notes=f"note {i} " * 50))
+            samples.session(j, notes=f"note {i} " * 50)
     db = home / "journal-1.db"
     data = bytearray(db.read_bytes())
     data[4 * 4096 + 200] ^= 0x55
@@ -342,7 +337,7 @@ def test_check_reports_damage_to_any_page_without_crashing(run, home: Path) -> N
     # problems named), never an "unexpected error" (exit 1) or a traceback.
     with Journal.create(home, PASSPHRASE, policy=TEST_POLICY) as j:
         for i in range(40):
-            j.save(Session(id=new_id(), occurred_at=now_iso(), notes=f"note {i} " * 50, tags=["t"]))
+            samples.session(j, notes=f"note {i} " * 50, tags=["t"])
     db = home / "journal-1.db"
     pristine = db.read_bytes()
     pages = len(pristine) // 4096

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import CheckIn, Debrief, Session, new_id
+from tests import samples
 from tests.clirun import run_cli
 from tests.conftest import OTHER_PASSPHRASE
 
@@ -36,12 +36,10 @@ def filled(journal: Journal, utc: None) -> Path:
         return datetime(day.year, day.month, day.day, hour).astimezone().isoformat()
 
     for mood, stress in ((4, 2), (3, 3)):
-        journal.save(CheckIn(id=new_id(), at=at(monday, 7), mood=mood, stress=stress, energy=3))
-    journal.save(CheckIn(id=new_id(), at=at(monday - timedelta(weeks=2), 12), mood=1, stress=5))
-    journal.save(
-        Session(id=new_id(), occurred_at=at(monday, 6), duration_min=90, safety_flag="concern")
-    )
-    journal.save(Debrief(id=new_id(), at=at(monday, 8), activation=7, mine="mine"))
+        samples.checkin(journal, at=at(monday, 7), mood=mood, stress=stress, energy=3)
+    samples.checkin(journal, at=at(monday - timedelta(weeks=2), 12), mood=1, stress=5)
+    samples.session(journal, occurred_at=at(monday, 6), duration_min=90, safety_flag="concern")
+    samples.debrief(journal, at=at(monday, 8), activation=7, mine="mine")
     home = journal.home
     journal.close()
     return home

@@ -13,16 +13,8 @@ import pytest
 from peerjournal.core.digest import LEFT_OUT, DigestOptions, supervision_digest
 from peerjournal.core.identifiers import find_identifiers
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import (
-    Alias,
-    CheckIn,
-    ConfidentialityEvent,
-    Reflection,
-    Session,
-    Supervision,
-    new_id,
-    template_body,
-)
+from peerjournal.core.models import Alias, Reflection, Session, template_body
+from tests import samples
 from tests.clirun import run_cli
 from tests.conftest import PASSPHRASE, TEST_POLICY, files_under
 
@@ -37,55 +29,45 @@ IDENTIFIERS = [
 
 
 def fill(journal: Journal) -> dict[str, Alias]:
-    aliases = {name: journal.save(Alias(id=new_id(), pseudonym=name)) for name in PSEUDONYMS}
-    session = journal.save(
-        Session(
-            id=new_id(),
-            alias_id=aliases["Sky Blue"].id,
-            occurred_at="2026-11-18T15:30:00+01:00",
-            duration_min=50,
-            goal_focus="sky blue wants to call Maria Lopez on 07700 900123",
-            their_words="Jo's flat at 14 Acacia Avenue is not safe",
-            notes="Email jo.smith@example.com about the NHS number 943 476 5919.",
-            tags=["river"],
-        )
+    aliases = {name: samples.alias(journal, name) for name in PSEUDONYMS}
+    session = samples.session(
+        journal,
+        alias_id=aliases["Sky Blue"].id,
+        occurred_at="2026-11-18T15:30:00+01:00",
+        duration_min=50,
+        goal_focus="sky blue wants to call Maria Lopez on 07700 900123",
+        their_words="Jo's flat at 14 Acacia Avenue is not safe",
+        notes="Email jo.smith@example.com about the NHS number 943 476 5919.",
+        tags=["river"],
     )
     body = template_body("supervision").replace(
         "## What I want to bring\n",
         "## What I want to bring\nRIVER's story stayed with me. River and Sky Blue met.\n",
     )
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on="2026-11-20",
-            template="supervision",
-            title="After River's group",
-            body=body,
-            session_id=session.id,
-            for_supervision=True,
-            tags=["boundaries"],
-        )
+    samples.reflection(
+        journal,
+        occurred_on="2026-11-20",
+        template="supervision",
+        title="After River's group",
+        body=body,
+        session_id=session.id,
+        for_supervision=True,
+        tags=["boundaries"],
     )
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on="2026-11-21",
-            title="Second thoughts",
-            body="Sky Blue again; I felt stuck. Jo did not come.",
-            session_id=session.id,
-            for_supervision=True,
-        )
+    samples.reflection(
+        journal,
+        occurred_on="2026-11-21",
+        title="Second thoughts",
+        body="Sky Blue again; I felt stuck. Jo did not come.",
+        session_id=session.id,
+        for_supervision=True,
     )
-    journal.save(
-        Reflection(id=new_id(), occurred_on="2026-11-22", body="PRIVATE not for supervision")
-    )
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on="2026-09-01",
-            body="September thoughts about River",
-            for_supervision=True,
-        )
+    samples.reflection(journal, occurred_on="2026-11-22", body="PRIVATE not for supervision")
+    samples.reflection(
+        journal,
+        occurred_on="2026-09-01",
+        body="September thoughts about River",
+        for_supervision=True,
     )
     return aliases
 
@@ -172,24 +154,20 @@ def test_only_reflections_for_supervision_in_the_range(journal: Journal, aliases
 
 def test_events_are_counted_and_only_those_for_supervision_shown(journal: Journal, aliases) -> None:
     river = aliases["River"].id
-    journal.save(
-        ConfidentialityEvent(
-            id=new_id(),
-            alias_id=river,
-            at="2026-11-19T10:00:00+00:00",
-            category="risk_to_self",
-            notes="River told me of a plan; SECRET-DETAIL",
-        )
+    samples.event(
+        journal,
+        alias_id=river,
+        at="2026-11-19T10:00:00+00:00",
+        category="risk_to_self",
+        notes="River told me of a plan; SECRET-DETAIL",
     )
-    journal.save(
-        ConfidentialityEvent(
-            id=new_id(),
-            alias_id=river,
-            at="2026-11-20T10:00:00+00:00",
-            occasion="concern",
-            outcome="We decided River's worry stays between us",
-            for_supervision=True,
-        )
+    samples.event(
+        journal,
+        alias_id=river,
+        at="2026-11-20T10:00:00+00:00",
+        occasion="concern",
+        outcome="We decided River's worry stays between us",
+        for_supervision=True,
     )
     digest = supervision_digest(journal, since=date(2026, 11, 1), until=date(2026, 11, 30))
     assert digest.events == {"limits_reached": 1, "concern": 1} and digest.events_shown == 1
@@ -283,8 +261,8 @@ def _summary_block(text: str) -> str:
 def test_the_digest_opens_with_the_figures_of_the_period(
     journal: Journal, aliases, utc: None
 ) -> None:
-    journal.save(CheckIn(id=new_id(), at="2026-11-19T20:00:00+00:00", mood=2, stress=4))
-    journal.save(Alias(id=new_id(), pseudonym="Ash", knows_me_outside_work=True))
+    samples.checkin(journal, at="2026-11-19T20:00:00+00:00", mood=2, stress=4)
+    samples.alias(journal, "Ash", knows_me_outside_work=True)
     digest = supervision_digest(journal, since=date(2026, 11, 1), until=date(2026, 11, 30))
     assert _summary_block(digest.text) == (
         "## The period from 2026-11-01 to 2026-11-30\n\n"
@@ -303,8 +281,8 @@ def test_the_digest_opens_with_the_figures_of_the_period(
 def test_mood_and_stress_only_when_asked_for_this_digest(
     journal: Journal, aliases, utc: None
 ) -> None:
-    journal.save(CheckIn(id=new_id(), at="2026-11-19T20:00:00+00:00", mood=2, stress=4))
-    journal.save(CheckIn(id=new_id(), at="2026-11-20T20:00:00+00:00", mood=3, stress=3))
+    samples.checkin(journal, at="2026-11-19T20:00:00+00:00", mood=2, stress=4)
+    samples.checkin(journal, at="2026-11-20T20:00:00+00:00", mood=3, stress=3)
     digest = supervision_digest(
         journal,
         since=date(2026, 11, 1),
@@ -336,7 +314,7 @@ def test_cli_digest_defaults_to_since_the_last_supervision(
     assert code == 0, err
     assert "3 reflections" in err and "## The period until 2026-11-30" in out  # no supervision
     with Journal.open(home, PASSPHRASE, policy=TEST_POLICY) as journal:
-        journal.save(Supervision(id=new_id(), occurred_on="2026-11-20"))
+        samples.supervision(journal, occurred_on="2026-11-20")
     code, out, err = run_cli(capsys, *base)
     assert code == 0, err
     assert "1 reflection," in err and "## The period from 2026-11-21 to 2026-11-30" in out

@@ -19,126 +19,106 @@ from peerjournal.core.exchange import (
 from peerjournal.core.journal import Journal
 from peerjournal.core.models import (
     Alias,
-    CheckIn,
     ConfidentialityEvent,
     Debrief,
     FollowUp,
-    Reflection,
     Session,
-    Supervision,
     new_id,
 )
+from tests import samples
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
 
 def fill(journal: Journal) -> None:
-    river = journal.save(
-        Alias(
-            id=new_id(),
-            pseudonym="River",
-            themes=["housing"],
-            also_known_as=["Riv", "the Rover"],
-            limits_explained_on="2026-01-05",
-            limits_explained_note="risk to life, safeguarding, court orders",
-            dual_relationships=["same_fellowship", "neighbour"],
-            dual_plan="We say hello at meetings; support stays in sessions.",
-            dual_discussed_on="2026-02-01",
-            dual_review_on="2026-08-01",
-        )
+    river = samples.alias(
+        journal,
+        pseudonym="River",
+        themes=["housing"],
+        also_known_as=["Riv", "the Rover"],
+        limits_explained_on="2026-01-05",
+        limits_explained_note="risk to life, safeguarding, court orders",
+        dual_relationships=["same_fellowship", "neighbour"],
+        dual_plan="We say hello at meetings; support stays in sessions.",
+        dual_discussed_on="2026-02-01",
+        dual_review_on="2026-08-01",
     )
-    session = journal.save(
-        Session(
-            id=new_id(),
-            alias_id=river.id,
-            occurred_at="2026-11-20T14:00:00+01:00",
-            duration_min=45,
-            notes="ünïcödé ✓ [bold]not markup[/]",
-            tags=["housing"],
-        )
+    session = samples.session(
+        journal,
+        alias_id=river.id,
+        occurred_at="2026-11-20T14:00:00+01:00",
+        duration_min=45,
+        notes="ünïcödé ✓ [bold]not markup[/]",
+        tags=["housing"],
     )
-    journal.save(Session(id=new_id(), occurred_at="2026-11-21T09:00:00-05:00", modality="group"))
-    reflection = journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on="2026-11-20",
-            template="gibbs",
-            title="After River",
-            body="## Description\nok",
-            session_id=session.id,
-            for_supervision=True,
-            tags=["supervision"],
-        )
+    samples.session(journal, occurred_at="2026-11-21T09:00:00-05:00", modality="group")
+    reflection = samples.reflection(
+        journal,
+        occurred_on="2026-11-20",
+        template="gibbs",
+        title="After River",
+        body="## Description\nok",
+        session_id=session.id,
+        for_supervision=True,
+        tags=["supervision"],
     )
-    journal.save(
-        FollowUp(
-            id=new_id(),
-            alias_id=river.id,
-            session_id=session.id,
-            due_on="2026-11-27",
-            action="call back",
-            owner="both",
-        )
+    samples.follow_up(
+        journal,
+        alias_id=river.id,
+        session_id=session.id,
+        due_on="2026-11-27",
+        action="call back",
+        owner="both",
     )
-    supervision = journal.save(
-        Supervision(
-            id=new_id(),
-            occurred_on="2026-11-25",
-            supervisor_role="peer lead",
-            format="group",
-            items=[reflection.id, session.id, new_id()],  # the last one deleted since
-            notes="talked about pacing",
-            next_on="2026-12-09",
-        )
+    supervision = samples.supervision(
+        journal,
+        occurred_on="2026-11-25",
+        supervisor_role="peer lead",
+        format="group",
+        items=[reflection.id, session.id, new_id()],  # the last one deleted since
+        notes="talked about pacing",
+        next_on="2026-12-09",
     )
-    journal.save(
-        FollowUp(
-            id=new_id(),
-            due_on="2026-12-02",
-            action="read the policy",
-            supervision_id=supervision.id,
-        )
+    samples.follow_up(
+        journal,
+        due_on="2026-12-02",
+        action="read the policy",
+        supervision_id=supervision.id,
     )
-    journal.save(
-        CheckIn(
-            id=new_id(),
-            at="2026-11-20T21:00:00+01:00",
-            mood=3,
-            energy=2,
-            stress=4,
-            self_care="bath",
-        )
+    samples.checkin(
+        journal,
+        at="2026-11-20T21:00:00+01:00",
+        mood=3,
+        energy=2,
+        stress=4,
+        self_care="bath",
     )
-    journal.save(
-        ConfidentialityEvent(
-            id=new_id(),
-            session_id=session.id,
-            alias_id=river.id,
-            at="2026-11-20T15:00:00+01:00",
-            category="risk_to_self",
-            limits_explained_before=True,
-            consulted_role="supervisor",
-            disclosed_to="crisis team",
-            disclosed_minimum="risk only",
-            reason="a plan for tonight",
-            person_involvement="told_before",
-            person_involvement_note="they were in the room",
-            official_record="yes",
-            outcome="crisis team visited",
-            how_it_landed="shaken, then steadier",
-            for_supervision=True,
-            notes="they described a plan",
-        )
+    samples.event(
+        journal,
+        session_id=session.id,
+        alias_id=river.id,
+        at="2026-11-20T15:00:00+01:00",
+        category="risk_to_self",
+        limits_explained_before=True,
+        consulted_role="supervisor",
+        disclosed_to="crisis team",
+        disclosed_minimum="risk only",
+        reason="a plan for tonight",
+        person_involvement="told_before",
+        person_involvement_note="they were in the room",
+        official_record="yes",
+        outcome="crisis team visited",
+        how_it_landed="shaken, then steadier",
+        for_supervision=True,
+        notes="they described a plan",
     )
-    journal.save(
-        ConfidentialityEvent(
-            id=new_id(),
-            at="2026-11-22T10:00:00+00:00",
-            occasion="concern",
-            category="risk_to_self",
-            consulted_role="supervisor",
-            outcome="no disclosure; check in on Friday",
-            reason="no plan, protective factors",
-        )
+    samples.event(
+        journal,
+        at="2026-11-22T10:00:00+00:00",
+        occasion="concern",
+        category="risk_to_self",
+        consulted_role="supervisor",
+        outcome="no disclosure; check in on Friday",
+        reason="no plan, protective factors",
     )
     # A debrief after the session (export format version 2), with the follow-up it makes.
     save_debrief(
@@ -348,7 +328,7 @@ def test_a_malformed_import_changes_nothing_and_names_the_problem(
     document = good_document(journal)
     mutate(document)
     with Journal.create(tmp_path / "target", PASSPHRASE, policy=TEST_POLICY) as target:
-        target.save(Alias(id=new_id(), pseudonym="Existing"))
+        samples.alias(target, "Existing")
         before = records_of(export_document(target))
         with pytest.raises(ImportFailed, match=message):
             import_records(target, parse_export(json.dumps(document).encode()))

@@ -27,7 +27,7 @@ from peerjournal.core.exchange import (
     write_private_folder,
 )
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Reflection, Session, new_id
+from tests import samples
 from tests.clirun import run_cli
 
 SECRET = "SECRET-NOTE-TEXT-7f3a"
@@ -41,12 +41,8 @@ def run(capsys: pytest.CaptureFixture[str]):
 @pytest.fixture
 def filled_home(journal: Journal) -> Path:
     """A closed journal holding a session and a reflection for supervision, with SECRET."""
-    journal.save(
-        Session(id=new_id(), occurred_at="2026-11-20T14:00:00+01:00", support_offered=SECRET)
-    )
-    journal.save(
-        Reflection(id=new_id(), occurred_on="2026-11-21", body=SECRET, for_supervision=True)
-    )
+    samples.session(journal, occurred_at="2026-11-20T14:00:00+01:00", support_offered=SECRET)
+    samples.reflection(journal, occurred_on="2026-11-21", body=SECRET, for_supervision=True)
     home = journal.home
     journal.close()
     return home
@@ -108,7 +104,7 @@ def test_the_app_export_helper_leaves_no_file_either(
 ) -> None:
     from peerjournal.tui.screens.backup import write_export
 
-    journal.save(Session(id=new_id(), occurred_at="2026-11-20T14:00:00+01:00", notes=SECRET))
+    samples.session(journal, occurred_at="2026-11-20T14:00:00+01:00", notes=SECRET)
     for fmt in ("json", "markdown"):
         with pytest.raises(KeyboardInterrupt):
             write_export(journal, fmt, tmp_path / f"export.{fmt}", overwrite=False)

@@ -16,16 +16,8 @@ from peerjournal.core.markdown import (
     render_markdown,
     select_entries,
 )
-from peerjournal.core.models import (
-    Alias,
-    CheckIn,
-    ConfidentialityEvent,
-    FollowUp,
-    Reflection,
-    Session,
-    new_id,
-    template_body,
-)
+from peerjournal.core.models import new_id, template_body
+from tests import samples
 from tests.clirun import run_cli
 
 
@@ -35,64 +27,54 @@ def run(capsys: pytest.CaptureFixture[str]):
 
 
 def fill(journal: Journal) -> dict[str, str]:
-    river = journal.save(Alias(id=new_id(), pseudonym="River", themes=["housing"]))
-    sky = journal.save(Alias(id=new_id(), pseudonym="Sky", consent_note="release for GP only"))
-    october = journal.save(
-        Session(
-            id=new_id(),
-            alias_id=sky.id,
-            occurred_at="2026-10-03T10:00:00+01:00",
-            duration_min=30,
-            method="phone",
-            goal_focus="October goal",
-            tags=["benefits"],
-        )
+    river = samples.alias(journal, "River", themes=["housing"])
+    sky = samples.alias(journal, "Sky", consent_note="release for GP only")
+    october = samples.session(
+        journal,
+        alias_id=sky.id,
+        occurred_at="2026-10-03T10:00:00+01:00",
+        duration_min=30,
+        method="phone",
+        goal_focus="October goal",
+        tags=["benefits"],
     )
-    november = journal.save(
-        Session(
-            id=new_id(),
-            alias_id=river.id,
-            occurred_at="2026-11-20T14:00:00+01:00",
-            support_offered="listened",
-            their_words="I want my own key",
-            safety_flag="concern",
-            shared_my_story=True,
-            tags=["housing"],
-        )
+    november = samples.session(
+        journal,
+        alias_id=river.id,
+        occurred_at="2026-11-20T14:00:00+01:00",
+        support_offered="listened",
+        their_words="I want my own key",
+        safety_flag="concern",
+        shared_my_story=True,
+        tags=["housing"],
     )
     body = template_body("gibbs").replace("## Feelings\n", "## Feelings\nworried ✓\n")
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on="2026-11-21",
-            template="gibbs",
-            title="After River",
-            body=body,
-            session_id=november.id,
-            for_supervision=True,
-            tags=["supervision"],
-        )
+    samples.reflection(
+        journal,
+        occurred_on="2026-11-21",
+        template="gibbs",
+        title="After River",
+        body=body,
+        session_id=november.id,
+        for_supervision=True,
+        tags=["supervision"],
     )
-    journal.save(CheckIn(id=new_id(), at="2026-11-22T21:00:00+01:00", stress=4, self_care="walk"))
-    journal.save(
-        FollowUp(
-            id=new_id(),
-            alias_id=river.id,
-            session_id=november.id,
-            due_on="2026-11-27",
-            action="call the housing office",
-        )
+    samples.checkin(journal, at="2026-11-22T21:00:00+01:00", stress=4, self_care="walk")
+    samples.follow_up(
+        journal,
+        "call the housing office",
+        alias_id=river.id,
+        session_id=november.id,
+        due_on="2026-11-27",
     )
-    journal.save(
-        ConfidentialityEvent(
-            id=new_id(),
-            alias_id=sky.id,
-            session_id=october.id,
-            at="2026-10-03T11:00:00+01:00",
-            category="risk_to_self",
-            consulted_role="supervisor",
-            disclosed_minimum="only that a safety plan exists",
-        )
+    samples.event(
+        journal,
+        alias_id=sky.id,
+        session_id=october.id,
+        at="2026-10-03T11:00:00+01:00",
+        category="risk_to_self",
+        consulted_role="supervisor",
+        disclosed_minimum="only that a safety plan exists",
     )
     return {"river": river.id, "sky": sky.id}
 
@@ -159,7 +141,7 @@ def test_the_alias_filter_follows_reflections_through_their_session(journal: Jou
 
 def test_entries_come_oldest_first_across_pages(journal: Journal) -> None:
     for day in range(1, 29):
-        journal.save(CheckIn(id=new_id(), at=f"2026-02-{day:02d}T08:00:00+00:00"))
+        samples.checkin(journal, at=f"2026-02-{day:02d}T08:00:00+00:00")
     selected = select_entries(journal, EntryFilter())
     assert len(selected) == 28
     text = render_markdown(journal, EntryFilter()).document
@@ -235,21 +217,19 @@ def test_cli_json_export_takes_no_filters(run, journal: Journal, tmp_path: Path)
 
 
 def test_an_event_shows_every_field_it_has(journal: Journal) -> None:
-    event = journal.save(
-        ConfidentialityEvent(
-            id=new_id(),
-            at="2026-11-03T11:00:00+00:00",
-            category="abuse",
-            disclosed_to="children's services duty team",
-            person_involvement="told_after",
-            person_involvement_note="they had left before I could",
-            official_record="not_applicable",
-            reason="a child at risk",
-            outcome="a visit was arranged",
-            how_it_landed="heavy",
-            for_supervision=True,
-            notes="they described bruising",
-        )
+    event = samples.event(
+        journal,
+        at="2026-11-03T11:00:00+00:00",
+        category="abuse",
+        disclosed_to="children's services duty team",
+        person_involvement="told_after",
+        person_involvement_note="they had left before I could",
+        official_record="not_applicable",
+        reason="a child at risk",
+        outcome="a visit was arranged",
+        how_it_landed="heavy",
+        for_supervision=True,
+        notes="they described bruising",
     )
     text = render_markdown(journal, EntryFilter()).document
     for words in (

@@ -28,6 +28,7 @@ from peerjournal.core.retention import (
     retention_settings,
     set_retention,
 )
+from tests import samples
 from tests.clirun import run_cli
 from tests.conftest import PASSPHRASE, TEST_POLICY
 
@@ -52,19 +53,13 @@ class Fixture:
 
 def fill(journal: Journal) -> Fixture:
     def alias(name: str, status: str, updated: str) -> Alias:
-        return journal.save(
-            Alias(
-                id=new_id(),
-                pseudonym=name,
-                status=status,
-                created_at="2024-01-01T09:00:00+00:00",
-                updated_at=updated,
-            ),
-            keep_times=True,
+        created = "2024-01-01T09:00:00+00:00"
+        return samples.alias(
+            journal, name, status=status, created_at=created, updated_at=updated, keep_times=True
         )
 
     def session(alias_id: str, when: str, notes: str = "") -> Session:
-        return journal.save(Session(id=new_id(), alias_id=alias_id, occurred_at=when, notes=notes))
+        return samples.session(journal, alias_id=alias_id, occurred_at=when, notes=notes)
 
     closed_old = alias("Oak", "closed", "2025-01-10T12:00:00+00:00")
     closed_recent = alias("Elm", "closed", "2026-10-01T12:00:00+00:00")
@@ -72,19 +67,15 @@ def fill(journal: Journal) -> Fixture:
     old_session = session(closed_old.id, "2026-06-01T10:00:00+00:00", f"{MARKER} " * 5000)
     recent_session = session(closed_recent.id, "2026-06-02T10:00:00+00:00")
     active_session = session(active.id, "2023-01-05T10:00:00+00:00")
-    linked = journal.save(
-        Reflection(id=new_id(), occurred_on="2026-06-01", body="mine", session_id=old_session.id)
+    linked = samples.reflection(
+        journal, occurred_on="2026-06-01", body="mine", session_id=old_session.id
     )
-    follow_up = journal.save(
-        FollowUp(id=new_id(), alias_id=closed_old.id, due_on="2026-06-10", action=MARKER)
+    follow_up = samples.follow_up(journal, MARKER, alias_id=closed_old.id, due_on="2026-06-10")
+    event = samples.event(
+        journal, session_id=old_session.id, at="2026-06-01T10:30:00+00:00", notes=MARKER
     )
-    event = journal.save(
-        ConfidentialityEvent(
-            id=new_id(), session_id=old_session.id, at="2026-06-01T10:30:00+00:00", notes=MARKER
-        )
-    )
-    old_checkin = journal.save(CheckIn(id=new_id(), at="2024-05-01T20:00:00+00:00"))
-    new_checkin = journal.save(CheckIn(id=new_id(), at="2026-11-01T20:00:00+00:00"))
+    old_checkin = samples.checkin(journal, at="2024-05-01T20:00:00+00:00")
+    new_checkin = samples.checkin(journal, at="2026-11-01T20:00:00+00:00")
     return Fixture(
         closed_old,
         closed_recent,
@@ -162,9 +153,7 @@ def test_purge_deletes_exactly_the_plan_and_leaves_no_trace(
 
     assert MARKER.encode() in plaintext_copy("before.db")  # so the check below can fail
     plan = plan_retention(journal, RetentionSettings(closed_alias_months=12), today=TODAY)
-    journal.save(
-        Session(id=new_id(), alias_id=data.closed_old.id, occurred_at="2026-11-26T09:00:00+00:00")
-    )
+    samples.session(journal, alias_id=data.closed_old.id, occurred_at="2026-11-26T09:00:00+00:00")
     deleted = purge(journal, plan.items)
     assert deleted == {"session": 1, "follow_up": 1, "confidentiality_event": 1}
     counts = journal.counts()
@@ -200,7 +189,7 @@ def test_a_purge_whose_compaction_fails_says_what_it_purged(
     assert raised.value.exit_code == StorageFull.exit_code
     assert journal.search(MARKER) == []  # purged all the same
     assert journal.vault.header.generation == 1  # on the file it had
-    journal.save(Session(id=new_id(), occurred_at="2026-11-26T09:00:00+00:00"))
+    samples.session(journal, occurred_at="2026-11-26T09:00:00+00:00")
     assert journal.check().problems == []
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from peerjournal.core.exchange import export_document
 from peerjournal.core.journal import Journal
 from peerjournal.core.kdf import KdfPolicy
-from peerjournal.core.models import Alias, Reflection, Session
+from tests import samples
 
 START = "2026-01-05T09:00:00+01:00"
 
@@ -50,33 +50,35 @@ def moment(number: int) -> str:
 
 
 def fill(journal: Journal, *, seed: str, sessions: int, note_words: int = 40) -> None:
-    """Aliases, sessions and reflections with realistic amounts of text, in one transaction."""
+    """Aliases, sessions and reflections with realistic amounts of text, in one transaction.
+
+    The same records (ids, fields) for the same seed: every field is given here, so the
+    factory's defaults (now, today) never reach them.
+    """
     words = ["housing", "benefits", "listening", "hope", "sleep"]
     words += ["walk", "kitchen", "forms", "called", "waited"]
     with journal.transaction():
         aliases = [
-            journal.save(Alias(id=stable_id(seed + "-alias", n), pseudonym=f"{seed}-{n}"))
+            samples.alias(journal, f"{seed}-{n}", id=stable_id(seed + "-alias", n))
             for n in range(max(1, sessions // 50))
         ]
         for n in range(sessions):
             text = " ".join(words[(n + i) % len(words)] for i in range(note_words))
-            journal.save(
-                Session(
-                    id=stable_id(seed + "-session", n),
-                    alias_id=aliases[n % len(aliases)].id,
-                    occurred_at=moment(n),
-                    duration_min=45,
-                    goal_focus=f"Goal {n}: {text[:80]}",
-                    notes=text,
-                    tags=["housing"] if n % 3 == 0 else [],
-                )
+            samples.session(
+                journal,
+                id=stable_id(seed + "-session", n),
+                alias_id=aliases[n % len(aliases)].id,
+                occurred_at=moment(n),
+                duration_min=45,
+                goal_focus=f"Goal {n}: {text[:80]}",
+                notes=text,
+                tags=["housing"] if n % 3 == 0 else [],
             )
             if n % 10 == 0:
-                journal.save(
-                    Reflection(
-                        id=stable_id(seed + "-reflection", n),
-                        occurred_on=moment(n)[:10],
-                        title=f"Reflection {n}",
-                        body=text,
-                    )
+                samples.reflection(
+                    journal,
+                    id=stable_id(seed + "-reflection", n),
+                    occurred_on=moment(n)[:10],
+                    title=f"Reflection {n}",
+                    body=text,
                 )

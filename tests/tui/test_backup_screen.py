@@ -19,7 +19,6 @@ from peerjournal.core.backup import (
     verify_backup,
 )
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Alias, Session, new_id
 from peerjournal.tui.screens.backup import (
     PLAINTEXT_WARNING,
     AutoBackupOutcome,
@@ -28,6 +27,7 @@ from peerjournal.tui.screens.backup import (
     take_auto_backup,
 )
 from peerjournal.tui.screens.dialogs import ConfirmScreen
+from tests import samples
 from tests.conftest import PASSPHRASE, TEST_POLICY, files_under
 from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED
 from tests.tui.harness import HarnessApp
@@ -38,14 +38,12 @@ SIZE = (100, 32)
 
 @pytest.fixture
 def filled(journal: Journal) -> Journal:
-    alias = journal.save(Alias(id=new_id(), pseudonym="River"))
-    journal.save(
-        Session(
-            id=new_id(),
-            alias_id=alias.id,
-            occurred_at="2026-11-20T14:00:00+01:00",
-            goal_focus="find a quiet place " + HOSTILE,
-        )
+    alias = samples.alias(journal)
+    samples.session(
+        journal,
+        alias_id=alias.id,
+        occurred_at="2026-11-20T14:00:00+01:00",
+        goal_focus="find a quiet place " + HOSTILE,
     )
     return journal
 
@@ -271,7 +269,7 @@ async def test_take_auto_backup_backs_up_when_due_and_reports_a_missing_folder(
         assert made.problem is None and made.summary is not None
         assert made.summary.path.parent == out
         assert await take_auto_backup(app, filled) == AutoBackupOutcome()  # nothing changed
-        filled.save(Alias(id=new_id(), pseudonym="Sky"))
+        samples.alias(filled, "Sky")
         out.rename(out.with_name("unplugged"))
         quiet = await take_auto_backup(app, filled, announce=False)
         assert quiet.summary is None and quiet.problem is not None

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Input, Static
 
 from peerjournal.core.journal import Journal
-from peerjournal.core.models import Alias, Reflection, Session, new_id
 from peerjournal.tui.screens.digest import NOTICE, DigestScreen, digest_content, parse_day
+from tests import samples
 from tests.conftest import files_under
 from tests.tui.form_helpers import HOSTILE, HOSTILE_STORED
 from tests.tui.harness import HarnessApp
@@ -22,32 +22,22 @@ TODAY = date.today()
 
 @pytest.fixture
 def filled(journal: Journal) -> Journal:
-    river = journal.save(Alias(id=new_id(), pseudonym="River"))
-    session = journal.save(
-        Session(
-            id=new_id(),
-            alias_id=river.id,
-            occurred_at=f"{(TODAY - timedelta(days=3)).isoformat()}T14:00:00+00:00",
-            goal_focus="River wants a quieter week",
-        )
+    river = samples.alias(journal)
+    session = samples.session(
+        journal,
+        alias_id=river.id,
+        occurred_at=f"{(TODAY - timedelta(days=3)).isoformat()}T14:00:00+00:00",
+        goal_focus="River wants a quieter week",
     )
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on=(TODAY - timedelta(days=2)).isoformat(),
-            title="After River's session",
-            body=f"River said it plainly. {HOSTILE}",
-            session_id=session.id,
-            for_supervision=True,
-        )
+    samples.reflection(
+        journal,
+        days_ago=2,
+        title="After River's session",
+        body=f"River said it plainly. {HOSTILE}",
+        session_id=session.id,
+        for_supervision=True,
     )
-    journal.save(
-        Reflection(
-            id=new_id(),
-            occurred_on=(TODAY - timedelta(days=1)).isoformat(),
-            body="not for supervision: zqxprivate",
-        )
-    )
+    samples.reflection(journal, days_ago=1, body="not for supervision: zqxprivate")
     return journal
 
 
@@ -132,13 +122,11 @@ async def test_review_then_present_and_save(filled: Journal, tmp_path: Path) -> 
     from peerjournal.tui.screens.dialogs import ConfirmScreen
     from peerjournal.tui.screens.digest import DigestPresentScreen, SavePathScreen
 
-    filled.save(
-        Reflection(
-            id=new_id(),
-            occurred_on=(TODAY - timedelta(days=1)).isoformat(),
-            body='Her GP said the Zopiclone helps. She said "never again".',
-            for_supervision=True,
-        )
+    samples.reflection(
+        filled,
+        days_ago=1,
+        body='Her GP said the Zopiclone helps. She said "never again".',
+        for_supervision=True,
     )
     target = tmp_path / "out" / "digest.md"
     target.parent.mkdir()

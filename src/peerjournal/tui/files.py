@@ -21,6 +21,7 @@ from peerjournal.core.journal import Journal
 from peerjournal.core.markdown import EntryFilter, render_markdown
 from peerjournal.core.printable import printable
 from peerjournal.tui.calls import call
+from peerjournal.tui.safety import error_text
 
 
 def describe_counts(counts: Mapping[str, int]) -> str:
@@ -95,8 +96,7 @@ def write_export(journal: Journal, fmt: str, path: Path, *, overwrite: bool) -> 
 
 
 def os_message(error: OSError, what: str) -> str:
-    reason = printable(str(error.strerror or error))
-    return f"{what} could not be written ({reason}). Nothing was changed."
+    return error_text(error, what=what) + " Nothing was changed."
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from textual.dom import DOMNode
 from textual.widgets import Input
 
 from peerjournal.core.errors import JournalError
+from peerjournal.core.printable import printable
 from peerjournal.core.sanitize import sanitize_line, sanitize_text
 
 
@@ -26,12 +27,34 @@ def plain_line(text: str) -> Content:
     return Content(sanitize_line(text))
 
 
+def error_text(error: JournalError | ValueError | OSError, *, what: str = "The file") -> str:
+    """What went wrong, in words that are safe to show.
+
+    A core error says it in its own message (it names fields and paths, never note text); a
+    ValueError is a form's or a typed path's problem, raised with our own words naming the
+    field; an OSError becomes "`what` could not be written (the system's reason)", the reason
+    made printable (it may quote a path).
+    """
+    if isinstance(error, JournalError):
+        return error.message
+    if isinstance(error, OSError):
+        return f"{what} could not be written ({printable(str(error.strerror or error))})."
+    return str(error)
+
+
 def notify_error(
-    node: DOMNode, error: JournalError, *, title: str = "", timeout: float | None = None
+    node: DOMNode,
+    error: JournalError | ValueError | OSError,
+    *,
+    title: str = "",
+    prefix: str = "",
+    what: str = "The file",
+    timeout: float | None = None,
 ) -> None:
-    """Tell what went wrong in a notification: the core error's own message, literally (its
-    messages name fields and paths, never note text; markup is never parsed)."""
-    node.app.notify(error.message, title=title, severity="error", markup=False, timeout=timeout)
+    """Tell what went wrong in a notification, the one way every screen does: `prefix` and
+    `error_text(error, what=what)`, literally (markup is never parsed)."""
+    message = prefix + error_text(error, what=what)
+    node.app.notify(message, title=title, severity="error", markup=False, timeout=timeout)
 
 
 class PasswordInput(Input):

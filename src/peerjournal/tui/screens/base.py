@@ -189,7 +189,7 @@ class FormScreen(Screen[Record | None]):
         try:
             record = self.build_record()
         except (InvalidRecord, ValueError) as error:
-            self.notify(str(error), severity="error", markup=False)
+            notify_error(self, error)
             return
         today = today_for(self)  # tests fix the app's today
         future = [] if self._future_confirmed else future_dates(record, today)
@@ -269,11 +269,7 @@ class FormScreen(Screen[Record | None]):
             except JournalError as error:
                 if not self._autosave_failing:
                     self._autosave_failing = True
-                    self.notify(
-                        f"Your draft could not be kept: {error.message}",
-                        severity="error",
-                        markup=False,
-                    )
+                    notify_error(self, error, prefix="Your draft could not be kept: ")
             except RuntimeError:
                 pass  # the journal was locked meanwhile; locking saved the draft itself
 

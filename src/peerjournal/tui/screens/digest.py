@@ -422,22 +422,15 @@ class DigestScreen(_PagedScreen):
             path = target_path(typed, "digest")
             exists = await call(self, check_target, path, self.journal.home)
         except TargetProblem as problem:
-            self.notify(str(problem), severity="error", markup=False)
+            notify_error(self, problem)
             return
         if not await self.app.push_screen_wait(plaintext_consent(path, exists, verb="Save")):
             self.notify("Nothing was saved.", markup=False)
             return
         try:
             removed = await call(self, write_private_file, path, text.encode(), overwrite=exists)
-        except JournalError as error:
-            notify_error(self, error, title="Not saved")
-            return
-        except OSError as error:
-            self.notify(
-                f"The digest could not be written ({error.strerror or error}).",
-                severity="error",
-                markup=False,
-            )
+        except (JournalError, OSError) as error:
+            notify_error(self, error, title="Not saved", what="The digest")
             return
         said = (
             f"Saved the digest to {printable(path)} (readable by you only). Delete it after "
