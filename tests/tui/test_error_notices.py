@@ -33,6 +33,8 @@ def test_each_kind_of_error_is_told_in_safe_words() -> None:
         "Session: field 'notes' is required"
     )
     assert error_text(ValueError("Duration: at most 24 hours.")) == "Duration: at most 24 hours."
+    typed = error_text(ValueError("invalid literal for int() with base 10: '5\x1b[2J'"))
+    assert "\x1b" not in typed and typed.startswith("invalid literal")
     denied = PermissionError(errno.EACCES, "Permission denied", "/tmp/\x1b]52;c;x\x07.md")
     assert (
         error_text(denied, what="The digest")

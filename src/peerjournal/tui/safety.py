@@ -39,7 +39,7 @@ def error_text(error: JournalError | ValueError | OSError, *, what: str = "The f
         return error.message
     if isinstance(error, OSError):
         return f"{what} could not be written ({printable(str(error.strerror or error))})."
-    return str(error)
+    return printable(str(error))  # a ValueError may quote what was typed
 
 
 def notify_error(
