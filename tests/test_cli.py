@@ -185,7 +185,8 @@ seen = {}
 start = kdf.KeyDerivation.__init__
 
 def started(self, *args):
-    seen["at_start"] = sorted(m for m in sys.modules if m.startswith(("peerjournal", "rich")))
+    watched = ("peerjournal", "rich", "sqlcipher3", "hashlib")
+    seen["at_start"] = sorted(m for m in sys.modules if m.startswith(watched))
     start(self, *args)
 
 kdf.KeyDerivation.__init__ = started
@@ -214,6 +215,9 @@ def test_search_to_a_pipe_imports_the_journal_while_deriving_and_never_rich(fill
     assert "peerjournal.core.vault" in before  # locating the journal needs it
     assert "peerjournal.core.journal" not in before
     assert "peerjournal.core.models" not in before
+    # The driver and OpenSSL's hashlib come with the first database opened, after the
+    # passphrase is read (vault._driver, Header.compute_mac).
+    assert "sqlcipher3" not in before and "hashlib" not in before
     assert not any(name.startswith("rich") for name in before)
     assert report["RICH"] == "False"
 

@@ -53,3 +53,17 @@ def test_importing_the_app_imports_no_journal_screen() -> None:
     loaded = out.stdout
     for module in ("search", "aliases", "wellbeing", "settings", "retention", "digest", "entry"):
         assert f"peerjournal.tui.screens.{module}'" not in loaded, module
+
+
+def test_the_unlock_screen_draws_without_the_journal_or_the_database_driver() -> None:
+    # Launch time: the journal, the models and sqlcipher3 come while Argon2id runs
+    # (unlock._import_first_screen), not before the unlock screen is drawn.
+    code = (
+        "import sys, peerjournal.tui.app, peerjournal.tui.screens.unlock; "
+        "print(sorted(m for m in sys.modules if m.startswith(('peerjournal.core', 'sqlcipher3'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout
+    assert "peerjournal.core.vault'" in loaded  # locating the journal needs it
+    for module in ("peerjournal.core.journal'", "peerjournal.core.models'", "'sqlcipher3'"):
+        assert module not in loaded, module
