@@ -6,8 +6,8 @@ printing. Argon2id is the cost we chose on purpose, so each command is reported 
 minus the Argon2id time with the journal's own parameters, measured in the same run, round by
 round, right before the command (paired samples: a busy moment on this shared machine slows
 both). `check` and `export` also do work that grows with the journal (both integrity checks,
-every record to JSON); that work is timed in-process in the same round, so the report can show
-what is left of the command once Argon2id and the work itself are taken away.
+every record to JSON); `cli_phases.py` times that work inside the command, so the report can
+show what is left of the command once its own Argon2id and its own work are taken away.
 
 Every command runs as a fresh process, the way a person or a script runs it: the console
 script (or `python -m peerjournal` where there is none), the passphrase on a pipe through
@@ -17,7 +17,7 @@ so no sample pays for compiling the source.
 
 The paired subtraction carries Argon2id's own spread from one derivation to the next (on a
 quiet 2-core machine 1.02-1.35 s for the same parameters, several times the 60 ms it is meant
-to resolve). So `search` is also run through `cli_phases.py`, which times the derivation inside
+to resolve). So each command is also run through `cli_phases.py`, which times the derivation inside
 the command's own process: its total minus *that* derivation is the wait beyond Argon2id
 without the spread, and the time from the derivation's end to the exit is what a person who
 typed the passphrase waits for after pressing Enter (the imports before the prompt happen while
@@ -48,6 +48,10 @@ COMMANDS: dict[str, Callable[[str], list[str]]] = {
     "cli_check": lambda _term: ["check", "--passphrase-fd", "0"],
     "cli_export": lambda _term: ["export", "--format", "json", "--yes", "--passphrase-fd", "0"],
 }
+
+#: The commands whose work grows with the journal (both integrity checks; every record to
+#: JSON): `cli_phases.py` times that work inside the command.
+WORK_COMMANDS = ("cli_check", "cli_export")
 
 #: What `python -X importtime` is asked to import for each breakdown.
 IMPORT_PROBES: dict[str, list[str]] = {
@@ -177,13 +181,13 @@ def run_phased(
         "before_ms": (marks["start_monotonic"] - started) * 1000,
         "after_ms": (ended - marks["end_monotonic"]) * 1000,
         "during_cpu_ms": marks["during_cpu_ms"],
+        "work_ms": marks["work_ms"],
+        "beyond_own_argon2_and_work_ms": total - marks["derivation_wall_ms"] - marks["work_ms"],
     }
 
 
 class JournalWork:
-    """Argon2id with the journal's own parameters, and the in-process work of `check` and
-    `export`, timed in this process (the journal is closed again after each, so the commands
-    find it free)."""
+    """Argon2id with the journal's own parameters, timed in this process."""
 
     def __init__(self, home: Path, passphrase: str, policy: Any) -> None:
         self.home = home
@@ -203,28 +207,6 @@ class JournalWork:
         wall = (time.perf_counter() - started) * 1000
         return wall, (time.process_time() - cpu) * 1000, keys
 
-    def work_ms(self, keys: Any) -> dict[str, float]:
-        """The part of `check` and `export` that grows with the journal, timed in-process."""
-        from peerjournal.core.exchange import export_json_bytes
-        from peerjournal.core.journal import Journal
-        from peerjournal.core.kdf import ARGON2_MINIMUM, KdfPolicy
-        from peerjournal.core.vault import Vault
-
-        permissive = KdfPolicy(floor=ARGON2_MINIMUM, cap=self.policy.cap)
-        vault = Vault.locate(self.home, policy=permissive)
-        vault.unlock_with_keys(keys)
-        with Journal(vault) as journal:
-            started = time.perf_counter()
-            journal.check(self.policy.floor)
-            journal.counts()
-            checked = time.perf_counter()
-            export_json_bytes(journal)
-            exported = time.perf_counter()
-        return {
-            "cli_check": (checked - started) * 1000,
-            "cli_export": (exported - checked) * 1000,
-        }
-
 
 def measure_cli(
     home: Path,
@@ -237,9 +219,10 @@ def measure_cli(
     commands: tuple[str, ...] = tuple(COMMANDS),
     say: Callable[[str], None] = lambda _message: None,
 ) -> dict[str, Any]:
-    """`rounds` rounds of: `--version`, then for each command (in rotating order) Argon2id
-    alone and the command, then the in-process work of check and export. Returns the samples
-    and the per-round differences."""
+    """`rounds` rounds of: `--version` and the floors, then for each command (in rotating
+    order) Argon2id alone and the command, and the command again through `run_phased` (its
+    own Argon2id and, for check and export, its own work timed inside it). Returns the
+    samples and the per-round differences."""
     compile_package()
     floor = policy.floor
     prefix = cli_prefix((floor.memory_kib, floor.iterations, floor.parallelism) if cheap else None)
@@ -253,10 +236,7 @@ def measure_cli(
     cpu_beyond: dict[str, list[float]] = {key: [] for key in commands}
     totals: dict[str, list[float]] = {key: [] for key in commands}
     beyond: dict[str, list[float]] = {key: [] for key in commands}
-    in_process: dict[str, list[float]] = {
-        key: [] for key in ("cli_check", "cli_export") if key in commands
-    }
-    phased: list[dict[str, float]] = []
+    phased: dict[str, list[dict[str, float]]] = {key: [] for key in commands}
     keys = list(commands)
     for index in range(rounds):
         say(f"  CLI round {index + 1} of {rounds}")
@@ -266,21 +246,17 @@ def measure_cli(
             floors[key].append(run_command([sys.executable, *arguments], None)[0])
         for key in order:
             # Argon2id right before each command: the pair sees the same machine.
-            argon2, argon2_cpu, derived = work.argon2_ms()
+            argon2, argon2_cpu, _keys = work.argon2_ms()
             keys_ms.append(argon2)
             keys_cpu_ms.append(argon2_cpu)
             total, cpu = run_command([*base, *COMMANDS[key](search_term)], passphrase)
             totals[key].append(total)
             beyond[key].append(total - argon2)
             cpu_beyond[key].append(cpu - argon2_cpu)
-            if key == "cli_search":
-                search = ["--home", str(home), *COMMANDS[key](search_term)]
-                cheap_kdf = (floor.memory_kib, floor.iterations, floor.parallelism)
-                phased.append(run_phased(search, passphrase, cheap_kdf if cheap else None))
-        if in_process:
-            for key, value in work.work_ms(derived).items():
-                if key in in_process:
-                    in_process[key].append(value)
+            # The same command again, placed against its own Argon2id and its own work.
+            command = ["--home", str(home), *COMMANDS[key](search_term)]
+            cheap_kdf = (floor.memory_kib, floor.iterations, floor.parallelism)
+            phased[key].append(run_phased(command, passphrase, cheap_kdf if cheap else None))
     result: dict[str, Any] = {
         "prefix": prefix,
         "argon2_ms": keys_ms,
@@ -292,13 +268,20 @@ def measure_cli(
         **floors,
         "total_ms": totals,
         "beyond_argon2_ms": beyond,
-        "work_ms": in_process,
-        "search_phases": phased,
+        "work_ms": {
+            key: [phase["work_ms"] for phase in phased[key]]
+            for key in WORK_COMMANDS
+            if key in phased
+        },
+        "phases": phased,
+        "search_phases": phased.get("cli_search", []),
     }
-    # What is left once the work itself is also taken away (check, export).
+    # What is left once the work itself is also taken away (check, export), each command
+    # against its own Argon2id and its own work.
     result["beyond_argon2_and_work_ms"] = {
-        key: [b - w for b, w in zip(beyond[key], in_process[key], strict=True)]
-        for key in in_process
+        key: [p["beyond_own_argon2_and_work_ms"] for p in phased[key]]
+        for key in WORK_COMMANDS
+        if key in phased
     }
     return result
 
