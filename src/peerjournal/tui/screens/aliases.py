@@ -238,7 +238,7 @@ def _dual_relationship_parts(alias: Alias, today: date) -> list[str | tuple[str,
 
 
 def item_content(item: TimelineItem) -> Content:
-    """A reflection or confidentiality event of the alias, as one line like a session's."""
+    """A reflection or boundary event of the alias (OTHER_KINDS), as one line like a session's."""
     about = sanitize_line(item.preview) or sanitize_line(item.title)
     if len(about) > SESSION_PREVIEW_CHARS:
         about = about[: SESSION_PREVIEW_CHARS - 1].rstrip() + "…"
