@@ -117,7 +117,7 @@ def test_boundary_event_is_an_entry_found_by_search(journal: Journal) -> None:
     )
     assert journal.get_entry(event.id) == event
     (entry,) = journal.timeline(kinds=["boundary_event"]).items
-    assert entry.title == "Boundary · gift · for supervision"
+    assert (entry.label, entry.title) == ("Boundary", "gift · for supervision")
     assert "Thanked them" in entry.preview
     assert [hit.id for hit in journal.search("thanked")] == [event.id]
     assert [hit.id for hit in journal.search("gift")] == [event.id]

@@ -192,12 +192,13 @@ def test_timeline_shows_activation_and_who_not_what_happened(journal: Journal) -
     save_debrief(journal, a_debrief(), today=TODAY)
     item = journal.timeline().items[0]  # in the default view
     assert item.kind == "debrief" and item.alias is None
-    assert item.title == "Debrief · activation 7/10, talk to my supervisor"
+    assert (item.label, item.title) == ("Debrief", "activation 7/10, talk to my supervisor")
     assert item.preview == "my racing heart"
     blank = journal.save(a_debrief(activation=None, talk_to="", mine="", theirs=""))
     shown = next(i for i in journal.timeline().items if i.id == blank.id)
-    assert (shown.title, shown.preview) == (
-        "Debrief · activation not noted",
+    assert (shown.label, shown.title, shown.preview) == (
+        "Debrief",
+        "activation not noted",
         "a bath and an early night",
     )
 

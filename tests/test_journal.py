@@ -289,14 +289,17 @@ def test_previews_are_short_even_for_huge_notes(journal: Journal) -> None:
     assert len(item.preview) == 240 and item.preview.endswith("word…")
 
 
-def _shown(journal: Journal) -> dict[str, tuple[str, str, str]]:
-    """id -> (when, title, preview) as the timeline shows every kind, checked against search
-    hits and summarise(), which read the same summaries."""
+def _shown(journal: Journal) -> dict[str, tuple[str, str, str, str]]:
+    """id -> (when, label, title, preview) as the timeline shows every kind, checked against
+    search hits and summarise(), which read the same summaries."""
     kinds = ["session", "reflection", "checkin", "follow_up", "confidentiality_event"]
-    shown = {i.id: (i.when, i.title, i.preview) for i in journal.timeline(kinds=kinds).items}
-    assert journal.summarise([*shown, "not-an-entry"]) == shown
+    shown = {
+        i.id: (i.when, i.label, i.title, i.preview) for i in journal.timeline(kinds=kinds).items
+    }
+    summaries = journal.summarise([*shown, "not-an-entry"])
+    assert {k: (s.when, s.label, s.title, s.preview) for k, s in summaries.items()} == shown
     for hit in journal.search("marker"):
-        assert (hit.when, hit.title) == shown[hit.id][:2]
+        assert (hit.when, hit.label, hit.title) == shown[hit.id][:3]
     return shown
 
 
@@ -323,13 +326,15 @@ def test_every_kind_shows_its_title_and_preview_and_follows_edits(journal: Journ
     assert _shown(journal) == {
         session.id: (
             session.occurred_at,
-            "Session · phone, group, 45 min, safety: limits reached",
+            "Session",
+            "phone, group, 45 min, safety: limits reached",
             "marker notes text",
         ),
-        reflection.id: ("2026-01-03", "Reflection (self disclosure)", "marker"),
-        checkin.id: (checkin.at, "Check-in · mood 2, energy 4, stress 5", ""),
-        follow_up.id: ("2026-01-06", "Follow-up · me, open", "marker call"),
-        event.id: (event.at, "Confidentiality · risk to self", "marker"),  # what happened
+        # Untitled: the template's name, as the Markdown export heads it.
+        reflection.id: ("2026-01-03", "Reflection", "Sharing my story (self-disclosure)", "marker"),
+        checkin.id: (checkin.at, "Check-in", "mood 2, energy 4, stress 5", ""),
+        follow_up.id: ("2026-01-06", "Follow-up", "me, open", "marker call"),
+        event.id: (event.at, "Limits", "risk to self", "marker"),  # what happened
     }
     # The preview falls back from the focus to the notes to the support offered.
     session.goal_focus, session.duration_min, session.safety_flag = "the focus", None, "none"
@@ -341,14 +346,14 @@ def test_every_kind_shows_its_title_and_preview_and_follows_edits(journal: Journ
     for record in (session, reflection, checkin, follow_up, event):
         journal.save(record)
     shown = _shown(journal)
-    assert shown[session.id][1:] == ("Session · phone, group", "the focus")
-    assert shown[reflection.id][1:] == ("Tired · for supervision", "marker again")
-    assert shown[checkin.id][1:] == ("Check-in · mood 4, energy 4, stress 5", "a walk")
-    assert shown[follow_up.id][1:] == ("Follow-up · them, done", "marker call")
-    assert shown[event.id][1:] == ("Confidentiality · abuse", "only what was needed")
+    assert shown[session.id][1:] == ("Session", "phone, group", "the focus")
+    assert shown[reflection.id][1:] == ("Reflection", "Tired · for supervision", "marker again")
+    assert shown[checkin.id][1:] == ("Check-in", "mood 4, energy 4, stress 5", "a walk")
+    assert shown[follow_up.id][1:] == ("Follow-up", "them, done", "marker call")
+    assert shown[event.id][1:] == ("Limits", "abuse", "only what was needed")
     session.goal_focus, session.notes, session.support_offered = "", "", "offered a call"
     journal.save(session)
-    assert _shown(journal)[session.id][2] == "offered a call"
+    assert _shown(journal)[session.id][3] == "offered a call"
 
 
 def test_follow_ups_due(journal: Journal) -> None:
@@ -628,9 +633,8 @@ def test_events_are_found_by_category_and_occasion_words_and_every_text(journal:
         ("limits reached", [event.id]),
     ):
         assert sorted(h.id for h in journal.search(words)) == sorted(found), words
-    assert journal.timeline(kinds=["confidentiality_event"]).items[0].title == (
-        "Concern · consultation, other"
-    )
+    shown = journal.timeline(kinds=["confidentiality_event"]).items[0]
+    assert (shown.label, shown.title) == ("Concern", "consultation, other")
 
 
 def test_previews_show_a_reflections_words_not_its_markdown(journal: Journal) -> None:

@@ -280,6 +280,6 @@ def test_a_supervision_lists_what_was_brought_and_its_actions_point_back(
     assert "#### Brought\n\n- reflection of 2026-11-21: After River · for supervision\n" in text
     assert "#### Notes\n\nWe talked about pacing." in text
     assert "### 2026-12-02 · Follow-up (due)" in text
-    assert "- Agreed in the supervision of 2026-11-25: Supervision · peer" in text
+    assert "- Agreed in the supervision of 2026-11-25: peer (with other supporters)" in text
     only = render_markdown(journal, EntryFilter(kinds=("supervision",))).document
     assert "1 entry" in only and "kinds supervision" in only

@@ -126,17 +126,15 @@ def test_a_version_5_journal_gets_complete_findable_events(
         assert {h.id for h in journal.search("limits reached")} == {told, unticked}
         assert [h.id for h in journal.search("called")] == [told]
         page = journal.timeline(kinds=["confidentiality_event"])
-        assert [(i.id, i.title, i.preview) for i in page.items] == [
-            (unticked, "Confidentiality · risk to others", ""),
-            (told, "Confidentiality · risk to others", "we called"),
+        assert [(i.id, i.label, i.title, i.preview) for i in page.items] == [
+            (unticked, "Limits", "risk to others", ""),
+            (told, "Limits", "risk to others", "we called"),
         ]
         first.how_it_landed = "heavy, then lighter"
         first.occasion = "concern"
         journal.save(first)
         assert [h.id for h in journal.search("lighter")] == [told]
-        assert (
-            journal.timeline(kinds=["confidentiality_event"]).items[1].title.startswith("Concern")
-        )
+        assert journal.timeline(kinds=["confidentiality_event"]).items[1].label == "Concern"
         assert journal.check(TEST_POLICY.floor).ok
 
 
@@ -263,12 +261,12 @@ def test_a_version_4_journal_is_upgraded_with_a_summary_for_every_entry(
                 conn.execute(f"UPDATE {cls.TABLE} SET sort_ts = sort_ts")  # noqa: S608
         assert dict(conn.execute("SELECT id, summary FROM entries").fetchall()) == upgraded
         page = journal.timeline(kinds=[cls.KIND for cls in dated])
-        shown = {item.id: (item.title, item.preview) for item in page.items}
-        assert shown[ids[3]] == ("Session · in person, individual", "day 3")
+        shown = {item.id: (item.label, item.title, item.preview) for item in page.items}
+        assert shown[ids[3]] == ("Session", "in person, individual", "day 3")
         assert sorted(shown.values())[:3] == [
-            ("Check-in · mood 3, energy 3, stress 3", "a walk"),
-            ("Confidentiality · other", "minimum"),
-            ("Follow-up · me, open", "call back"),
+            ("Check-in", "mood 3, energy 3, stress 3", "a walk"),
+            ("Follow-up", "me, open", "call back"),
+            ("Limits", "other", "minimum"),
         ]
         assert journal.check(TEST_POLICY.floor).ok
 

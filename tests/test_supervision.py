@@ -124,7 +124,7 @@ def test_not_yet_discussed_are_the_marked_records_no_supervision_named(
     assert all(item.discussed_on is None for item in items)
     assert items[1].when == "2026-10-26"
     assert items[1].summary == "After both: After both body"  # no "· for supervision"
-    assert items[0].summary == "Confidentiality · risk to self: what happened"
+    assert items[0].summary == "risk to self: what happened"  # the kind is said beside it
 
 
 def test_discussed_ones_carry_the_date_of_the_supervision(journal: Journal, cycle: Cycle) -> None:
@@ -283,12 +283,14 @@ def test_items_are_kept_once_and_the_role_is_one_clean_line(journal: Journal) ->
 
 def test_the_timeline_and_search_show_a_supervision(journal: Journal, cycle: Cycle) -> None:
     [second, first] = journal.timeline(kinds=["supervision"]).items
-    assert first.title == (
-        "Supervision · individual, with peer lead · 2 items brought · next 2026-10-24"
+    assert (first.label, first.title) == (
+        "Supervision",
+        "individual, with peer lead · 2 items brought · next 2026-10-24",
     )
     assert first.preview == "pacing"
-    assert second.title == (
-        "Supervision · group, with line manager · 1 item brought · next 2026-11-07"
+    assert (second.label, second.title) == (
+        "Supervision",
+        "group, with line manager · 1 item brought · next 2026-11-07",
     )
     assert [hit.id for hit in journal.search("pacing")] == [cycle.first.id]
     assert [hit.id for hit in journal.search("manager")] == [cycle.second.id]

@@ -225,7 +225,7 @@ async def test_b_on_the_timeline_and_the_palette_open_the_form(existing_home: Pa
         (event,) = journal.all_records(BoundaryEvent)
         assert event.what == "out_of_hours_contact"
         items = journal.timeline(kinds=["boundary_event"]).items
-        assert items[0].title == "Boundary · out-of-hours contact"
+        assert (items[0].label, items[0].title) == ("Boundary", "out-of-hours contact")
 
 
 async def test_b_on_the_aliases_screen_notes_an_event_about_that_alias(

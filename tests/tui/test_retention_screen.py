@@ -274,7 +274,9 @@ def test_a_long_plan_is_listed_up_to_a_bound_and_counted_in_full() -> None:
     from peerjournal.core.retention import PurgeItem, RetentionPlan
 
     items = tuple(
-        PurgeItem(str(i), "checkin", "2020-01-01T10:00:00+00:00", "Check-in", "", None, "old")
+        PurgeItem(
+            str(i), "checkin", "2020-01-01T10:00:00+00:00", "Check-in", "mood 3", "", None, "old"
+        )
         for i in range(MAX_SHOWN + 5)
     )
     plan = RetentionPlan(RetentionSettings(entry_months=1), date(2026, 1, 1), items)

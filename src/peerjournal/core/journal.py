@@ -51,7 +51,12 @@ from peerjournal.core.models import (
     validate_record,
 )
 from peerjournal.core.vault import CheckReport, Vault
-from peerjournal.core.words import BOUNDARY_WHAT_WORDS, supervision_title
+from peerjournal.core.words import (
+    BOUNDARY_WHAT_WORDS,
+    OCCASION_LABELS,
+    supervision_title,
+    words_for,
+)
 
 R = TypeVar("R", bound=Record)
 P = ParamSpec("P")
@@ -111,12 +116,29 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """One entry in one line, as the timeline, search and lists show it.
+
+    `label` is the kind's word for a column ("Session"; a confidentiality event says its
+    occasion: "Limits" or "Concern"), and `title` the rest, never starting with the kind
+    ("in person, individual, 50 min"; a reflection's own title). A screen with no kind column
+    writes both: "Session · in person, individual, 50 min".
+    """
+
+    when: str
+    label: str
+    title: str
+    preview: str
+
+
+@dataclass(frozen=True)
 class TimelineItem:
     id: str
     kind: str
     when: str  # the record's own time: ISO date or date-time with offset
     alias: str | None
-    title: str  # one line
+    label: str  # the kind's column word (Summary.label)
+    title: str  # one line, without the kind (Summary.title)
     preview: str  # one line, at most PREVIEW_CHARS
     cursor: Cursor
 
@@ -133,7 +155,8 @@ class SearchHit:
     kind: str
     when: str
     alias: str | None
-    title: str
+    label: str  # the kind's column word (Summary.label)
+    title: str  # one line, without the kind (Summary.title)
     snippet: list[tuple[str, bool]]  # (text, is_match) parts, ready to highlight
 
     @property
@@ -806,15 +829,16 @@ class Journal:
         names = self._names_for({row[4] for row in rows if row[4]})
         items = []
         for rowid, entry_id, kind, sort_ts, alias_id_, summary in rows:
-            when, title, preview = _summarise(kind, summary)
+            line = _summarise(kind, summary)
             items.append(
                 TimelineItem(
                     id=entry_id,
                     kind=kind,
-                    when=when,
+                    when=line.when,
                     alias=names.get(alias_id_) if alias_id_ else None,
-                    title=title,
-                    preview=preview,
+                    label=line.label,
+                    title=line.title,
+                    preview=line.preview,
                     cursor=Cursor(sort_ts, rowid),
                 )
             )
@@ -917,16 +941,17 @@ class Journal:
         names = self._names_for({row[2] for row in rows if row[2]})
         hits = []
         for entry_id, kind, alias_id, summary, snippet in rows:
-            when, title, preview = _summarise(kind, summary)
+            line = _summarise(kind, summary)
             hits.append(
                 SearchHit(
                     id=entry_id,
                     kind=kind,
-                    when=when,
+                    when=line.when,
                     alias=names.get(alias_id) if alias_id else None,
-                    title=title,
+                    label=line.label,
+                    title=line.title,
                     # Found by its alias or a tag only: the start of its text, nothing lit.
-                    snippet=_split_snippet(snippet) if snippet else [(preview, False)],
+                    snippet=_split_snippet(snippet) if snippet else [(line.preview, False)],
                 )
             )
         return hits
@@ -1071,8 +1096,8 @@ class Journal:
         return self.counts()
 
     @_serialised
-    def summarise(self, entry_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
-        """id -> (when, title, preview) for these entries, one line each, as on the timeline.
+    def summarise(self, entry_ids: Iterable[str]) -> dict[str, Summary]:
+        """id -> Summary (when, label, title, preview) for these entries, as on the timeline.
         Ids that are not entries are left out."""
         wanted = json.dumps(list(entry_ids))
         return {
@@ -1142,9 +1167,13 @@ def _row_of(record: Record) -> tuple[list[str], list[Any]]:
     return columns, values
 
 
-def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
-    """(when, title, preview) from an entry's summary (schema.SUMMARY_TEXT_CHARS)."""
+def _summarise(kind: str, summary: str, *, say_marked: bool = True) -> Summary:
+    """An entry's Summary from its stored summary (schema.SUMMARY_TEXT_CHARS). A reflection
+    or boundary event marked for supervision says so at the end of its title, unless
+    `say_marked` is False (a list of marked records, where it goes without saying)."""
     fields = json.loads(summary)
+    marked = " · for supervision" if say_marked else ""
+    label = words_for(kind).short
     if kind == "session":
         when, duration, modality, method, flag, text = fields
         parts = [method.replace("_", " "), modality]
@@ -1152,19 +1181,22 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
             parts.append(f"{duration} min")
         if flag != "none":
             parts.append("safety: " + flag.replace("_", " "))
-        return when, "Session · " + ", ".join(parts), _one_line(text)
+        return Summary(when, label, ", ".join(parts), _one_line(text))
     if kind == "reflection":
         when, template, title, supervision, text = fields
-        label = title or f"Reflection ({template.replace('_', ' ')})"
-        if supervision:
-            label += " · for supervision"
-        return when, label, _one_line(_without_headings(text))
+        if not title:  # untitled: the template's name, as the Markdown export heads it
+            known = REFLECTION_TEMPLATES.get(template)
+            title = known[0] if known else template.replace("_", " ")
+        title += marked if supervision else ""
+        return Summary(when, label, title, _one_line(_without_headings(text)))
     if kind == "checkin":
         when, mood, energy, stress, text = fields
-        return when, f"Check-in · mood {mood}, energy {energy}, stress {stress}", _one_line(text)
+        return Summary(
+            when, label, f"mood {mood}, energy {energy}, stress {stress}", _one_line(text)
+        )
     if kind == "follow_up":
         when, owner, status, text = fields
-        return when, f"Follow-up · {owner}, {status}", _one_line(text)
+        return Summary(when, label, f"{owner}, {status}", _one_line(text))
     if kind == "debrief":
         when, activation, talk_to, _talk_by, text = fields
         parts = [
@@ -1172,22 +1204,24 @@ def _summarise(kind: str, summary: str) -> tuple[str, str, str]:
         ]
         if talk_to:  # by when is on the follow-up it made; the line stays short
             parts.append(f"talk to {talk_to}")
-        return when, "Debrief · " + ", ".join(parts), _one_line(text)
+        return Summary(when, label, ", ".join(parts), _one_line(text))
     if kind == "supervision":
         when, format_, role, items, next_on, text = fields
-        return when, supervision_title(format_, role, items, next_on), _one_line(text)
+        return Summary(
+            when, label, supervision_title(format_, role, items, next_on), _one_line(text)
+        )
     if kind == "boundary_event":
         when, what, supervision, text = fields
-        label = "Boundary · " + BOUNDARY_WHAT_WORDS.get(what, what.replace("_", " "))
-        if supervision:
-            label += " · for supervision"
-        return when, label, _one_line(text)
+        title = BOUNDARY_WHAT_WORDS.get(what, what.replace("_", " "))
+        return Summary(when, label, title + (marked if supervision else ""), _one_line(text))
     if len(fields) == 3:  # written before schema version 6; the migration rewrites them
         fields = [fields[0], fields[1], "limits_reached", fields[2]]
     when, category, occasion, text = fields
+    title = category.replace("_", " ")
     if occasion == "concern":
-        return when, "Concern · consultation, " + category.replace("_", " "), _one_line(text)
-    return when, "Confidentiality · " + category.replace("_", " "), _one_line(text)
+        title = "consultation, " + title
+    label = OCCASION_LABELS.get(occasion, label)
+    return Summary(when, label, title, _one_line(text))
 
 
 def _day_start_micros(day: date, *, next_day: bool = False) -> int:

@@ -171,9 +171,8 @@ def journal_context(journal: Journal) -> RenderContext:
         found = journal.summarise([entry_id]).get(entry_id)
         if found is None:
             return None
-        when, title, _ = found
         kind = journal.get_entry(entry_id).KIND
-        return f"{words_for(kind).singular} of {show_time(when)}: {title}"
+        return f"{words_for(kind).singular} of {show_time(found.when)}: {found.title}"
 
     return RenderContext(alias_label, session_ref, entry_ref=entry_ref)
 

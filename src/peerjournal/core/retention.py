@@ -84,7 +84,8 @@ class PurgeItem:
     id: str
     kind: str
     when: str
-    title: str
+    label: str  # the kind's column word (journal.Summary.label)
+    title: str  # without the kind (journal.Summary.title)
     preview: str
     alias: str | None
     reason: str
@@ -203,9 +204,10 @@ def _describe(journal: Journal, chosen: dict[str, tuple[str, str]]) -> tuple[Pur
         PurgeItem(
             id=entry_id,
             kind=chosen[entry_id][0],
-            when=summaries[entry_id][0],
-            title=summaries[entry_id][1],
-            preview=summaries[entry_id][2],
+            when=summaries[entry_id].when,
+            label=summaries[entry_id].label,
+            title=summaries[entry_id].title,
+            preview=summaries[entry_id].preview,
             alias=names.get(order[entry_id][2] or ""),
             reason=chosen[entry_id][1],
         )

@@ -37,7 +37,6 @@ from peerjournal.core.wellbeing import (
 )
 
 SUMMARY_CHARS = 120  # an item's one line in a list
-_MARKED_SUFFIX = " · for supervision"  # said by the timeline; in this list it goes without saying
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,9 @@ def _marked_sql() -> str:
 
 def _item_line(kind: str, summary: str) -> tuple[str, str]:
     """(when, one line) from an entry's stored summary."""
-    when, title, preview = _summarise(kind, summary)
-    title = title.removesuffix(_MARKED_SUFFIX)
-    return when, _one_line(f"{title}: {preview}" if preview else title, SUMMARY_CHARS)
+    line = _summarise(kind, summary, say_marked=False)
+    title, preview = line.title, line.preview
+    return line.when, _one_line(f"{title}: {preview}" if preview else title, SUMMARY_CHARS)
 
 
 _SHORT_SUMMARY = (

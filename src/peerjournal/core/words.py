@@ -70,9 +70,9 @@ DUAL_RELATIONSHIP_WORDS: Mapping[str, str] = {
     "other": "other",
 }
 
-# The timeline's kind column for a confidentiality event says which occasion it was, by the
-# start of the event's title: limits reached, or a concern taken to consultation.
-EVENT_COLUMN: Mapping[str, str] = {"Confidentiality": "Limits", "Concern": "Concern"}
+# A confidentiality event's label (journal.Summary.label, the timeline's kind column) says
+# which occasion it was: limits reached, or a concern taken to consultation.
+OCCASION_LABELS: Mapping[str, str] = {"limits_reached": "Limits", "concern": "Concern"}
 
 # A supervision's format, as a sentence says it ("individual supervision").
 SUPERVISION_FORMAT_WORDS: Mapping[str, str] = {
@@ -83,9 +83,9 @@ SUPERVISION_FORMAT_WORDS: Mapping[str, str] = {
 
 
 def supervision_title(format_: str, role: str, items: int, next_on: str | None) -> str:
-    """The one line that names a supervision on the timeline, in search and in lists:
-    'Supervision · individual, with line manager · 2 items brought · next 2026-12-09'."""
-    head = f"Supervision · {SUPERVISION_FORMAT_WORDS.get(format_, format_.replace('_', ' '))}"
+    """The one line that names a supervision on the timeline, in search and in lists, after
+    its label: 'individual, with line manager · 2 items brought · next 2026-12-09'."""
+    head = SUPERVISION_FORMAT_WORDS.get(format_, format_.replace("_", " "))
     if role:
         head += f", with {role}"
     parts = [head]

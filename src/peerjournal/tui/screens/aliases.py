@@ -51,7 +51,7 @@ from peerjournal.tui.screens.dialogs import ConfirmScreen, NudgeScreen
 from peerjournal.tui.screens.followups import follow_up_content
 from peerjournal.tui.screens.form_fields import choice_label
 from peerjournal.tui.screens.search import EntryListScreen
-from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
+from peerjournal.tui.widgets.timeline_view import friendly_when
 
 SESSION_PREVIEW_CHARS = 60
 # Listed with an alias's sessions (follow-ups have their own list).
@@ -238,16 +238,13 @@ def _dual_relationship_parts(alias: Alias, today: date) -> list[str | tuple[str,
 
 
 def item_content(item: TimelineItem) -> Content:
-    """A reflection or confidentiality event of the alias, as one line like a session's."""
-    label = KIND_LABELS.get(item.kind, item.kind)
-    title = sanitize_line(item.title)
-    prefix = label + " · "
-    about = sanitize_line(item.preview) or (
-        title[len(prefix) :] if title.startswith(prefix) else title
-    )
+    """A reflection or boundary event of the alias (OTHER_KINDS), as one line like a session's."""
+    about = sanitize_line(item.preview) or sanitize_line(item.title)
     if len(about) > SESSION_PREVIEW_CHARS:
         about = about[: SESSION_PREVIEW_CHARS - 1].rstrip() + "…"
-    return Content.assemble((friendly_when(item.when), "bold"), "  ", (label, "dim"), "  ", about)
+    return Content.assemble(
+        (friendly_when(item.when), "bold"), "  ", (item.label, "dim"), "  ", about
+    )
 
 
 def session_content(session: Session) -> Content:

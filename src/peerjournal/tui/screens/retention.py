@@ -42,7 +42,7 @@ from peerjournal.tui.files import describe_counts, entries_text
 from peerjournal.tui.host import today_for
 from peerjournal.tui.screens.dialogs import ConfirmScreen
 from peerjournal.tui.widgets.result_line import ResultLine
-from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
+from peerjournal.tui.widgets.timeline_view import friendly_when
 
 MAX_SHOWN = 1000  # listed one by one; the counts (and the purge) always cover the whole plan
 PREVIEW_CHARS = 70
@@ -75,14 +75,13 @@ def settings_text(settings: RetentionSettings) -> str:
 
 def item_content(item: PurgeItem) -> Content:
     """Two lines for one planned purge: date, kind, title and alias; then a preview."""
-    kind = KIND_LABELS.get(item.kind, item.kind.replace("_", " ").capitalize())
     title = sanitize_line(item.title)
-    # The core's titles start with the kind ("Session · in person, individual"), except a
-    # reflection's, which is the supporter's own title.
-    rest = title[len(kind) + 3 :] if title.startswith(f"{kind} · ") else title
-    parts: list[str | tuple[str, str]] = [f"{friendly_when(item.when[:10])}  ", (kind, "bold")]
-    if rest:
-        parts.append(f" · {rest}")
+    parts: list[str | tuple[str, str]] = [
+        f"{friendly_when(item.when[:10])}  ",
+        (item.label, "bold"),
+    ]
+    if title:
+        parts.append(f" · {title}")
     if item.alias:
         parts += ["  ", (sanitize_line(item.alias), "bold $text-accent")]
     preview = sanitize_line(item.preview)

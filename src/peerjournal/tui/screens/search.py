@@ -31,7 +31,7 @@ from peerjournal.core.sanitize import sanitize_line, sanitize_text
 from peerjournal.tui.calls import call
 from peerjournal.tui.host import watch_journal
 from peerjournal.tui.messages import OpenEntry
-from peerjournal.tui.widgets.timeline_view import KIND_LABELS, friendly_when
+from peerjournal.tui.widgets.timeline_view import friendly_when
 
 MATCH_STYLE = "bold reverse"
 HINT = (
@@ -83,11 +83,12 @@ def _inline(text: str) -> str:
 
 def hit_content(hit: SearchHit) -> Content:
     """Two lines for one hit: kind, date, alias and title; then the highlighted snippet."""
-    label = KIND_LABELS.get(hit.kind, hit.kind.replace("_", " ").capitalize())
     title = sanitize_line(hit.title)
-    if title.startswith(label + " · "):
-        title = title[len(label) + 3 :]  # the kind is already shown in front
-    header: list[str | tuple[str, str]] = [(label, "bold"), "  ", (friendly_when(hit.when), "dim")]
+    header: list[str | tuple[str, str]] = [
+        (hit.label, "bold"),
+        "  ",
+        (friendly_when(hit.when), "dim"),
+    ]
     if hit.alias:
         header += ["  ", (sanitize_line(hit.alias), "bold")]
     if title:

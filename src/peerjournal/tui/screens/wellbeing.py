@@ -168,7 +168,8 @@ def on_this_day_text(summary: WellbeingSummary) -> Content:
             parts.append("\n")
         if "T" in item.when:  # a date and time: the time of day (the date is the heading)
             parts.append((friendly_when(item.when).rsplit(" ", 1)[-1] + " ", "$text-muted"))
-        parts.append(sanitize_line(item.title))
+        # No kind column here: the label goes in front ("Session · in person, 50 min").
+        parts.append(f"{item.label} · {sanitize_line(item.title)}")
         if item.alias:
             parts.append((" · " + sanitize_line(item.alias), "$text-accent"))
     return Content.assemble(*parts)

@@ -23,14 +23,11 @@ from textual.strip import Strip
 
 from peerjournal.core.journal import TimelineItem
 from peerjournal.core.sanitize import sanitize_line
-from peerjournal.core.words import EVENT_COLUMN, KIND_WORDS
 
 LINES_PER_ITEM = 2
 # End loads older pages until the oldest entry, or until this many more are loaded (a long
 # journal is never all in memory; End again goes further).
 END_LOAD_ITEMS = 1000
-# The kind column's words (core/words.py); a kind's label follows its KIND_WORDS entry.
-KIND_LABELS = {kind: words.short for kind, words in KIND_WORDS.items() if kind != "alias"}
 
 
 def friendly_when(when: str) -> str:
@@ -227,15 +224,7 @@ class TimelineView(ScrollView, can_focus=True):
         line.append(f"{friendly_when(item.when):<22}", style=when_style)
         # User text goes in as plain strings: rich.Text never parses markup.
         title = sanitize_line(item.title)
-        label = KIND_LABELS.get(item.kind, item.kind)
-        if item.kind == "confidentiality_event":
-            start = title.split(" · ", 1)[0]
-            label = EVENT_COLUMN.get(start, label)
-            prefix = start + " · "
-        else:
-            prefix = label + " · "
-        line.append(f"{label:<10} ", style="bold")  # "Supervision" fills the column: a space
-        title = title[len(prefix) :] if title.startswith(prefix) else title
+        line.append(f"{item.label:<10} ", style="bold")  # "Supervision" fills the column: a space
         alias = sanitize_line(item.alias or "")
         if alias:
             # The title gives way, so the alias stays in sight (a safety flag makes it long).
