@@ -179,6 +179,27 @@ def test_events_are_counted_and_only_those_for_supervision_shown(journal: Journa
     assert supervision_digest(journal, since=date(2026, 12, 1)).events == {}
 
 
+def test_what_is_set_aside_for_another_time_stays_out(journal: Journal, aliases) -> None:
+    # Prepare for supervision's "not this time": the detail stays out; events still count.
+    marked = [r for r in journal.all_records(Reflection) if r.title == "Second thoughts"]
+    event = samples.event(
+        journal,
+        alias_id=aliases["River"].id,
+        at="2026-11-20T10:00:00+00:00",
+        notes="ASIDE-DETAIL",
+        for_supervision=True,
+    )
+    options = DigestOptions(set_aside=frozenset({marked[0].id, event.id}))
+    digest = supervision_digest(journal, date(2026, 11, 1), date(2026, 11, 30), options)
+    assert digest.reflections == 1 and digest.events_shown == 0
+    assert digest.events == {"limits_reached": 1}
+    assert "Second thoughts" not in digest.text and "ASIDE-DETAIL" not in digest.text
+    assert "After [name 1]" in digest.text
+    assert "2 items you set aside for another time are left out." in digest.text
+    every = supervision_digest(journal, date(2026, 11, 1), date(2026, 11, 30))
+    assert "Second thoughts" in every.text and "set aside" not in every.text
+
+
 def test_the_review_keeps_and_redacts_words(journal: Journal, aliases) -> None:
     digest = supervision_digest(journal, since=date(2026, 11, 1))
     words = {candidate.word for candidate in digest.candidates}

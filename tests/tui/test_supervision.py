@@ -115,6 +115,12 @@ async def test_prepare_bring_digest_record_and_the_items_leave_the_list(home: Pa
         await settle(app, pilot)
         assert digest.query_one("#digest-since").value == ""  # type: ignore[attr-defined]
         assert "No supervision yet: the whole journal." in shown_text(digest)
+        # The event set to "not this time" stays out of it, and it says so.
+        assert isinstance(digest, DigestScreen)
+        await wait_until(pilot, lambda: digest.digest is not None, "the digest")
+        made = digest.digest
+        assert made is not None and made.events_shown == 0 and made.reflections == 2
+        assert "1 item you set aside for another time is left out." in made.text
         await pilot.press("escape")
         await wait_for_screen(pilot, PrepareSupervisionScreen)
 

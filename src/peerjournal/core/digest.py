@@ -50,6 +50,10 @@ class DigestOptions:
     wellbeing: bool = False  # weekly mood and stress means in the summary (opt-in, per digest)
     keep: tuple[str, ...] = ()  # words never redacted as proper nouns
     redact: tuple[str, ...] = ()  # words always redacted
+    # Ids of marked records the supporter set aside for another time (Prepare for
+    # supervision's "not this time"): their detail stays out of this digest; an event set
+    # aside is still counted, as the ones not marked are.
+    set_aside: frozenset[str] = frozenset()
 
 
 # What is left out by default: option -> (what, one line on why, the CLI flag that adds it).
@@ -201,6 +205,10 @@ def supervision_digest(
     )
     reflections = _supervision_reflections(journal, since, until)
     counts, detailed = _events(journal, since, until)
+    marked = len(reflections) + len(detailed)
+    reflections = [r for r in reflections if r.id not in options.set_aside]
+    detailed = [e for e in detailed if e.id not in options.set_aside]
+    aside = marked - len(reflections) - len(detailed)
     redactor = Redactor(
         _people(journal), keep=options.keep, redact=options.redact, ordinary=_HEADING_WORDS
     )
@@ -258,6 +266,12 @@ def supervision_digest(
         "places, organisations, contacts and numbers as [place], [organisation], [phone] ... "
         "Read it through before you share it: it cannot hide everything.\n"
         + ("\n" + "\n".join(left_out) + "\n" if left_out else "")
+        + (
+            f"\n{_plural(aside, 'item', 'items')} you set aside for another time "
+            f"{'is' if aside == 1 else 'are'} left out.\n"
+            if aside
+            else ""
+        )
     )
     text = intro + "\n" + "\n".join(blocks)
     people = tuple(f"[name {n}]" for n in range(1, redactor.names_used + 1))

@@ -221,11 +221,12 @@ class DigestScreen(_PagedScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, *, set_aside: frozenset[str] = frozenset()) -> None:
+        """`set_aside`: ids set to "not this time" on the Prepare screen, left out."""
         super().__init__(id="digest")
         self.journal = journal
         self.digest: SupervisionDigest | None = None
-        self.options = DigestOptions()
+        self.options = DigestOptions(set_aside=set_aside)
         self.redact: dict[tuple[str, str], bool] = {}  # the review's decisions
         self.listed: list[Candidate] = []  # what the review shows, in order
         self.reviewed = False

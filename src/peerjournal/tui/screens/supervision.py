@@ -4,7 +4,8 @@ Everything marked for supervision and not yet discussed (reflections, confidenti
 any kind with a "for supervision" mark: `core.supervision.items_for_supervision`), oldest
 first. Enter opens an item; space (or `b`) marks it "bring this" or "not this time" (every item
 starts as "bring this"). Then `d` makes the digest (the digest screen with its review step,
-from the day after the last supervision) and `r` records the supervision, with the items
+from the day after the last supervision, without the items set to "not this time") and `r`
+records the supervision, with the items
 brought filled in. Once it is saved they are discussed and leave this list.
 
 The choices live in memory for as long as the screen is open: nothing is stored until the
@@ -166,7 +167,7 @@ class PrepareSupervisionScreen(EntryListScreen):
     def action_digest(self) -> None:
         from peerjournal.tui.screens.digest import DigestScreen
 
-        self.app.push_screen(DigestScreen(self.journal))
+        self.app.push_screen(DigestScreen(self.journal, set_aside=frozenset(self.not_this_time)))
 
     @on(Button.Pressed, "#record-supervision")
     def action_record(self) -> None:
