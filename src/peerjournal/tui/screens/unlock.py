@@ -73,9 +73,16 @@ class UnlockScreen(_GateScreen):
 
     @work(exclusive=True, group="unlock")
     async def unlock(self, passphrase: str) -> None:
+        # The key derivation starts first: every moment until Argon2id begins is added to the
+        # wait, while what runs beside it (it releases the GIL) costs the person nothing.
+        opening = asyncio.ensure_future(
+            call(self, _unlock_again, self.journal, passphrase)
+            if self.journal is not None
+            else call(self, _unlock_new, self.vault, passphrase)
+        )
         self.set_busy(True, "Unlocking… deriving your key takes about a second.")
         # Once the busy state is drawn, the timeline's modules are imported while Argon2id
-        # runs in its thread (it releases the GIL), not after it, when the person waits.
+        # runs in its thread, not after it, when the person waits.
         self.call_after_refresh(_import_first_screen)
         # Whether today's rule would refuse this passphrase: estimated beside the key
         # derivation, and said once per run of the app (not at every unlock after idle).
@@ -83,11 +90,7 @@ class UnlockScreen(_GateScreen):
         if not host(self).weak_passphrase_noted and not self.demo_passphrase:
             weak = asyncio.ensure_future(call(self, is_weak, passphrase))
         try:
-            if self.journal is not None:
-                await call(self, self.journal.unlock, passphrase)
-                journal = self.journal
-            else:
-                journal = await call(self, _unlock_new, self.vault, passphrase)
+            journal = await opening
         except WrongPassphrase:
             self.set_busy(False)
             self.say(
@@ -121,10 +124,17 @@ def _import_first_screen() -> None:
     import peerjournal.tui.screens.timeline  # noqa: F401
 
 
+def _unlock_again(journal: Journal, passphrase: str) -> Journal:
+    journal.unlock(passphrase)
+    return journal
+
+
 def _unlock_new(vault: Vault, passphrase: str) -> Journal:
+    # Argon2id first, in a thread of its own; the journal's modules are imported meanwhile.
+    derivation = vault.start_key_derivation(passphrase)
     from peerjournal.core.journal import Journal
 
-    vault.unlock(passphrase)
+    vault.unlock_with_keys(derivation.keys())
     return Journal(vault)
 
 
