@@ -186,10 +186,14 @@ def make_figures() -> dict[str, Figure]:
             "ms",
             ratio_target=False,
         ),
+        # What the person waits once Argon2id ends (after the Enter that started it), beyond
+        # the command's own work: the target as docs/benchmarks.md (finding 14) restates it.
         Figure(
             "cli_search_after",
             "CLI: search, Argon2 to exit",
             "ms",
+            target=60,
+            target_text="< 60 ms (14)",
             ratio_target=False,
         ),
         Figure("cli_check", "CLI: check, beyond Argon2", "ms", ratio_target=False),
@@ -201,6 +205,14 @@ def make_figures() -> dict[str, Figure]:
             target_text="< 60 ms",
             ratio_target=False,
         ),
+        Figure(
+            "cli_check_after",
+            "CLI: check, Argon2 to exit, beyond the checks",
+            "ms",
+            target=60,
+            target_text="< 60 ms (14)",
+            ratio_target=False,
+        ),
         Figure("cli_export", "CLI: export (JSON), beyond Argon2", "ms", ratio_target=False),
         Figure(
             "cli_export_left",
@@ -208,6 +220,14 @@ def make_figures() -> dict[str, Figure]:
             "ms",
             target=60,
             target_text="< 60 ms",
+            ratio_target=False,
+        ),
+        Figure(
+            "cli_export_after",
+            "CLI: export, Argon2 to exit, beyond the export",
+            "ms",
+            target=60,
+            target_text="< 60 ms (14)",
             ratio_target=False,
         ),
         Figure(
@@ -707,6 +727,11 @@ def cli(
     for key, samples in result["beyond_argon2_and_work_ms"].items():
         figures[f"{key}_left"].samples["sqlcipher"] = samples
         figures[f"{key}_left"].extra["work_ms"] = result["work_ms"][key]
+    for key in ("cli_check", "cli_export"):
+        if result["phases"].get(key):
+            figures[f"{key}_after"].samples["sqlcipher"] = [
+                phase["after_ms"] - phase["work_ms"] for phase in result["phases"][key]
+            ]
     phases = result["search_phases"]
     for key, name in (
         ("cli_search_own", "beyond_own_argon2_ms"),

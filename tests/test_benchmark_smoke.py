@@ -65,8 +65,10 @@ CLI_FIGURES = {
     "cli_search_after",
     "cli_check",
     "cli_check_left",
+    "cli_check_after",
     "cli_export",
     "cli_export_left",
+    "cli_export_after",
 }
 
 
